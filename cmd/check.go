@@ -1,0 +1,243 @@
+package cmd
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/report"
+)
+
+// defaultCompare is one public resolver over UDP and one over DoH (by
+// address, so the comparison needs no DNS of its own).
+const defaultCompare = "9.9.9.9,https://1.1.1.1/dns-query"
+
+// checkOptions are the flags of the probing commands.
+type checkOptions struct {
+	Proxy       string
+	NoProxy     bool
+	PAC         string
+	DNSServers  []string
+	DNSCompare  []string
+	CAFile      string
+	PublicRoots string
+	Strict      bool
+	ExportChain string // tls only
+}
+
+func addProbeFlags(fs *pflag.FlagSet, o *checkOptions) {
+	fs.Var(checkedString{&o.Proxy, checkProxyURL}, "proxy", "force this proxy (http, https, socks5 URL)")
+	fs.BoolVar(&o.NoProxy, "no-proxy", false, "force a direct connection, ignoring every proxy setting")
+	fs.StringVar(&o.PAC, "pac", "", "force this PAC file (path or http(s) URL)")
+	fs.Var(&listValue{val: &o.DNSServers, check: checkResolver}, "dns-server", "also query this resolver directly (IP, repeatable)")
+	o.DNSCompare = splitList(defaultCompare)
+	fs.Var(&listValue{val: &o.DNSCompare, check: checkCompare}, "dns-compare", "comparison resolvers: IPs or https:// DoH URLs, comma-separated; none disables")
+	fs.StringVar(&o.CAFile, "ca-file", "", "extra trusted roots (PEM), as a browser with an enterprise CA would have")
+	fs.StringVar(&o.PublicRoots, "public-roots", "", "the public roots (PEM) for interception detection (default: the embedded Mozilla set)")
+	fs.BoolVar(&o.Strict, "strict", false, "warnings fail the run (exit 1)")
+}
+
+// probeCommand describes one probing subcommand.
+type probeCommand struct {
+	name, short string
+	stages      diag.Stages
+}
+
+var probeCommands = map[string]probeCommand{
+	"check": {"check", "Full diagnosis: proxy, DNS, TCP, TLS, HTTP and clock (the default command)", diag.Full},
+	"dns":   {"dns", "DNS only: the system resolver, each configured resolver, the comparison resolvers", diag.Stages{DNSViews: true}},
+	"tls":   {"tls", "TLS only: handshake, chain, trust, interception", diag.Stages{TCP: true, TLS: true}},
+	"reach": {"reach", "TCP to every address, then HTTPS through the effective route", diag.Stages{TCP: true, TLS: true, HTTP: true}},
+}
+
+func newProbeCmd(a *app, name, use string) *cobra.Command {
+	pc := probeCommands[name]
+	o := &checkOptions{}
+	c := &cobra.Command{
+		Use:   name + " " + use,
+		Short: pc.short,
+		RunE: func(c *cobra.Command, args []string) error {
+			return a.runProbe(c.Context(), name, o, args)
+		},
+	}
+	addProbeFlags(c.Flags(), o)
+	if name == "tls" {
+		c.Flags().StringVar(&o.ExportChain, "export-chain", "", "write the served certificate chain to this file as PEM")
+	}
+	return c
+}
+
+func newCheckCmd(a *app) *cobra.Command { return newProbeCmd(a, "check", "[TARGET...]") }
+func newDNSCmd(a *app) *cobra.Command   { return newProbeCmd(a, "dns", "[HOST...]") }
+func newTLSCmd(a *app) *cobra.Command   { return newProbeCmd(a, "tls", "[TARGET...]") }
+func newReachCmd(a *app) *cobra.Command { return newProbeCmd(a, "reach", "[TARGET...]") }
+
+// parseTargets reads the targets from the arguments, else the config, else
+// the default. A bad target is a usage error naming where it came from.
+func (a *app) parseTargets(args []string) ([]diag.Target, error) {
+	from := "argument"
+	if len(args) == 0 {
+		var err error
+		if args, from, err = a.defaultTargets(); err != nil {
+			return nil, err
+		}
+	}
+	seen := map[string]bool{}
+	var out []diag.Target
+	for _, s := range args {
+		t, err := diag.ParseTarget(s)
+		if err != nil {
+			return nil, usagef("%s: %v", from, err)
+		}
+		if !seen[t.URL] {
+			seen[t.URL] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// runProbe runs a probing command and prints the report.
+func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args []string) error {
+	ctx = ctxOrBackground(ctx)
+	targets, err := a.parseTargets(args)
+	if err != nil {
+		return err
+	}
+	if o.NoProxy && (o.Proxy != "" || o.PAC != "") {
+		return usagef("--no-proxy cannot be combined with --proxy or --pac")
+	}
+	p, err := a.newProber(ctx, o)
+	if err != nil {
+		return err
+	}
+	started := a.env.Now()
+	st := probeCommands[name].stages
+	var results []diag.TargetResult
+	if o.ExportChain != "" {
+		results, err = a.probeAndExport(ctx, p, targets, st, o.ExportChain)
+		if err != nil {
+			return err
+		}
+	} else {
+		results = p.Run(ctx, targets, st)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	rep := &report.Report{
+		SchemaVersion: 1,
+		Tool:          report.Tool{Name: "okviz-check", Version: a.build.Version, Commit: a.build.Commit},
+		StartedAt:     started.UTC(),
+		DurationMS:    a.env.Now().Sub(started).Milliseconds(),
+		System:        report.System{OS: a.env.GOOS, Arch: a.env.GOARCH},
+		Proxy:         report.ProxyInfo{Sources: []any{}},
+		Targets:       results,
+	}
+	rep.Status = report.Overall(results)
+	opts := report.Options{Color: a.useColor(), Quiet: a.global.Quiet, Verbose: a.global.Verbose, Strict: o.Strict}
+	if err := report.Render(a.env.Stdout, rep, a.global.Format, opts); err != nil {
+		return err
+	}
+	if rep.Status == diag.StatusFail || o.Strict && rep.Status == diag.StatusWarn {
+		return errUnreachable
+	}
+	return nil
+}
+
+// probeAndExport probes targets one at a time so each served chain can be
+// written, in order, to the --export-chain file.
+func (a *app) probeAndExport(ctx context.Context, p *diag.Prober, targets []diag.Target, st diag.Stages, path string) ([]diag.TargetResult, error) {
+	var results []diag.TargetResult
+	var chain []*x509.Certificate
+	for _, t := range targets {
+		r, c := p.ProbeChain(ctx, t, st)
+		results = append(results, r)
+		chain = append(chain, c...)
+	}
+	if len(chain) == 0 {
+		fmt.Fprintf(a.env.Stderr, "warning: no certificate chain was served; %s not written\n", path)
+		return results, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, usagef("--export-chain: %v", err)
+	}
+	if err := diag.WriteChainPEM(f, chain); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(a.env.Stderr, "wrote %d certificate(s) to %s\n", len(chain), path)
+	return results, nil
+}
+
+// useColor applies --color, NO_COLOR and whether stdout is a terminal.
+func (a *app) useColor() bool {
+	switch a.global.Color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return a.env.StdoutTTY && a.env.Getenv("NO_COLOR") == "" && a.env.Getenv("TERM") != "dumb"
+}
+
+// newProber builds the prober from the options: timeout, resolvers, roots, route.
+func (a *app) newProber(ctx context.Context, o *checkOptions) (*diag.Prober, error) {
+	p := diag.NewProber(a.global.Timeout)
+	p.Now = a.env.Now
+	p.UserAgent = "okviz-check/" + a.build.Version
+	if a.global.Verbose {
+		p.Logf = func(format string, args ...any) {
+			fmt.Fprintf(a.env.Stderr, "%s "+format+"\n", append([]any{a.env.Now().Format("15:04:05.000")}, args...)...)
+		}
+	}
+	ns, err := diag.SystemNameservers()
+	if err != nil && a.global.Verbose {
+		fmt.Fprintf(a.env.Stderr, "warning: cannot read the configured DNS resolvers: %v\n", err)
+	}
+	p.Nameservers = ns
+	p.ExtraNameservers = o.DNSServers
+	if !(len(o.DNSCompare) == 1 && o.DNSCompare[0] == "none") {
+		for _, c := range o.DNSCompare {
+			if c == "none" {
+				return nil, usagef("--dns-compare: none cannot be combined with resolvers")
+			}
+		}
+		p.Compare = o.DNSCompare
+	}
+	if o.CAFile != "" {
+		pool, err := diag.LoadCertPool(o.CAFile)
+		if err != nil {
+			return nil, usagef("--ca-file: %v", err)
+		}
+		p.ExtraRoots = pool
+	}
+	if o.PublicRoots != "" {
+		pool, err := diag.LoadCertPool(o.PublicRoots)
+		if err != nil {
+			return nil, usagef("--public-roots: %v", err)
+		}
+		p.PublicRoots = pool
+	} else {
+		pool, err := diag.PublicRoots()
+		if err != nil {
+			return nil, fmt.Errorf("embedded public roots: %w", err)
+		}
+		p.PublicRoots = pool
+	}
+	route, err := a.router(ctx, o, p)
+	if err != nil {
+		return nil, err
+	}
+	p.Route = route
+	return p, nil
+}

@@ -1,0 +1,14 @@
+package cmd
+
+import "github.com/spf13/cobra"
+
+// subcommands lists every subcommand of the root.
+func subcommands(a *app) []*cobra.Command {
+	return []*cobra.Command{
+		newCheckCmd(a),
+		newDNSCmd(a),
+		newTLSCmd(a),
+		newReachCmd(a),
+		newVersionCmd(a),
+	}
+}

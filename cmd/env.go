@@ -1,0 +1,62 @@
+package cmd
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/mattn/go-isatty"
+)
+
+// Env is everything a command may take from the outside world.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// StdoutTTY and StderrTTY say whether the streams are terminals
+	// (colour is only ever written to a terminal).
+	StdoutTTY, StderrTTY bool
+	Getenv               func(string) string
+	Now                  func() time.Time
+	GOOS, GOARCH         string
+	// ConfigDirs are searched in order for okviz-check.yaml when --config is
+	// not given: the working folder, the user config folder, the system one.
+	ConfigDirs []string
+}
+
+// Build identifies the binary.
+type Build struct {
+	Version, Commit, Date string
+}
+
+// System returns the Env of the real process.
+func System() *Env {
+	env := &Env{
+		Stdin:     os.Stdin,
+		Stdout:    os.Stdout,
+		Stderr:    os.Stderr,
+		StdoutTTY: isTerminal(os.Stdout),
+		StderrTTY: isTerminal(os.Stderr),
+		Getenv:    os.Getenv,
+		Now:       time.Now,
+		GOOS:      runtime.GOOS,
+		GOARCH:    runtime.GOARCH,
+	}
+	env.ConfigDirs = append(env.ConfigDirs, ".")
+	if d, err := os.UserConfigDir(); err == nil {
+		env.ConfigDirs = append(env.ConfigDirs, filepath.Join(d, "okviz-check"))
+	}
+	if runtime.GOOS == "windows" {
+		if pd := os.Getenv("ProgramData"); pd != "" {
+			env.ConfigDirs = append(env.ConfigDirs, filepath.Join(pd, "okviz-check"))
+		}
+	} else {
+		env.ConfigDirs = append(env.ConfigDirs, "/etc/okviz-check")
+	}
+	return env
+}
+
+func isTerminal(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}

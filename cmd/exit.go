@@ -1,0 +1,70 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Exit status, as in docs/SPEC.md.
+const (
+	ExitOK          = 0
+	ExitUnreachable = 1
+	ExitUsage       = 2
+	ExitInternal    = 3
+	ExitInterrupted = 130
+)
+
+// usageError is a bad flag, argument, config file or environment value.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// errUnreachable tells Main that the report was printed and at least one
+// target failed (or warned under --strict): exit 1 with no further message.
+var errUnreachable = errors.New("not reachable")
+
+// exitCode maps the error a command returned to the exit status.
+func exitCode(ctx context.Context, err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case ctx.Err() != nil:
+		return ExitInterrupted
+	case errors.Is(err, errUnreachable):
+		return ExitUnreachable
+	case errors.As(err, &ue):
+		return ExitUsage
+	}
+	return ExitInternal
+}
+
+// Main runs the command line and returns the exit status.
+func Main(ctx context.Context, args []string, env *Env, build Build) int {
+	root, a := newRootCmd(env, build)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil && !a.started {
+		// cobra failed before any command ran: a bad flag, argument or command.
+		err = usageError{err}
+	}
+	code := exitCode(ctx, err)
+	switch code {
+	case ExitOK, ExitUnreachable:
+	case ExitInterrupted:
+		fmt.Fprintln(env.Stderr, "okviz-check: interrupted")
+	case ExitUsage:
+		fmt.Fprintf(env.Stderr, "error: %s\n", oneLine(err.Error()))
+		fmt.Fprintln(env.Stderr, "hint: run 'okviz-check --help' for usage")
+	default:
+		fmt.Fprintf(env.Stderr, "error: okviz-check could not do its job: %s\n", oneLine(err.Error()))
+	}
+	return code
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", " ") }

@@ -1,0 +1,147 @@
+package cmd
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// enumValue is a string flag restricted to a fixed set of words.
+type enumValue struct {
+	val     *string
+	allowed []string
+}
+
+func newEnum(p *string, def string, allowed ...string) *enumValue {
+	*p = def
+	return &enumValue{val: p, allowed: allowed}
+}
+
+func (e *enumValue) String() string { return *e.val }
+func (e *enumValue) Type() string   { return "string" }
+func (e *enumValue) Set(s string) error {
+	for _, a := range e.allowed {
+		if s == a {
+			*e.val = s
+			return nil
+		}
+	}
+	return fmt.Errorf("must be one of %s", strings.Join(e.allowed, ", "))
+}
+
+// timeoutValue is a duration that must be positive and sane.
+type timeoutValue struct{ d *time.Duration }
+
+func (t timeoutValue) String() string { return t.d.String() }
+func (t timeoutValue) Type() string   { return "duration" }
+func (t timeoutValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("not a duration (use e.g. 5s, 1500ms)")
+	}
+	if d <= 0 {
+		return fmt.Errorf("must be greater than zero")
+	}
+	if d > 10*time.Minute {
+		return fmt.Errorf("must be at most 10m")
+	}
+	*t.d = d
+	return nil
+}
+
+// listValue is a comma-separated, repeatable list whose items are checked.
+// Unlike pflag's StringSlice, the first Set from a later source replaces
+// the default instead of appending to it.
+type listValue struct {
+	val   *[]string
+	check func(string) error
+	set   bool
+}
+
+func (l *listValue) String() string { return strings.Join(*l.val, ",") }
+func (l *listValue) Type() string   { return "list" }
+func (l *listValue) Set(s string) error {
+	var items []string
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if err := l.check(p); err != nil {
+			return err
+		}
+		items = append(items, p)
+	}
+	if !l.set {
+		*l.val = nil
+		l.set = true
+	}
+	*l.val = append(*l.val, items...)
+	return nil
+}
+
+// checkResolver accepts an IP or [IPv6]:port / IPv4:port.
+func checkResolver(s string) error {
+	if net.ParseIP(s) != nil {
+		return nil
+	}
+	if h, _, err := net.SplitHostPort(s); err == nil && net.ParseIP(h) != nil {
+		return nil
+	}
+	return fmt.Errorf("%q is not an IP address (or IP:port)", s)
+}
+
+// checkCompare accepts what checkResolver accepts, an https:// DoH URL, or "none".
+func checkCompare(s string) error {
+	if s == "none" {
+		return nil
+	}
+	if strings.HasPrefix(s, "https://") {
+		if u, err := url.Parse(s); err == nil && u.Host != "" {
+			return nil
+		}
+		return fmt.Errorf("%q is not a valid DoH URL", s)
+	}
+	if err := checkResolver(s); err != nil {
+		return fmt.Errorf("%q is neither an IP address nor an https:// DoH URL", s)
+	}
+	return nil
+}
+
+// checkProxyURL accepts http, https and socks proxy URLs.
+func checkProxyURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("not a proxy URL (want e.g. http://proxy:8080)")
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h", "socks4":
+		return nil
+	}
+	return fmt.Errorf("unsupported proxy scheme %q (want http, https or socks5)", u.Scheme)
+}
+
+// checkedString is a string flag validated by check.
+type checkedString struct {
+	val   *string
+	check func(string) error
+}
+
+func (c checkedString) String() string { return *c.val }
+func (c checkedString) Type() string   { return "string" }
+func (c checkedString) Set(s string) error {
+	if err := c.check(s); err != nil {
+		return err
+	}
+	*c.val = s
+	return nil
+}
+
+var _ pflag.Value = (*listValue)(nil)

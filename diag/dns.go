@@ -1,0 +1,317 @@
+package diag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+)
+
+// DNSOnly runs the DNS probes of one target (the system lookup beside the
+// direct queries to every resolver) and returns the DNS checks, in the
+// order dns.system, dns.servers, dns.compare. The `dns` subcommand calls it.
+func (p *Prober) DNSOnly(ctx context.Context, t Target) []Check {
+	var (
+		sys   []net.IP
+		sc    Check
+		views []DNSView
+		wg    sync.WaitGroup
+	)
+	wg.Go(func() { sys, sc = p.dnsSystem(ctx, t) })
+	wg.Go(func() { views = p.dnsViews(ctx, t) })
+	wg.Wait()
+	return p.dnsChecks(t, sys, sc, views)
+}
+
+// dnsSystem resolves t.Host the way applications do, with p.Resolver (A
+// and AAAA, plus the canonical name), bounded by p.Timeout. An address
+// literal passes without a lookup. A sinkhole answer already fails here, so
+// the runner does not connect to 0.0.0.0 or a block page.
+func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
+	start := p.Now()
+	if ip := net.ParseIP(t.Host); ip != nil {
+		c := newCheck("dns.system", "dns.ok", t.Host+" is an IP address: no DNS lookup is needed",
+			map[string]any{"addresses": []string{ip.String()}, "resolver": "none"})
+		return []net.IP{ip}, c
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.dnsTimeout())
+	defer cancel()
+	r := p.Resolver
+	if r == nil {
+		r = &net.Resolver{}
+	}
+	var (
+		canon    string
+		canonErr error
+		done     = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		canon, canonErr = r.LookupCNAME(ctx, t.Host)
+	}()
+	ipas, err := r.LookupIPAddr(ctx, t.Host)
+	if err != nil {
+		cancel() // the canonical name of a name that does not resolve adds nothing
+	}
+	<-done
+
+	details := map[string]any{
+		"resolver":             "system",
+		"addresses":            []string{},
+		"configured_resolvers": append([]string{}, p.Nameservers...),
+	}
+	if err != nil {
+		code, kind := classifySystemErr(err)
+		details["error"] = err.Error()
+		details["error_kind"] = kind
+		c := newCheck("dns.system", code, systemFailSummary(code, kind, t.Host), details)
+		c.DurationMS = p.since(start)
+		return nil, c
+	}
+	if canonErr == nil && canon != "" {
+		details["canonical_name"] = strings.TrimSuffix(canon, ".")
+	}
+	ips := make([]net.IP, 0, len(ipas))
+	addrs := make([]netip.Addr, 0, len(ipas))
+	for _, a := range ipas {
+		ips = append(ips, a.IP)
+		if na, ok := netip.AddrFromSlice(a.IP); ok {
+			addrs = append(addrs, na.Unmap())
+		}
+	}
+	details["addresses"] = addrStrings(addrs)
+	var c Check
+	switch sh := sinkholeOf(addrs, isPublicName(t.Host)); {
+	case len(ips) == 0:
+		c = newCheck("dns.system", "dns.no_address", t.Host+" resolves to no address", details)
+	case sh.kind != "":
+		details["sinkhole"] = sh.details()
+		c = newCheck("dns.system", "dns.sinkhole", sh.summary(t.Host, nil), details)
+	default:
+		sum := t.Host + " resolves to " + listAddrs(addrs)
+		if cn, _ := details["canonical_name"].(string); cn != "" && !sameName(cn, t.Host) {
+			sum += " (canonical name " + cn + ")"
+		}
+		c = newCheck("dns.system", "dns.ok", sum, details)
+	}
+	c.DurationMS = p.since(start)
+	return ips, c
+}
+
+// classifySystemErr maps a resolver error to a problem code and a kind. Go
+// reports NXDOMAIN and "no data" alike as not found (the direct views tell
+// them apart); SERVFAIL as a temporary "server misbehaving", REFUSED and the
+// other rcodes as a permanent one.
+func classifySystemErr(err error) (code, kind string) {
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		switch {
+		case de.IsNotFound:
+			return "dns.nxdomain", "not_found"
+		case de.IsTimeout:
+			return "dns.timeout", failTimeout
+		case de.Err == "server misbehaving" && de.IsTemporary:
+			return "dns.servfail", "servfail"
+		case de.Err == "server misbehaving":
+			return "dns.refused", "refused_query"
+		case strings.Contains(de.Err, "connection refused"):
+			// Nothing listens on the resolver's port (an empty resolv.conf
+			// makes Go try 127.0.0.1:53).
+			return "dns.timeout", failRefused
+		case de.IsTemporary:
+			return "dns.servfail", "temporary"
+		}
+	}
+	switch k := classifyNetErr(err); k {
+	case failTimeout, failRefused, failUnreachable, failLocal, failReset:
+		return "dns.timeout", k
+	}
+	return "dns.servfail", failOther
+}
+
+func systemFailSummary(code, kind, host string) string {
+	switch code {
+	case "dns.nxdomain":
+		return "The system resolver finds no such host as " + host
+	case "dns.timeout":
+		if kind == failRefused {
+			return "The system resolver could not reach a DNS server to resolve " + host + " (connection refused)"
+		}
+		return "The system resolver got no answer for " + host + " in time"
+	case "dns.servfail":
+		return "The system resolver failed to resolve " + host + " (server failure)"
+	case "dns.refused":
+		return "The DNS server refused to resolve " + host
+	}
+	return "The system resolver could not resolve " + host
+}
+
+// internalSuffixes are the names that never exist in the public DNS, where a
+// private address is normal.
+var internalSuffixes = []string{
+	"local", "localhost", "localdomain", "internal", "intranet", "lan", "home",
+	"corp", "private", "home.arpa", "in-addr.arpa", "ip6.arpa",
+}
+
+// isPublicName reports whether host is a name of the public DNS, for which
+// a private address means an override rather than an intranet host.
+func isPublicName(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if net.ParseIP(h) != nil || !strings.Contains(h, ".") {
+		return false
+	}
+	for _, s := range internalSuffixes {
+		if h == s || strings.HasSuffix(h, "."+s) {
+			return false
+		}
+	}
+	return true
+}
+
+// blockPage is a range of addresses that DNS filters answer to send the
+// browser to their block page (ooni/blocking-fingerprints, vendor docs;
+// see /work/shared/reference/tls-dns.md §4.4).
+type blockPage struct {
+	from, to netip.Addr
+	product  string
+}
+
+var blockPages = func() []blockPage {
+	r := func(from, to, product string) blockPage {
+		return blockPage{netip.MustParseAddr(from), netip.MustParseAddr(to), product}
+	}
+	one := func(a, product string) blockPage { return r(a, a, product) }
+	return []blockPage{
+		r("146.112.61.104", "146.112.61.110", "Cisco Umbrella"),
+		one("208.69.32.164", "Cisco Umbrella"),
+		one("94.140.14.35", "AdGuard DNS"),
+		one("94.140.14.36", "AdGuard DNS"),
+		one("176.103.130.135", "AdGuard DNS"),
+		one("208.91.112.55", "FortiGuard"),
+		one("204.110.220.2", "Securly"),
+		one("52.52.63.90", "Securly"),
+		one("185.228.168.254", "CleanBrowsing"),
+		one("3.93.224.57", "WatchGuard DNSWatch"),
+		one("52.206.227.167", "WatchGuard DNSWatch"),
+		one("195.46.39.11", "SafeDNS"),
+		one("1.2.3.4", "a generic fake answer"),
+	}
+}()
+
+func blockPageOf(a netip.Addr) string {
+	for _, b := range blockPages {
+		if a.Compare(b.from) >= 0 && a.Compare(b.to) <= 0 {
+			return b.product
+		}
+	}
+	return ""
+}
+
+// sinkhole describes a blocked answer; kind is empty for a usable one.
+type sinkhole struct {
+	kind    string // unspecified, loopback, block_page, private
+	product string // for block_page
+	addrs   []netip.Addr
+}
+
+// sinkholeOf looks for block answers: any address that cannot be the
+// target (0.0.0.0, ::, loopback, multicast, broadcast) or a known block
+// page; or, for a public name, nothing but private, link-local or ULA
+// addresses. A mix of public and private addresses is left alone.
+// 198.18.0.0/15 is not flagged: it is the benchmarking range labs use.
+func sinkholeOf(addrs []netip.Addr, public bool) sinkhole {
+	var priv []netip.Addr
+	for _, a := range addrs {
+		a = a.Unmap()
+		switch {
+		case a.IsUnspecified(), a.IsMulticast(), a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+			return sinkhole{kind: "unspecified", addrs: []netip.Addr{a}}
+		case a.IsLoopback():
+			return sinkhole{kind: "loopback", addrs: []netip.Addr{a}}
+		}
+		if prod := blockPageOf(a); prod != "" {
+			return sinkhole{kind: "block_page", product: prod, addrs: []netip.Addr{a}}
+		}
+		if a.IsPrivate() || a.IsLinkLocalUnicast() {
+			priv = append(priv, a)
+		}
+	}
+	if public && len(addrs) > 0 && len(priv) == len(addrs) {
+		return sinkhole{kind: "private", addrs: priv}
+	}
+	return sinkhole{}
+}
+
+func (s sinkhole) details() map[string]any {
+	d := map[string]any{"kind": s.kind, "addresses": addrStrings(s.addrs)}
+	if s.product != "" {
+		d["product"] = s.product
+	}
+	return d
+}
+
+// summary says what was seen; real is what the configured resolvers answer
+// instead, when they give usable addresses (then the override is local).
+func (s sinkhole) summary(host string, real []netip.Addr) string {
+	got := host + " resolves to " + listAddrs(s.addrs)
+	if s.kind == "private" {
+		got = host + " resolves to the private address" + plural(len(s.addrs), "", "es") + " " + listAddrs(s.addrs)
+	}
+	if s.kind == "block_page" {
+		got += ", a " + s.product + " block page"
+	}
+	if len(real) > 0 {
+		return got + " on this machine while its DNS servers answer " + listAddrs(real) +
+			" — a hosts-file entry or local security software overrides it"
+	}
+	switch s.kind {
+	case "private":
+		return got + " — an internal DNS zone or filter overrides this public name"
+	case "block_page":
+		return got + " — a DNS filter blocks it"
+	}
+	return got + " — a DNS filter sinkholes it"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func addrStrings(addrs []netip.Addr) []string {
+	out := make([]string, 0, len(addrs))
+	for _, a := range addrs {
+		out = append(out, a.String())
+	}
+	return out
+}
+
+// parseAddrs reads the addresses of a view (ours, so always valid).
+func parseAddrs(ss []string) []netip.Addr {
+	out := make([]netip.Addr, 0, len(ss))
+	for _, s := range ss {
+		if a, err := netip.ParseAddr(s); err == nil {
+			out = append(out, a.Unmap())
+		}
+	}
+	return out
+}
+
+// listAddrs names up to three addresses for a summary.
+func listAddrs(addrs []netip.Addr) string {
+	ss := addrStrings(addrs)
+	switch {
+	case len(ss) == 0:
+		return "no address"
+	case len(ss) == 1:
+		return ss[0]
+	case len(ss) <= 3:
+		return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ss[:3], ", "), len(ss)-3)
+}

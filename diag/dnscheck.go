@@ -1,0 +1,432 @@
+package diag
+
+import (
+	"maps"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// failRank orders DNS failure codes by how much they explain: a resolver
+// that says the name does not exist explains a failed lookup better than
+// one that timed out.
+var failRank = map[string]int{
+	"dns.nxdomain":   5,
+	"dns.no_address": 4,
+	"dns.refused":    3,
+	"dns.servfail":   2,
+	"dns.timeout":    1,
+}
+
+// viewCode is the problem code one direct answer implies on its own.
+func viewCode(v DNSView, public bool) string {
+	switch v.Rcode {
+	case "":
+		if v.ErrKind == kindMalformed || v.ErrKind == kindHTTP || v.ErrKind == kindTLS {
+			return "dns.servfail"
+		}
+		return "dns.timeout"
+	case "NOERROR":
+		if len(v.Addrs) == 0 {
+			return "dns.no_address"
+		}
+		if sinkholeOf(parseAddrs(v.Addrs), public).kind != "" {
+			return "dns.sinkhole"
+		}
+		return "dns.ok"
+	case "NXDOMAIN":
+		return "dns.nxdomain"
+	case "REFUSED":
+		return "dns.refused"
+	}
+	return "dns.servfail"
+}
+
+// dnsChecks turns the system answer and the direct views into the final
+// DNS checks: dns.system (its failure named from the configured resolvers'
+// answers), dns.servers (do the configured and extra resolvers agree with
+// what applications get?) and dns.compare (only when comparison resolvers
+// are set: do they see a clearly different name?).
+func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSView) []Check {
+	if t.IsIP() {
+		return []Check{sysCheck}
+	}
+	public := isPublicName(t.Host)
+	sysAddrs := make([]netip.Addr, 0, len(sys))
+	for _, ip := range sys {
+		if a, ok := netip.AddrFromSlice(ip); ok {
+			sysAddrs = append(sysAddrs, a.Unmap())
+		}
+	}
+	sysCheck.Details = maps.Clone(sysCheck.Details)
+	if sysCheck.Details == nil {
+		sysCheck.Details = map[string]any{}
+	}
+
+	var local, compare []DNSView
+	for _, v := range views {
+		v.Code = viewCode(v, public)
+		if v.Role == roleCompare {
+			compare = append(compare, v)
+		} else {
+			local = append(local, v)
+		}
+	}
+
+	// The names the system's answer went through, for telling a CDN's
+	// rotation from a different answer.
+	names := map[string]bool{}
+	canon, chainKnown := sysCheck.Details["canonical_name"].(string)
+	if chainKnown && !sameName(canon, t.Host) {
+		names[strings.ToLower(canon)] = true
+	}
+	for i := range local {
+		local[i].Agrees = agreesWithSystem(local[i], sysAddrs, names)
+		if local[i].Agrees && len(sysAddrs) > 0 {
+			chainKnown = true
+			for _, n := range local[i].CNAMEs {
+				names[strings.ToLower(n)] = true
+			}
+		}
+	}
+
+	sc := p.refineSystem(t.Host, public, sysAddrs, sysCheck, local)
+	checks := []Check{sc, p.serversCheck(t.Host, sysAddrs, local)}
+	if len(p.Compare) > 0 {
+		checks = append(checks, compareCheck(t.Host, public, sysAddrs, sc.Code, names, chainKnown, compare))
+	}
+	return checks
+}
+
+// agreesWithSystem: both failed, or both have addresses that overlap or
+// go through the same canonical name (a CDN rotating its addresses).
+func agreesWithSystem(v DNSView, sys []netip.Addr, sysNames map[string]bool) bool {
+	if len(sys) == 0 || len(v.Addrs) == 0 {
+		return len(sys) == 0 && len(v.Addrs) == 0
+	}
+	if overlap(parseAddrs(v.Addrs), sys) {
+		return true
+	}
+	for _, n := range v.CNAMEs {
+		if sysNames[strings.ToLower(n)] {
+			return true
+		}
+	}
+	return false
+}
+
+func overlap(a, b []netip.Addr) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// refineSystem names a failed system lookup from what the configured
+// resolvers answer directly, and says whether a sinkhole is local.
+func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Check, local []DNSView) Check {
+	configured := filterViews(local, func(v DNSView) bool { return v.Role == roleConfigured })
+	if len(sys) > 0 {
+		if sc.Code != "dns.sinkhole" {
+			return sc
+		}
+		var real []netip.Addr
+		for _, v := range configured {
+			if v.Code == "dns.ok" {
+				real = append(real, parseAddrs(v.Addrs)...)
+			}
+		}
+		if len(real) > 0 {
+			sc.Summary = sinkholeOf(sys, public).summary(host, real)
+			sc.Details["resolver_addresses"] = addrStrings(real)
+		}
+		return sc
+	}
+	if sc.Status != StatusFail {
+		return sc
+	}
+	rcodes := map[string]string{}
+	for _, v := range configured {
+		rcodes[v.Server] = viewOutcome(v)
+	}
+	if len(configured) > 0 {
+		sc.Details["resolver_rcodes"] = rcodes
+	}
+	if len(p.Nameservers) == 0 && sc.Code != "dns.nxdomain" {
+		return renew(sc, "dns.unavailable", "No DNS resolver is configured on this machine, so "+host+" cannot be resolved")
+	}
+	if working := filterViews(configured, func(v DNSView) bool { return len(v.Addrs) > 0 }); len(working) > 0 {
+		sc.Summary += ", although " + working[0].Server + " answers " + listAddrs(parseAddrs(working[0].Addrs)) +
+			" when asked directly — the local resolver stack (hosts file, NRPT rule, VPN or security DNS client) fails"
+		return sc
+	}
+	best := bestFailure(configured)
+	if best == "" {
+		return sc
+	}
+	if sc.Code == "dns.nxdomain" && best != "dns.nxdomain" && best != "dns.no_address" {
+		return sc // the system's "no such host" is an answer; the views only failed to get one
+	}
+	if sc.Code != "dns.nxdomain" && failRank[best] < failRank[sc.Code] {
+		return sc
+	}
+	return renew(sc, best, failureSummary(host, best, configured))
+}
+
+// renew rebuilds a check with another code, keeping its evidence.
+func renew(c Check, code, summary string) Check {
+	n := newCheck(c.ID, code, summary, c.Details)
+	n.DurationMS = c.DurationMS
+	return n
+}
+
+func filterViews(vs []DNSView, keep func(DNSView) bool) []DNSView {
+	var out []DNSView
+	for _, v := range vs {
+		if keep(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// bestFailure is the most explanatory failure code among the views.
+func bestFailure(vs []DNSView) string {
+	best := ""
+	for _, v := range vs {
+		if failRank[v.Code] > failRank[best] {
+			best = v.Code
+		}
+	}
+	return best
+}
+
+// viewOutcome is a view's answer in a word: its rcode, or why none came.
+func viewOutcome(v DNSView) string {
+	if v.Rcode != "" {
+		return v.Rcode
+	}
+	if v.ErrKind != "" {
+		return v.ErrKind
+	}
+	return "no answer"
+}
+
+// failureSummary says what the resolvers with this failure code answered.
+func failureSummary(host, code string, vs []DNSView) string {
+	same := filterViews(vs, func(v DNSView) bool { return v.Code == code })
+	if len(same) == 0 {
+		return Lookup(code).Meaning
+	}
+	who := "The resolver " + same[0].Server
+	verb := func(one, many string) string { return plural(len(same), one, many) }
+	if len(same) > 1 {
+		servers := make([]string, len(same))
+		for i, v := range same {
+			servers[i] = v.Server
+		}
+		who = "The resolvers " + joinAnd(servers)
+	}
+	v := same[0]
+	switch code {
+	case "dns.nxdomain":
+		return who + " " + verb("says", "say") + " " + host + " does not exist (NXDOMAIN" + negativeHint(v) + ")"
+	case "dns.no_address":
+		return who + " " + verb("knows", "know") + " " + host + " but " + verb("returns", "return") + " no A or AAAA record for it" + ednsHint(v)
+	case "dns.refused":
+		return who + " refused to resolve " + host + " (REFUSED" + negativeHint(v) + ")"
+	case "dns.servfail":
+		if v.Rcode == "" {
+			return who + " sent no usable answer for " + host + " (" + v.ErrKind + ")"
+		}
+		return who + " failed to resolve " + host + " (" + v.Rcode + ednsHint(v) + ")"
+	case "dns.timeout":
+		switch v.ErrKind {
+		case failRefused:
+			return who + " refused the DNS connection for " + host + ": nothing answers DNS there"
+		case failUnreachable, failLocal:
+			return who + " could not be reached to resolve " + host + " (" + v.ErrKind + ")"
+		}
+		return who + " did not answer for " + host + " in time"
+	}
+	return Lookup(code).Meaning
+}
+
+// negativeHint reads the signs of a DNS filter in a negative answer: a
+// policy extended error, or an NXDOMAIN without the zone's SOA.
+func negativeHint(v DNSView) string {
+	if h := ednsHint(v); h != "" {
+		return h
+	}
+	if v.Rcode == "NXDOMAIN" && !v.SOA {
+		return ", without the zone's SOA record: typical of a DNS filter"
+	}
+	return ""
+}
+
+func ednsHint(v DNSView) string {
+	for _, e := range v.ExtendedErrors {
+		if edeBlocks(e.Code) {
+			return ", with extended error " + e.Name + ": a DNS filter blocks it"
+		}
+	}
+	if len(v.ExtendedErrors) > 0 {
+		return ", with extended error " + v.ExtendedErrors[0].Name
+	}
+	return ""
+}
+
+func joinAnd(ss []string) string {
+	if len(ss) <= 1 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
+}
+
+// answerText says what a view answered, for a summary.
+func answerText(v DNSView) string {
+	switch {
+	case len(v.Addrs) > 0:
+		return "answers " + listAddrs(parseAddrs(v.Addrs))
+	case v.Rcode == "NOERROR":
+		return "answers with no address"
+	case v.Rcode != "":
+		return "answers " + v.Rcode
+	}
+	return "did not answer (" + viewOutcome(v) + ")"
+}
+
+// serversCheck compares each configured and extra resolver's direct answer
+// with the system's.
+func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Check {
+	if len(local) == 0 {
+		if len(p.Nameservers)+len(p.ExtraNameservers) == 0 {
+			return SkipCheck("dns.servers", "No DNS server is configured to query directly")
+		}
+		return SkipCheck("dns.servers", "The DNS servers were not queried directly")
+	}
+	var disagree []string
+	var parts []string
+	for _, v := range local {
+		if !v.Agrees {
+			disagree = append(disagree, v.Server)
+			parts = append(parts, v.Server+" "+answerText(v))
+		}
+	}
+	details := map[string]any{
+		"views":            local,
+		"system_addresses": addrStrings(sys),
+		"disagreeing":      append([]string{}, disagree...),
+	}
+	if len(disagree) > 0 {
+		var sum string
+		if len(sys) > 0 {
+			sum = "DNS servers disagree about " + host + ": the system resolver gets " + listAddrs(sys) + " but " + joinAnd(parts)
+		} else {
+			sum = "DNS servers disagree about " + host + ": the system lookup fails but " + joinAnd(parts) +
+				" — the local resolver stack (hosts file, NRPT rule, VPN or security DNS client) differs from the DNS servers"
+		}
+		return newCheck("dns.servers", "dns.mismatch", sum, details)
+	}
+	if len(sys) == 0 {
+		if code := bestFailure(local); code != "" {
+			return newCheck("dns.servers", code, failureSummary(host, code, local), details)
+		}
+	}
+	if len(local) == 1 {
+		return newCheck("dns.servers", "dns.ok", "The DNS server "+local[0].Server+" agrees with the system answer for "+host, details)
+	}
+	return newCheck("dns.servers", "dns.ok", "The "+strconv.Itoa(len(local))+" DNS servers agree with the system answer for "+host, details)
+}
+
+// compareCheck looks for clear signs that the comparison resolvers see
+// another name: no shared address and no shared CNAME (a CDN answers each
+// resolver differently, but through the same names), a public answer where
+// the local one is a sinkhole or missing, or no public name at all.
+func compareCheck(host string, public bool, sys []netip.Addr, sysCode string, names map[string]bool, chainKnown bool, views []DNSView) Check {
+	if len(views) == 0 {
+		return SkipCheck("dns.compare", "The comparison resolvers were not queried")
+	}
+	var parts, disagree, failed []string
+	answered := 0
+	var working []DNSView
+	for i := range views {
+		v := &views[i]
+		if v.Rcode == "" {
+			failed = append(failed, v.Server+" "+answerText(*v))
+			continue
+		}
+		answered++
+		clean := v.Code == "dns.ok"
+		if clean {
+			working = append(working, *v)
+		}
+		flag := false
+		switch {
+		case sysCode == "dns.sinkhole" || sysCode == "dns.nxdomain" || sysCode == "dns.no_address":
+			flag = clean
+		case len(sys) > 0 && clean:
+			v.Agrees = overlap(parseAddrs(v.Addrs), sys) || !chainKnown || !chainsDiffer(v.CNAMEs, names)
+			flag = !v.Agrees
+		case len(sys) > 0 && v.Code == "dns.nxdomain" && public:
+			flag = true
+		}
+		if flag {
+			disagree = append(disagree, v.Server)
+			parts = append(parts, v.Server+" "+answerText(*v)+chainText(*v))
+		}
+	}
+	details := map[string]any{
+		"views":            views,
+		"system_addresses": addrStrings(sys),
+		"disagreeing":      append([]string{}, disagree...),
+	}
+	if len(disagree) > 0 {
+		local := "this machine gets " + listAddrs(sys)
+		switch {
+		case sysCode == "dns.nxdomain":
+			local = "this machine is told it does not exist"
+		case len(sys) == 0:
+			local = "this machine gets no address"
+		}
+		return newCheck("dns.compare", "dns.mismatch",
+			"The comparison resolvers see "+host+" differently: "+joinAnd(parts)+" while "+local+" — split-horizon DNS or a hijacked answer", details)
+	}
+	if answered == 0 {
+		c := newCheck("dns.compare", "dns.ok", "No comparison resolver answered for "+host+" ("+joinAnd(failed)+
+			"): outbound DNS to public resolvers is blocked here, which many networks do on purpose", details)
+		c.Status = StatusInfo
+		return c
+	}
+	if len(sys) == 0 && len(working) > 0 {
+		return newCheck("dns.compare", "dns.ok", "The comparison resolver "+working[0].Server+" resolves "+host+" to "+
+			listAddrs(parseAddrs(working[0].Addrs))+", so the name works publicly and only the local resolvers fail", details)
+	}
+	return newCheck("dns.compare", "dns.ok", "The comparison resolvers agree with this machine's answer for "+host, details)
+}
+
+// chainsDiffer: one answer went through CNAMEs and the other did not, or
+// both did with no name in common.
+func chainsDiffer(chain []string, names map[string]bool) bool {
+	if len(chain) == 0 {
+		return len(names) > 0
+	}
+	for _, n := range chain {
+		if names[strings.ToLower(n)] {
+			return false
+		}
+	}
+	return true
+}
+
+func chainText(v DNSView) string {
+	if len(v.CNAMEs) == 0 || len(v.Addrs) == 0 {
+		return ""
+	}
+	return " (via " + v.CNAMEs[len(v.CNAMEs)-1] + ")"
+}

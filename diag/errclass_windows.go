@@ -1,0 +1,7 @@
+//go:build windows
+
+package diag
+
+// classifyErrno maps Winsock error numbers (WSAGetLastError), which
+// syscall's invented Windows errno constants do not match.
+func classifyErrno(n uintptr) string { return classifyWinsock(n) }

@@ -1,0 +1,330 @@
+package diag
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/http2"
+)
+
+// maxBody bounds what is read of any answer: enough to recognise a block
+// page or a portal, never enough to balloon memory on an endless body.
+const maxBody = 64 << 10
+
+// httpAnswer is what one HTTP exchange returned.
+type httpAnswer struct {
+	Status   int
+	Proto    string
+	Header   http.Header
+	Body     []byte
+	Sent     time.Time
+	Received time.Time
+}
+
+// blockMarkers label block pages of middleboxes. They only label an answer
+// that is already suspicious (a refusal, or one seen through an untrusted or
+// intercepted connection); they never decide reachability alone.
+var blockMarkers = []struct {
+	product string
+	re      *regexp.Regexp
+}{
+	{"Zscaler", regexp.MustCompile(`(?i)internet security by zscaler|gateway\.zscaler`)},
+	{"Palo Alto Networks", regexp.MustCompile(`(?i)blocked in accordance with company policy|/php/urlblock\.php`)},
+	{"Fortinet", regexp.MustCompile(`(?i)fortiguard`)},
+	{"Forcepoint", regexp.MustCompile(`(?i)blockpage\.cgi|websense|forcepoint`)},
+	{"Blue Coat / Symantec", regexp.MustCompile(`(?i)notify\.bluecoat\.com|blue ?coat`)},
+	{"Check Point", regexp.MustCompile(`(?i)check point usercheck|/usercheck/portalmain`)},
+	{"Cisco Meraki", regexp.MustCompile(`(?i)meraki\.com:8090/blocked`)},
+	{"Cisco Umbrella", regexp.MustCompile(`(?i)block\.opendns\.com|umbrella`)},
+	{"iboss", regexp.MustCompile(`(?i)/ibreports/|/iboss/restricted`)},
+	{"Lightspeed", regexp.MustCompile(`(?i)lightspeed system`)},
+	{"SonicWall", regexp.MustCompile(`(?i)sonicwall`)},
+	{"WatchGuard", regexp.MustCompile(`(?i)watchguard`)},
+	{"Barracuda", regexp.MustCompile(`(?i)barracuda`)},
+	{"Squid", regexp.MustCompile(`(?i)generated .* by .*\(squid|x-squid-error`)},
+	{"generic", regexp.MustCompile(`(?i)(access|request|web ?page|site|url|this page) (has been |is |was )?(denied|blocked)|blocked by|content filter|web filter`)},
+}
+
+var portalMarkers = regexp.MustCompile(`(?i)captive|hotspot|wi-?fi login|sign[ -]?in to (the )?(network|wi-?fi)|accept (the )?terms|type=["']?password|login\.(html|php|cgi)`)
+
+// blockProduct returns the product named by a block page, or "".
+func blockProduct(a *httpAnswer) string {
+	hay := string(a.Body)
+	for k, vs := range a.Header {
+		hay += "\n" + k + ": " + strings.Join(vs, ",")
+	}
+	for _, m := range blockMarkers {
+		if m.re.MatchString(hay) {
+			return m.product
+		}
+	}
+	return ""
+}
+
+// roundTrip sends one GET over an established TLS connection (HTTP/2 when
+// the server chose it through ALPN) and reads a bounded answer.
+func (p *Prober) roundTrip(ctx context.Context, conn *tls.Conn, t Target) (*httpAnswer, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", p.UserAgent)
+	req.Header.Set("Accept", "*/*")
+	if conn.ConnectionState().NegotiatedProtocol == "h2" {
+		tr := &http2.Transport{}
+		cc, err := tr.NewClientConn(conn)
+		if err != nil {
+			return nil, err
+		}
+		defer cc.Close()
+		return readAnswer(p.Now, func() (*http.Response, error) { return cc.RoundTrip(req) })
+	}
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	return readAnswer(p.Now, func() (*http.Response, error) {
+		req.Close = true
+		if err := req.Write(conn); err != nil {
+			return nil, err
+		}
+		return http.ReadResponse(bufio.NewReaderSize(conn, 4096), req)
+	})
+}
+
+// plainGet fetches http://host:80/ directly from addr, for the captive
+// portal test; redirects are recorded, never followed.
+func (p *Prober) plainGet(ctx context.Context, t Target, addr string) (*httpAnswer, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+	defer cancel()
+	p.logf("http: connecting to %s for the captive-portal test", addr)
+	conn, err := p.Dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+hostForURL(t.Host)+"/", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", p.UserAgent)
+	req.Close = true
+	return readAnswer(p.Now, func() (*http.Response, error) {
+		if err := req.Write(conn); err != nil {
+			return nil, err
+		}
+		return http.ReadResponse(bufio.NewReaderSize(conn, 4096), req)
+	})
+}
+
+func hostForURL(h string) string {
+	if strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return h
+}
+
+func readAnswer(now func() time.Time, do func() (*http.Response, error)) (*httpAnswer, error) {
+	a := &httpAnswer{Sent: now()}
+	resp, err := do()
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	a.Received = now()
+	a.Status, a.Proto, a.Header = resp.StatusCode, resp.Proto, resp.Header
+	// A body cut short by the deadline is still evidence; the status line
+	// and headers already prove who answered.
+	a.Body, _ = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	return a, nil
+}
+
+// httpFacts carries what the TLS step concluded into the HTTP step.
+type httpFacts struct {
+	trusted bool   // the chain verified with the system verifier (directly or through trusted inspection)
+	code    string // the TLS check's code
+}
+
+// probeHTTP sends the GET over the TLS connection and classifies the answer.
+// It also returns the answer so the clock check can use its Date header.
+func (p *Prober) probeHTTP(ctx context.Context, t Target, conn *tls.Conn, f httpFacts) (Check, *httpAnswer) {
+	start := p.Now()
+	a, err := p.roundTrip(ctx, conn, t)
+	var c Check
+	switch {
+	case err != nil:
+		kind := classifyNetErr(err)
+		details := map[string]any{"error": err.Error()}
+		switch kind {
+		case failTimeout:
+			c = newCheck("http.get", "http.timeout", fmt.Sprintf("No complete answer from %s within %s.", t.URL, p.Timeout), details)
+		case failReset, failEOF:
+			c = newCheck("http.get", "http.blocked", fmt.Sprintf("The connection was cut after the request to %s was sent: a middlebox refuses it.", t.URL), details)
+		default:
+			c = newCheck("http.get", "http.protocol_error", fmt.Sprintf("The answer from %s was not valid HTTP.", t.URL), details)
+		}
+	default:
+		c = p.classifyAnswer(t, a, f)
+	}
+	c.DurationMS = p.since(start)
+	return c, a
+}
+
+func answerDetails(a *httpAnswer) map[string]any {
+	d := map[string]any{"status": a.Status, "protocol": a.Proto}
+	for _, h := range []string{"Server", "Via", "Location", "Date", "Content-Type", "X-Squid-Error"} {
+		if v := a.Header.Get(h); v != "" {
+			d[strings.ToLower(strings.ReplaceAll(h, "-", "_"))] = v
+		}
+	}
+	if title := htmlTitle(a.Body); title != "" {
+		d["title"] = title
+	}
+	return d
+}
+
+var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+func htmlTitle(body []byte) string {
+	m := titleRE.FindSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	s := strings.Join(strings.Fields(string(m[1])), " ")
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+func (p *Prober) classifyAnswer(t Target, a *httpAnswer, f httpFacts) Check {
+	d := answerDetails(a)
+	product := ""
+	if !f.trusted || f.code == "tls.intercepted" || a.Status == 403 || a.Status == 451 {
+		product = blockProduct(a)
+	}
+	if product != "" && (a.Status >= 300 || !f.trusted || a.Status == 200 && f.code == "tls.intercepted") {
+		d["product"] = product
+		return newCheck("http.get", "http.blocked",
+			fmt.Sprintf("%s answered %s with a block page (HTTP %d) instead of the service.", productOr(product, "A middlebox"), t.URL, a.Status), d)
+	}
+	if a.Status == http.StatusUnavailableForLegalReasons {
+		return newCheck("http.get", "http.blocked", fmt.Sprintf("%s answered HTTP 451: blocked by policy.", t.URL), d)
+	}
+	if !f.trusted {
+		if isPortalAnswer(t, a) {
+			return newCheck("http.get", "http.captive_portal",
+				fmt.Sprintf("Requests for %s are answered by a captive portal (HTTP %d%s).", t.Host, a.Status, locationNote(a)), d)
+		}
+		c := newCheck("http.get", "http.ok", fmt.Sprintf("HTTP %d over a connection whose certificate is not trusted: whoever answered is not proven to be the service.", a.Status), d)
+		c.Status = StatusInfo
+		return c
+	}
+	if a.Status >= 500 {
+		return newCheck("http.get", "http.server_error", fmt.Sprintf("The service at %s answered HTTP %d: reachable, but it reports an error.", t.URL, a.Status), d)
+	}
+	return newCheck("http.get", "http.ok", fmt.Sprintf("The service at %s answered HTTP %d.", t.URL, a.Status), d)
+}
+
+func productOr(p, def string) string {
+	if p == "" || p == "generic" {
+		return def
+	}
+	return p
+}
+
+func locationNote(a *httpAnswer) string {
+	if loc := a.Header.Get("Location"); loc != "" {
+		return ", redirect to " + loc
+	}
+	return ""
+}
+
+// isPortalAnswer recognises a captive portal: a redirect to another host, or
+// a page that asks to log in or accept terms.
+func isPortalAnswer(t Target, a *httpAnswer) bool {
+	if a.Status >= 300 && a.Status < 400 {
+		if loc, err := url.Parse(a.Header.Get("Location")); err == nil && loc.Host != "" {
+			return !strings.EqualFold(loc.Hostname(), t.Host)
+		}
+		return false
+	}
+	return a.Status < 300 && portalMarkers.Match(a.Body)
+}
+
+// portalCheck is the captive-portal test over plain HTTP, run when the TLS
+// evidence (a certificate for another name, an untrusted chain, plain HTTP
+// on the TLS port) points that way.
+func (p *Prober) portalCheck(ctx context.Context, t Target, ip string) (Check, bool) {
+	start := p.Now()
+	a, err := p.plainGet(ctx, t, net.JoinHostPort(ip, "80"))
+	if err != nil || !isPortalAnswer(t, a) {
+		return Check{}, false
+	}
+	d := answerDetails(a)
+	d["url"] = "http://" + hostForURL(t.Host) + "/"
+	c := newCheck("http.portal", "http.captive_portal",
+		fmt.Sprintf("http://%s/ is answered by a captive portal (HTTP %d%s).", t.Host, a.Status, locationNote(a)), d)
+	c.DurationMS = p.since(start)
+	return c, true
+}
+
+// clockSkewLimit is how far the local clock may be off before it is worth
+// a warning: beyond it, certificate validity and token lifetimes break.
+const clockSkewLimit = 5 * time.Minute
+
+// clockCheck compares the local clock with the server's Date header,
+// corrected for half the round trip.
+func clockCheck(a *httpAnswer, trusted bool) (Check, time.Duration, bool) {
+	if a == nil {
+		return Check{}, 0, false
+	}
+	date, err := http.ParseTime(a.Header.Get("Date"))
+	if err != nil {
+		return Check{}, 0, false
+	}
+	local := a.Sent.Add(a.Received.Sub(a.Sent) / 2)
+	skew := local.Sub(date)
+	d := map[string]any{
+		"server_date": date.UTC().Format(time.RFC3339),
+		"local_time":  local.UTC().Format(time.RFC3339),
+		"skew_s":      int64(skew.Round(time.Second) / time.Second),
+		"trusted":     trusted,
+	}
+	abs := skew
+	if abs < 0 {
+		abs = -abs
+	}
+	if abs > clockSkewLimit {
+		dir := "ahead of"
+		if skew < 0 {
+			dir = "behind"
+		}
+		return newCheck("clock", "clock.skew", fmt.Sprintf("This machine's clock is %s %s the server's.", humanDuration(abs), dir), d), skew, true
+	}
+	return newCheck("clock", "clock.ok", fmt.Sprintf("This machine's clock is within %s of the server's.", clockSkewLimit), d), skew, true
+}
+
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return strconv.Itoa(int(d/(24*time.Hour))) + " days"
+	case d >= 2*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + " hours"
+	case d >= 2*time.Minute:
+		return strconv.Itoa(int(d/time.Minute)) + " minutes"
+	}
+	return d.Round(time.Second).String()
+}

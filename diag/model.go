@@ -1,0 +1,86 @@
+package diag
+
+// Status is the outcome of one check or of a whole target.
+type Status string
+
+// Statuses, from best to worst. StatusInfo marks evidence that ran but by
+// design does not count (the direct path when the route is a proxy);
+// StatusSkip marks a check that could not run because an earlier stage failed.
+const (
+	StatusPass Status = "pass"
+	StatusInfo Status = "info"
+	StatusSkip Status = "skip"
+	StatusWarn Status = "warn"
+	StatusFail Status = "fail"
+)
+
+// Rank orders statuses for "worst of": pass, info, skip < warn < fail.
+func (s Status) Rank() int {
+	switch s {
+	case StatusFail:
+		return 3
+	case StatusWarn:
+		return 2
+	case StatusSkip, StatusInfo:
+		return 1
+	}
+	return 0
+}
+
+// Check is one probe's conclusion with its evidence.
+type Check struct {
+	ID          string         `json:"id"`
+	Status      Status         `json:"status"`
+	Code        string         `json:"code"`
+	Summary     string         `json:"summary"`
+	Remediation string         `json:"remediation,omitempty"`
+	DurationMS  int64          `json:"duration_ms"`
+	Details     map[string]any `json:"details"`
+}
+
+// Verdict is the single root cause for a target.
+type Verdict struct {
+	Code        string `json:"code"`
+	Status      Status `json:"status"`
+	Summary     string `json:"summary"`
+	Remediation string `json:"remediation,omitempty"`
+}
+
+// TargetResult is everything learned about one target.
+type TargetResult struct {
+	Target  string  `json:"target"`
+	Host    string  `json:"host"`
+	Port    int     `json:"port"`
+	Status  Status  `json:"status"`
+	Route   string  `json:"route"`
+	Proxy   string  `json:"proxy,omitempty"`
+	Verdict Verdict `json:"verdict"`
+	Checks  []Check `json:"checks"`
+}
+
+// newCheck builds a check whose status, remediation and default summary
+// come from the code table; details is never nil so JSON shows {}.
+func newCheck(id, code, summary string, details map[string]any) Check {
+	info := Lookup(code)
+	if summary == "" {
+		summary = info.Meaning
+	}
+	if details == nil {
+		details = map[string]any{}
+	}
+	c := Check{ID: id, Status: info.Status, Code: code, Summary: summary, Details: details}
+	if info.Status != StatusPass {
+		c.Remediation = info.Remediation
+	}
+	return c
+}
+
+// NewCheck is newCheck for other packages (proxy discovery, tunnels).
+func NewCheck(id, code, summary string, details map[string]any) Check {
+	return newCheck(id, code, summary, details)
+}
+
+// SkipCheck records a check that could not run because an earlier stage failed.
+func SkipCheck(id, why string) Check {
+	return Check{ID: id, Status: StatusSkip, Code: "skipped", Summary: why, Details: map[string]any{}}
+}

@@ -1,0 +1,73 @@
+package diag
+
+import (
+	"context"
+	"crypto/x509"
+	"net"
+	"time"
+)
+
+// Dialer opens network connections; net.Dialer satisfies it, and tests
+// inject one that drops, resets or stalls.
+type Dialer interface {
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// Route is how traffic for one target leaves this machine, as decided by
+// the proxy package (cmd wires it in; diag does not import proxy).
+type Route struct {
+	Kind   string  // "direct" or "proxy"
+	Proxy  string  // the proxy URL, credentials redacted, when Kind is "proxy"
+	Checks []Check // discovery evidence: where the route came from, PAC errors
+	// Tunnel opens a connection to hostport through the proxy (HTTP CONNECT
+	// or SOCKS), following a failover list the way a browser does. The check
+	// (id "proxy.connect") reports every hop; conn is nil when it failed.
+	Tunnel func(ctx context.Context, hostport string) (net.Conn, Check)
+}
+
+// Prober runs the probes. Every field that touches the outside world is
+// injected so tests can replace it; the zero value is not usable, see
+// NewProber for defaults.
+type Prober struct {
+	Dialer   Dialer        // direct TCP/UDP connections
+	Resolver *net.Resolver // the system resolver, as applications see it
+	Now      func() time.Time
+	Timeout  time.Duration // bound of each network operation
+
+	Nameservers      []string // resolvers configured on this machine ("ip" or "ip:port")
+	ExtraNameservers []string // --dns-server
+	Compare          []string // comparison resolvers: "ip", "ip:port" or "https://" DoH URL
+
+	SystemRoots *x509.CertPool // nil: the OS verifier (what browsers use), plus CAFile roots
+	ExtraRoots  *x509.CertPool // --ca-file, added to the system verification
+	PublicRoots *x509.CertPool // the public web's roots, for interception detection
+
+	UserAgent  string
+	NeutralSNI string // control SNI for the SNI-filtering test
+
+	// Route decides the path for a target; nil means always direct.
+	Route func(ctx context.Context, t Target) Route
+	// Logf receives --verbose lines (each connection as it is made); may be nil.
+	Logf func(format string, args ...any)
+}
+
+// NewProber returns a Prober with real network, system resolver and clock.
+func NewProber(timeout time.Duration) *Prober {
+	return &Prober{
+		Dialer:     &net.Dialer{},
+		Resolver:   net.DefaultResolver,
+		Now:        time.Now,
+		Timeout:    timeout,
+		UserAgent:  "okviz-check/dev",
+		NeutralSNI: "example.com",
+	}
+}
+
+func (p *Prober) logf(format string, args ...any) {
+	if p.Logf != nil {
+		p.Logf(format, args...)
+	}
+}
+
+// since returns the elapsed milliseconds since start on the prober's clock.
+func (p *Prober) since(start time.Time) int64 { return p.Now().Sub(start).Milliseconds() }

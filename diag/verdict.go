@@ -1,0 +1,91 @@
+package diag
+
+import "strings"
+
+// stageOrder is the path a request takes; the verdict is the first failing
+// stage along it.
+var stageOrder = []string{"proxy", "dns", "tcp", "tls", "http", "clock"}
+
+func stageOf(c Check) string {
+	code := c.Code
+	if i := strings.IndexByte(code, '.'); i > 0 {
+		code = code[:i]
+	}
+	return code
+}
+
+// warningOrder ranks warnings by what an admin should hear about first.
+var warningOrder = []string{
+	"proxy.unreachable", // a dead proxy before a working one in a failover list
+	"tls.intercepted",
+	"clock.skew",
+	"dns.mismatch",
+	"tcp.ipv6_broken",
+	"http.server_error",
+	"tls.expiring_soon",
+}
+
+// verdict names the single root cause among a target's checks: the first
+// failing stage along the path, where evidence that explains a later symptom
+// wins over the symptom; else the most important warning; else ok.
+func verdict(checks []Check) Verdict {
+	has := func(code string) (Check, bool) {
+		for _, c := range checks {
+			if c.Code == code && (c.Status == StatusFail || c.Status == StatusWarn) {
+				return c, true
+			}
+		}
+		return Check{}, false
+	}
+	var firstFail *Check
+	for _, stage := range stageOrder {
+		for i := range checks {
+			c := &checks[i]
+			if c.Status == StatusFail && stageOf(*c) == stage {
+				firstFail = c
+				break
+			}
+		}
+		if firstFail != nil {
+			break
+		}
+	}
+	if firstFail != nil {
+		root := *firstFail
+		if stageOf(root) == "tls" || stageOf(root) == "http" {
+			// A captive portal or block page explains the certificate error it causes.
+			for _, code := range []string{"http.captive_portal", "http.blocked"} {
+				if c, ok := has(code); ok {
+					root = c
+					break
+				}
+			}
+			// A wrong local clock explains an "expired" or "not yet valid" certificate.
+			if root.Code == "tls.expired" || root.Code == "tls.not_yet_valid" {
+				if c, ok := has("clock.skew"); ok {
+					root = c
+					root.Summary += " That is why the certificate looks " + strings.TrimPrefix(strings.ReplaceAll(firstFail.Code, "_", " "), "tls.") + "."
+				}
+			}
+		}
+		return Verdict{Code: root.Code, Status: StatusFail, Summary: root.Summary, Remediation: remediationOf(root)}
+	}
+	for _, code := range warningOrder {
+		if c, ok := has(code); ok {
+			return Verdict{Code: c.Code, Status: StatusWarn, Summary: c.Summary, Remediation: remediationOf(c)}
+		}
+	}
+	for _, c := range checks {
+		if c.Status == StatusWarn {
+			return Verdict{Code: c.Code, Status: StatusWarn, Summary: c.Summary, Remediation: remediationOf(c)}
+		}
+	}
+	return Verdict{Code: "ok", Status: StatusPass, Summary: Lookup("ok").Meaning}
+}
+
+func remediationOf(c Check) string {
+	if c.Remediation != "" {
+		return c.Remediation
+	}
+	return Lookup(c.Code).Remediation
+}

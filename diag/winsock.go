@@ -1,0 +1,32 @@
+package diag
+
+// Winsock error numbers, from winerror.h. Kept in a file built everywhere so
+// the mapping is tested on every OS.
+const (
+	wsaEACCES       = 10013
+	wsaECONNABORTED = 10053
+	wsaECONNRESET   = 10054
+	wsaENETDOWN     = 10050
+	wsaENETUNREACH  = 10051
+	wsaETIMEDOUT    = 10060
+	wsaECONNREFUSED = 10061
+	wsaEHOSTDOWN    = 10064
+	wsaEHOSTUNREACH = 10065
+)
+
+// classifyWinsock maps a Winsock error number to a failure kind.
+func classifyWinsock(n uintptr) string {
+	switch n {
+	case wsaECONNREFUSED:
+		return failRefused
+	case wsaECONNRESET, wsaECONNABORTED:
+		return failReset
+	case wsaENETUNREACH, wsaEHOSTUNREACH, wsaENETDOWN, wsaEHOSTDOWN:
+		return failUnreachable
+	case wsaETIMEDOUT:
+		return failTimeout
+	case wsaEACCES:
+		return failLocal
+	}
+	return ""
+}

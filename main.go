@@ -1,0 +1,27 @@
+// Command okviz-check diagnoses whether this machine can reach the services
+// a Power BI visual needs, names the root cause when it cannot, and prints
+// whitelist rules for firewalls and proxies.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/okviz/okviz-check/cmd"
+)
+
+// Set by the release build (-ldflags -X).
+var (
+	version = "dev"
+	commit  = "none"
+	date    = "unknown"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cmd.Main(ctx, os.Args[1:], cmd.System(), cmd.Build{Version: version, Commit: commit, Date: date})
+	stop()
+	os.Exit(code)
+}

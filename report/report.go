@@ -1,0 +1,164 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"time"
+
+	"github.com/okviz/okviz-check/diag"
+)
+
+// SchemaVersion is the version of the JSON report written by this package.
+// Adding a field keeps it; renaming or removing one needs version 2.
+const SchemaVersion = 1
+
+// Report is the whole result of one run, as written by --format json.
+type Report struct {
+	SchemaVersion int                 `json:"schema_version"`
+	Tool          Tool                `json:"tool"`
+	StartedAt     time.Time           `json:"started_at"` // written in UTC, whole seconds
+	DurationMS    int64               `json:"duration_ms"`
+	System        System              `json:"system"`
+	Status        diag.Status         `json:"status"` // worst target status: pass, warn or fail
+	Proxy         ProxyInfo           `json:"proxy"`
+	Targets       []diag.TargetResult `json:"targets"`
+}
+
+// Tool identifies the build of okviz-check that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+}
+
+// System is the platform the diagnosis ran on (GOOS and GOARCH).
+type System struct {
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+}
+
+// ProxyInfo is what proxy discovery found: every source looked at (the
+// environment, OS settings, PAC/WPAD) with what it said, in the proxy
+// package's own shape.
+type ProxyInfo struct {
+	Sources []any `json:"sources"`
+}
+
+// Options tune the human renderers; JSON ignores them.
+type Options struct {
+	Color   bool // ANSI colours in text output (the caller decides: --color, NO_COLOR, terminal)
+	Quiet   bool // text: only the verdict line of each target
+	Verbose bool // text: every check's remediation, proxy sources, longer lists
+	Strict  bool // junit: warnings are failures, as with --strict
+}
+
+// Format names accepted by Render.
+const (
+	FormatText     = "text"
+	FormatJSON     = "json"
+	FormatMarkdown = "markdown"
+	FormatJUnit    = "junit"
+)
+
+// Formats lists the format names Render accepts, in the order help shows them.
+func Formats() []string {
+	return []string{FormatText, FormatJSON, FormatMarkdown, FormatJUnit}
+}
+
+// Render writes r to w in the named format (text, json, markdown, junit).
+// An unknown format is an error and writes nothing.
+func Render(w io.Writer, r *Report, format string, opts Options) error {
+	if r == nil {
+		return fmt.Errorf("report: nothing to render (nil report)")
+	}
+	n := r.normalized()
+	switch format {
+	case FormatText:
+		return renderText(w, &n, opts)
+	case FormatJSON:
+		return renderJSON(w, &n)
+	case FormatMarkdown:
+		return renderMarkdown(w, &n, opts)
+	case FormatJUnit:
+		return renderJUnit(w, &n, opts)
+	}
+	return fmt.Errorf("report: unknown format %q (want text, json, markdown or junit)", format)
+}
+
+// Overall is the report status: the worst status of the targets, mapped to
+// pass, warn or fail (info and skip count as pass at this level, as they do
+// not make a target unreachable). No targets is a pass.
+func Overall(targets []diag.TargetResult) diag.Status {
+	worst := diag.StatusPass
+	for _, t := range targets {
+		if t.Status.Rank() > worst.Rank() {
+			worst = t.Status
+		}
+	}
+	if worst.Rank() < diag.StatusWarn.Rank() {
+		return diag.StatusPass
+	}
+	return worst
+}
+
+// MarshalJSON writes the report in its contract shape: started_at in UTC to
+// the second, arrays as [] and details as {} when empty, the schema version
+// and status filled in when the caller left them zero, and credentials in
+// URLs masked. It never changes r.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report // no MarshalJSON: avoids recursion
+	n := plain(r.normalized())
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // block pages carry <html>; \u003c helps no reader
+	if err := enc.Encode(n); err != nil {
+		return nil, err
+	}
+	return redactJSON(bytes.TrimRight(buf.Bytes(), "\n")), nil
+}
+
+// normalized returns a copy of r ready to print: no nil slices or maps, a
+// schema version, an overall status and a UTC start time. Slices are copied
+// so the caller's report is left alone.
+func (r *Report) normalized() Report {
+	n := *r
+	if n.SchemaVersion == 0 {
+		n.SchemaVersion = SchemaVersion
+	}
+	if n.Status == "" {
+		n.Status = Overall(r.Targets)
+	}
+	n.StartedAt = r.StartedAt.UTC().Truncate(time.Second)
+	n.Proxy.Sources = append([]any{}, r.Proxy.Sources...)
+	n.Targets = make([]diag.TargetResult, len(r.Targets))
+	for i, t := range r.Targets {
+		t.Checks = append([]diag.Check{}, t.Checks...)
+		for j := range t.Checks {
+			if t.Checks[j].Details == nil {
+				t.Checks[j].Details = map[string]any{}
+			}
+		}
+		n.Targets[i] = t
+	}
+	return n
+}
+
+// userinfo matches the credentials part of a URL ("scheme://user:pass@"),
+// up to the last "@" of the authority as URL parsers read it, so a password
+// with a raw "@" is masked whole. The class stops at "/", "?", "#", white
+// space, quotes and backslashes, so a match never leaves the URL it is in,
+// nor the JSON string around it.
+var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s"\\<>]+@`)
+
+// redact masks URL credentials in s: http://user:pw@proxy:8080 becomes
+// http://***@proxy:8080. Upstream packages redact already; this is the last
+// line before output, so a slip elsewhere cannot leak a password.
+func redact(s string) string { return userinfo.ReplaceAllString(s, "${1}***@") }
+
+func redactJSON(b []byte) []byte { return userinfo.ReplaceAll(b, []byte("${1}***@")) }
+
+// clean makes a string safe to print in text, Markdown and XML.
+func clean(s string) string { return redact(Sanitize(s)) }

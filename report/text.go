@@ -1,0 +1,179 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/okviz/okviz-check/diag"
+)
+
+// ANSI SGR sequences; written only when Options.Color is set.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+// maxColumn caps the width a column is padded to, so one long URL does not
+// push every other line to the right.
+const maxColumn = 40
+
+// textRenderer prints the human report; color is decided once by the caller.
+type textRenderer struct {
+	lineWriter
+	color bool
+	lim   limits
+}
+
+func renderText(w io.Writer, r *Report, opts Options) error {
+	t := &textRenderer{lineWriter: lineWriter{w: w}, color: opts.Color, lim: limitsFor(opts.Verbose)}
+	t.verdictLines(r.Targets)
+	if opts.Quiet {
+		return t.err
+	}
+	for _, target := range r.Targets {
+		t.line("")
+		t.target(target, opts.Verbose)
+	}
+	if opts.Verbose && len(r.Proxy.Sources) > 0 {
+		t.line("")
+		t.line(t.paint(ansiBold, "Proxy discovery"))
+		t.nodes(evidence(map[string]any{"sources": r.Proxy.Sources}, t.lim), "  ")
+	}
+	t.line("")
+	t.linef("%s %s — %s", t.paint(ansiBold, "Overall:"), t.status(r.Status), outcome(r.Targets))
+	t.linef("%s", t.paint(ansiDim, fmt.Sprintf("%s · %s/%s · started %s · %d ms",
+		toolLine(r.Tool), clean(r.System.OS), clean(r.System.Arch), r.StartedAt.Format(time.RFC3339), r.DurationMS)))
+	return t.err
+}
+
+// verdictLines prints one line per target: status, target, code, sentence.
+func (t *textRenderer) verdictLines(targets []diag.TargetResult) {
+	width := 0
+	for _, tr := range targets {
+		width = max(width, min(utf8.RuneCountInString(clean(tr.Target)), maxColumn))
+	}
+	for _, tr := range targets {
+		t.linef("%s  %s  %s — %s", t.status(tr.Status), pad(clean(tr.Target), width),
+			clean(tr.Verdict.Code), clean(verdictSummary(tr.Verdict)))
+	}
+}
+
+// target prints one target's checks by stage, with evidence, then the fix.
+func (t *textRenderer) target(tr diag.TargetResult, verbose bool) {
+	route := "direct"
+	if tr.Route == "proxy" {
+		route = "via proxy " + clean(tr.Proxy)
+	} else if tr.Route != "" && tr.Route != "direct" {
+		route = clean(tr.Route)
+	}
+	t.linef("%s  (%s port %d, %s)", t.paint(ansiBold, clean(tr.Target)), clean(tr.Host), tr.Port, route)
+
+	idW, codeW := 0, 0
+	for _, c := range tr.Checks {
+		idW = max(idW, min(utf8.RuneCountInString(clean(c.ID)), maxColumn))
+		codeW = max(codeW, min(utf8.RuneCountInString(clean(c.Code)), maxColumn))
+	}
+	last := ""
+	for _, c := range tr.Checks {
+		if s := stage(c); s != last {
+			t.line("  " + t.paint(ansiBold, clean(s)))
+			last = s
+		}
+		line := fmt.Sprintf("    %s  %s  %s  %s", t.status(c.Status), pad(clean(c.ID), idW), pad(clean(c.Code), codeW), clean(c.Summary))
+		if c.DurationMS > 0 {
+			line += t.paint(ansiDim, fmt.Sprintf("  (%d ms)", c.DurationMS))
+		}
+		t.line(strings.TrimRight(line, " "))
+		const evidenceIndent = "          " // under the check's id
+		t.nodes(evidence(c.Details, t.lim), evidenceIndent)
+		if verbose && c.Remediation != "" && (c.Status == diag.StatusWarn || c.Status == diag.StatusFail) {
+			t.line(evidenceIndent + "fix: " + clean(c.Remediation))
+		}
+	}
+	if fix := verdictFix(tr.Verdict); fix != "" {
+		t.linef("  %s %s", t.paint(ansiBold, "Fix:"), clean(fix))
+		for _, f := range otherFixes(tr) {
+			t.linef("  %s (%s) %s", t.paint(ansiBold, "Also:"), clean(f[0]), clean(f[1]))
+		}
+	}
+}
+
+// nodes prints evidence YAML-style: "key: value", lists as "- item", maps
+// and lists indented under their key.
+func (t *textRenderer) nodes(ns []node, indent string) {
+	for _, l := range textLines(ns, indent) {
+		t.line(l)
+	}
+}
+
+// textLines lays evidence out as indented lines; JUnit reuses it.
+func textLines(ns []node, indent string) []string {
+	var out []string
+	for _, n := range ns {
+		head := indent
+		if n.key == "" {
+			head += "- "
+		} else {
+			head += n.key + ":"
+		}
+		if n.value != "" {
+			if n.key != "" {
+				head += " "
+			}
+			out = append(out, head+n.value)
+			continue
+		}
+		kids := textLines(n.kids, indent+"  ")
+		if n.more > 0 {
+			kids = append(kids, indent+"  "+moreLine(n.more))
+		}
+		if n.key == "" && len(kids) > 0 {
+			// A list item that is a map or list starts on the dash's line.
+			kids[0] = head + strings.TrimPrefix(kids[0], indent+"  ")
+			out = append(out, kids...)
+			continue
+		}
+		out = append(out, head)
+		out = append(out, kids...)
+	}
+	return out
+}
+
+// status is the padded, coloured marker of a status.
+func (t *textRenderer) status(s diag.Status) string {
+	code := ""
+	switch s {
+	case diag.StatusPass:
+		code = ansiGreen
+	case diag.StatusWarn:
+		code = ansiYellow
+	case diag.StatusFail:
+		code = ansiRed
+	case diag.StatusSkip, diag.StatusInfo:
+		code = ansiDim
+	}
+	return t.paint(code, pad(label(s), 4))
+}
+
+// paint wraps s in an SGR sequence when colour is on.
+func (t *textRenderer) paint(sgr, s string) string {
+	if !t.color || sgr == "" || s == "" {
+		return s
+	}
+	return sgr + s + ansiReset
+}
+
+// pad right-pads s with spaces to width runes.
+func pad(s string, width int) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
+}
