@@ -156,12 +156,13 @@ func countSCTs(c *x509.Certificate) int {
 // other blocks such as keys are skipped) or from DER (one or more
 // concatenated certificates). Errors say which certificate failed.
 func ParseChain(data []byte) ([]*x509.Certificate, error) {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("no certificates: the input is empty")
 	}
-	if !bytes.Contains(trimmed, []byte("-----BEGIN")) {
-		certs, err := x509.ParseCertificates(trimmed)
+	if !bytes.Contains(data, []byte("-----BEGIN")) {
+		// DER is binary: trailing bytes that look like white space belong
+		// to the signature, so the input is parsed untrimmed.
+		certs, err := x509.ParseCertificates(data)
 		if err != nil {
 			return nil, fmt.Errorf("neither PEM nor DER certificates: %w", err)
 		}
@@ -172,7 +173,7 @@ func ParseChain(data []byte) ([]*x509.Certificate, error) {
 	}
 	var certs []*x509.Certificate
 	others := 0
-	rest := trimmed
+	rest := data
 	for {
 		var block *pem.Block
 		block, rest = pem.Decode(rest)

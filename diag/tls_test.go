@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -27,11 +28,11 @@ type faultServer struct {
 	conns []net.Conn
 }
 
-func newFaultServer(t *testing.T, serve func(net.Conn)) *faultServer {
-	t.Helper()
+func newFaultServer(tb testing.TB, serve func(net.Conn)) *faultServer {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	s := &faultServer{ln: ln}
 	s.wg.Add(1)
@@ -53,7 +54,7 @@ func newFaultServer(t *testing.T, serve func(net.Conn)) *faultServer {
 			}()
 		}
 	}()
-	t.Cleanup(s.Close)
+	tb.Cleanup(s.Close)
 	return s
 }
 
@@ -180,7 +181,7 @@ func alertHandshakeFailure(c net.Conn) {
 	_, _ = c.Write([]byte{21, 3, 3, 0, 2, 2, 40}) // fatal handshake_failure
 }
 
-// tlsCase runs probeTLS against srv with prober p, dialing and redialing
+// runProbe runs probeTLS against srv with prober p, dialing and redialing
 // the server over loopback.
 func runProbe(t *testing.T, p *Prober, srv *faultServer, host string) TLSResult {
 	t.Helper()
@@ -356,22 +357,10 @@ func TestProbeTLSRevocationDetails(t *testing.T) {
 		"revocation_hosts": {"ocsp.example.test", "crl.example.test", "aia.example.test"},
 	} {
 		got, _ := d[key].([]string)
-		if !equalStrings(got, want) {
+		if !slices.Equal(got, want) {
 			t.Errorf("%s = %q, want %q", key, got, want)
 		}
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // hostileCases are the servers that break the handshake.
@@ -556,5 +545,37 @@ func TestProbeTLSUsableConn(t *testing.T) {
 	buf := make([]byte, 4)
 	if _, err := io.ReadFull(res.Conn, buf); err != nil || string(buf) != "ping" {
 		t.Fatalf("echo: %q %v", buf, err)
+	}
+}
+
+// BenchmarkProbeTLS measures one full probe (handshake and both
+// verifications) against a loopback server.
+func BenchmarkProbeTLS(b *testing.B) {
+	ca := certgen.Must(certgen.NewCA("Bench Root"))
+	leaf := certgen.Must(ca.Leaf([]string{tlsTestHost}))
+	srv := newFaultServer(b, serveTLS(leaf))
+	p := testProber(time.Now, ca.Pool(), nil, ca.Pool())
+	tg, _ := ParseTarget(tlsTestHost)
+	var d net.Dialer
+	redial := func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "tcp", srv.addr()) }
+	for b.Loop() {
+		conn, err := redial(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		res := p.probeTLS(context.Background(), tg, conn, redial)
+		if res.Check.Code != "tls.ok" {
+			b.Fatalf("got %s", res.Check.Code)
+		}
+		res.Conn.Close()
+	}
+}
+
+// BenchmarkPublicRoots measures building the public pool, done once per run.
+func BenchmarkPublicRoots(b *testing.B) {
+	for b.Loop() {
+		if _, err := PublicRoots(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

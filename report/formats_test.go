@@ -278,3 +278,31 @@ func TestJUnitHostileText(t *testing.T) {
 		t.Errorf("failure body lost text: %q", cases[0].Failure.Body)
 	}
 }
+
+// TestFixes: the verdict's fix comes from the verdict or, when it has none,
+// from the code table; other problems with a different fix follow once each.
+func TestFixes(t *testing.T) {
+	mismatch := diag.NewCheck("dns.compare", "dns.mismatch", "", nil)
+	r := &Report{Targets: []diag.TargetResult{{
+		Target: "https://a.okviz.com/", Host: "a.okviz.com", Port: 443, Status: diag.StatusFail, Route: "direct",
+		Verdict: diag.Verdict{Code: "tcp.timeout", Status: diag.StatusFail, Summary: "dropped"},
+		Checks: []diag.Check{
+			mismatch, mismatch,
+			diag.NewCheck("tcp.connect", "tcp.timeout", "dropped", nil),
+			diag.SkipCheck("tls.handshake", "no connection"),
+		},
+	}}}
+	text := render(t, r, FormatText, Options{})
+	for _, want := range []string{
+		"  Fix: " + diag.Lookup("tcp.timeout").Remediation + "\n",
+		"  Also: (dns.mismatch) " + diag.Lookup("dns.mismatch").Remediation + "\n",
+	} {
+		if strings.Count(text, want) != 1 {
+			t.Errorf("text has %q %d times, want once:\n%s", want, strings.Count(text, want), text)
+		}
+	}
+	md := render(t, r, FormatMarkdown, Options{})
+	if !strings.Contains(md, "- Also (`dns.mismatch`): "+mdText(diag.Lookup("dns.mismatch").Remediation)) {
+		t.Errorf("markdown lacks the other fix:\n%s", md)
+	}
+}

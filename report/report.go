@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
+	"strings"
 	"time"
 
 	"github.com/okviz/okviz-check/diag"
@@ -51,7 +51,7 @@ type ProxyInfo struct {
 type Options struct {
 	Color   bool // ANSI colours in text output (the caller decides: --color, NO_COLOR, terminal)
 	Quiet   bool // text: only the verdict line of each target
-	Verbose bool // text: every check's remediation, proxy sources, longer lists
+	Verbose bool // longer lists and strings; text also prints the proxy sources
 	Strict  bool // junit: warnings are failures, as with --strict
 }
 
@@ -146,19 +146,69 @@ func (r *Report) normalized() Report {
 	return n
 }
 
-// userinfo matches the credentials part of a URL ("scheme://user:pass@"),
-// up to the last "@" of the authority as URL parsers read it, so a password
-// with a raw "@" is masked whole. The class stops at "/", "?", "#", white
-// space, quotes and backslashes, so a match never leaves the URL it is in,
-// nor the JSON string around it.
-var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s"\\<>]+@`)
-
 // redact masks URL credentials in s: http://user:pw@proxy:8080 becomes
 // http://***@proxy:8080. Upstream packages redact already; this is the last
 // line before output, so a slip elsewhere cannot leak a password.
-func redact(s string) string { return userinfo.ReplaceAllString(s, "${1}***@") }
+//
+// The credentials run from "scheme://" to the last "@" of the authority, as
+// URL parsers read it, so a password with a raw "@" is masked whole. The
+// authority ends at "/", "?", "#", white space, quotes, backslashes or angle
+// brackets, so a mask never reaches past the URL it is in, nor out of the
+// JSON string around it (redactJSON relies on that).
+func redact(s string) string {
+	var b strings.Builder
+	done := 0 // s[:done] is written to b
+	for pos := 0; ; {
+		k := strings.Index(s[pos:], "://")
+		if k < 0 {
+			break
+		}
+		k += pos
+		host := k + len("://")
+		end, at := host, -1
+		for end < len(s) && !strings.ContainsRune("/?#\"\\<> \t\n\r\f", rune(s[end])) {
+			if s[end] == '@' {
+				at = end
+			}
+			end++
+		}
+		if at > host && hasScheme(s[:k]) {
+			b.WriteString(s[done:host])
+			b.WriteString("***")
+			done = at
+		}
+		pos = max(end, host)
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
 
-func redactJSON(b []byte) []byte { return userinfo.ReplaceAll(b, []byte("${1}***@")) }
+// hasScheme reports whether s ends in a URL scheme: letters, digits, "+",
+// "-" and "." that include a letter.
+func hasScheme(s string) bool {
+	letter := false
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+			letter = true
+		case c >= '0' && c <= '9', c == '+', c == '-', c == '.':
+		default:
+			return letter
+		}
+	}
+	return letter
+}
+
+func redactJSON(b []byte) []byte {
+	if !bytes.Contains(b, []byte("://")) {
+		return b
+	}
+	return []byte(redact(string(b)))
+}
 
 // clean makes a string safe to print in text, Markdown and XML.
 func clean(s string) string { return redact(Sanitize(s)) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -163,5 +164,18 @@ func TestFormatsList(t *testing.T) {
 		if err := Render(&bytes.Buffer{}, &Report{}, f, Options{}); err != nil {
 			t.Errorf("%s of an empty report: %v", f, err)
 		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	r := fixedReport()
+	for _, f := range Formats() {
+		b.Run(f, func(b *testing.B) {
+			for b.Loop() {
+				if err := Render(io.Discard, r, f, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

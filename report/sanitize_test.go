@@ -80,6 +80,10 @@ func TestRedact(t *testing.T) {
 		{"http://proxy:8080 then bob@example.com", "http://proxy:8080 then bob@example.com"},
 		{"http://proxy:8080/path@x", "http://proxy:8080/path@x"},
 		{"mail alice@example.com", "mail alice@example.com"},
+		{"no scheme ://u:p@h and 9://u:p@h", "no scheme ://u:p@h and 9://u:p@h"},
+		{"two: http://a:b@h1 https://c@h2/p", "two: http://***@h1 https://***@h2/p"},
+		{"empty userinfo http://@h", "empty userinfo http://@h"},
+		{"end http://", "end http://"},
 		{"http://u:it's@p:1", "http://***@p:1"},
 	}
 	for _, tc := range cases {

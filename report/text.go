@@ -39,7 +39,7 @@ func renderText(w io.Writer, r *Report, opts Options) error {
 	}
 	for _, target := range r.Targets {
 		t.line("")
-		t.target(target, opts.Verbose)
+		t.target(target)
 	}
 	if opts.Verbose && len(r.Proxy.Sources) > 0 {
 		t.line("")
@@ -66,7 +66,7 @@ func (t *textRenderer) verdictLines(targets []diag.TargetResult) {
 }
 
 // target prints one target's checks by stage, with evidence, then the fix.
-func (t *textRenderer) target(tr diag.TargetResult, verbose bool) {
+func (t *textRenderer) target(tr diag.TargetResult) {
 	route := "direct"
 	if tr.Route == "proxy" {
 		route = "via proxy " + clean(tr.Proxy)
@@ -91,11 +91,7 @@ func (t *textRenderer) target(tr diag.TargetResult, verbose bool) {
 			line += t.paint(ansiDim, fmt.Sprintf("  (%d ms)", c.DurationMS))
 		}
 		t.line(strings.TrimRight(line, " "))
-		const evidenceIndent = "          " // under the check's id
-		t.nodes(evidence(c.Details, t.lim), evidenceIndent)
-		if verbose && c.Remediation != "" && (c.Status == diag.StatusWarn || c.Status == diag.StatusFail) {
-			t.line(evidenceIndent + "fix: " + clean(c.Remediation))
-		}
+		t.nodes(evidence(c.Details, t.lim), "          ") // under the check's id
 	}
 	if fix := verdictFix(tr.Verdict); fix != "" {
 		t.linef("  %s %s", t.paint(ansiBold, "Fix:"), clean(fix))

@@ -92,7 +92,7 @@ func TestHandshake(t *testing.T) {
 func TestFields(t *testing.T) {
 	nb := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	na := nb.Add(10 * 24 * time.Hour)
-	ca := Must(NewCA("Zscaler Root CA", Organization("Zscaler Inc."), OrganizationalUnit("Zscaler Inc.")))
+	ca := Must(NewCA("Zscaler Root CA", Organization("Zscaler Inc."), OrganizationalUnit("Zscaler Inc."), SubjectEmail("ca@example.test")))
 	leaf := Must(ca.Leaf([]string{"api.okviz.com", "::1", "10.0.0.1"},
 		Validity(nb, na),
 		OCSPServer("http://ocsp.example.test"),
@@ -104,6 +104,9 @@ func TestFields(t *testing.T) {
 	}
 	if got := c.Issuer.Organization; len(got) != 1 || got[0] != "Zscaler Inc." {
 		t.Errorf("issuer O %q", got)
+	}
+	if got := c.Issuer.String(); got != "CN=Zscaler Root CA,OU=Zscaler Inc.,O=Zscaler Inc.,1.2.840.113549.1.9.1=#0c0f6361406578616d706c652e74657374" {
+		t.Errorf("issuer %q", got)
 	}
 	if c.Subject.CommonName != "api.okviz.com" || len(c.DNSNames) != 1 || len(c.IPAddresses) != 2 {
 		t.Errorf("subject %q, DNS %v, IP %v", c.Subject.CommonName, c.DNSNames, c.IPAddresses)
