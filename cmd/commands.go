@@ -9,6 +9,8 @@ func subcommands(a *app) []*cobra.Command {
 		newDNSCmd(a),
 		newTLSCmd(a),
 		newReachCmd(a),
+		newPacCmd(a),
+		newRulesCmd(a),
 		newVersionCmd(a),
 	}
 }

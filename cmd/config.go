@@ -109,11 +109,16 @@ func loadConfig(env *Env, explicit string) (*config, error) {
 
 // apply fills every flag of fs that was not given on the command line from
 // the environment, else from the config file. The flag's own Set validates
-// the value, so a bad value is reported with its source and key.
-func (c *config) apply(fs *pflag.FlagSet) error {
+// the value, so a bad value is reported with its source and key. A global
+// setting only fills the global flag: a command whose own flag of the same
+// name means something else (rules --format) keeps its default.
+func (c *config) apply(fs, global *pflag.FlagSet) error {
 	for _, s := range settings {
 		f := fs.Lookup(s.flag)
 		if f == nil || f.Changed {
+			continue
+		}
+		if g := global.Lookup(s.flag); g != nil && g != f {
 			continue
 		}
 		if val := c.getenv(s.envName()); val != "" {

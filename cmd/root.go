@@ -84,7 +84,7 @@ func (a *app) loadConfig(c *cobra.Command) error {
 		return err
 	}
 	a.global.cfg = cfg
-	if err := cfg.apply(c.Flags()); err != nil {
+	if err := cfg.apply(c.Flags(), c.Root().PersistentFlags()); err != nil {
 		return err
 	}
 	return nil

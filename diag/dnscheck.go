@@ -135,10 +135,15 @@ func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Che
 		if sc.Code != "dns.sinkhole" {
 			return sc
 		}
+		// Only when no DNS server gives the sinkhole answer is the override
+		// local; otherwise one of the servers is the filter.
 		var real []netip.Addr
 		for _, v := range configured {
-			if v.Code == "dns.ok" {
+			switch v.Code {
+			case "dns.ok":
 				real = append(real, parseAddrs(v.Addrs)...)
+			case "dns.sinkhole":
+				return sc
 			}
 		}
 		if len(real) > 0 {

@@ -343,11 +343,11 @@ func (p *Prober) exchange(ctx context.Context, network, addr, host string, qtype
 
 	ignored := 0
 	fail := func(err error) (dnsAnswer, int, error) {
+		if ctx.Err() != nil {
+			err = ctx.Err() // the read only failed because time ran out
+		}
 		if ignored > 0 {
 			err = fmt.Errorf("%w (ignored %d packets that were not the answer)", err, ignored)
-		}
-		if ctx.Err() != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
-			err = fmt.Errorf("%w: %w", ctx.Err(), err)
 		}
 		return dnsAnswer{}, ignored, err
 	}

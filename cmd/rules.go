@@ -1,0 +1,188 @@
+package cmd
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/report"
+	"github.com/okviz/okviz-check/rules"
+)
+
+// rulesOptions are the flags of the rules command.
+type rulesOptions struct {
+	Format     string
+	List       bool
+	Resolve    bool
+	Revocation bool
+
+	// The outside world, injectable for tests; nil means the real thing.
+	lookup     rules.LookupFunc
+	fetchChain func(ctx context.Context, t diag.Target, timeout time.Duration) ([]*x509.Certificate, error)
+}
+
+// rulesFormat is the --format value of the rules command: any rules format
+// name, checked when set so a bad value from the environment or the config
+// file is a usage error naming its source.
+type rulesFormat struct{ val *string }
+
+func (f rulesFormat) String() string { return *f.val }
+func (f rulesFormat) Type() string   { return "name" }
+func (f rulesFormat) Set(s string) error {
+	if _, ok := rules.Lookup(s); !ok {
+		return rules.UnknownFormatError{Name: s}
+	}
+	*f.val = s
+	return nil
+}
+
+func newRulesCmd(a *app) *cobra.Command {
+	o := &rulesOptions{Format: "text"}
+	c := &cobra.Command{
+		Use:   "rules [TARGET...]",
+		Short: "Whitelist rules for a firewall or proxy (no network unless --resolve or --revocation)",
+		Long: `rules prints the rules that allow the targets through a firewall or proxy,
+in the syntax of the platform named by --format ('--list' shows them all),
+with the TLS-inspection exemption where the platform has one.
+
+Nothing is sent on the network unless asked: --resolve looks the names up
+now (for platforms without FQDN objects; CDN addresses change), and
+--revocation connects to each target to read the certificate chain it serves
+and adds its OCSP/CRL/AIA hosts (plain HTTP), which Windows programs that
+check revocation need.`,
+		RunE: func(c *cobra.Command, args []string) error {
+			return a.runRules(c.Context(), o, args)
+		},
+	}
+	fs := c.Flags()
+	// A local --format (and -o) shadows the global one for this command.
+	fs.VarP(rulesFormat{&o.Format}, "format", "o", "rules format (see --list)")
+	fs.BoolVar(&o.List, "list", false, "list the formats, one line each")
+	fs.BoolVar(&o.Resolve, "resolve", false, "add the addresses the names resolve to now")
+	fs.BoolVar(&o.Revocation, "revocation", false, "add the OCSP/CRL/AIA hosts of the chain each target serves (connects to it)")
+	return c
+}
+
+// runRules renders the rules for the targets.
+func (a *app) runRules(ctx context.Context, o *rulesOptions, args []string) error {
+	ctx = ctxOrBackground(ctx)
+	if o.List {
+		if len(args) > 0 {
+			return usagef("--list takes no targets")
+		}
+		return rules.WriteList(a.env.Stdout)
+	}
+	targets, err := a.parseTargets(args)
+	if err != nil {
+		return err
+	}
+	set := rules.Set{Version: a.build.Version, Date: a.env.Now()}
+	for _, t := range targets {
+		set.Rules = append(set.Rules, rules.TargetRule(t))
+	}
+	if o.Revocation {
+		rev, err := a.revocationRules(ctx, o, targets)
+		if err != nil {
+			return err
+		}
+		set.Rules = append(set.Rules, rev...)
+	}
+	set.Rules = rules.Dedup(set.Rules)
+	if o.Resolve {
+		lookup := o.lookup
+		if lookup == nil {
+			lookup = systemLookup(a.global.Timeout)
+		}
+		if err := rules.Resolve(ctx, &set, lookup); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return usagef("--resolve: %v", err)
+		}
+		fmt.Fprintln(a.env.Stderr, "warning: addresses as resolved now; CDN and cloud addresses change, so prefer FQDN rules and re-run to refresh")
+	}
+	var b strings.Builder
+	if err := rules.Render(&b, o.Format, set); err != nil {
+		var ufe rules.UnknownFormatError
+		if errors.As(err, &ufe) {
+			return usageError{err}
+		}
+		return err
+	}
+	_, err = fmt.Fprint(a.env.Stdout, b.String())
+	return err
+}
+
+// revocationRules fetches each target's served chain and turns its
+// revocation URLs into rules. Unusable URLs are warnings; a target whose
+// chain cannot be fetched is an error (the user asked for its hosts).
+func (a *app) revocationRules(ctx context.Context, o *rulesOptions, targets []diag.Target) ([]rules.Rule, error) {
+	fetch := o.fetchChain
+	if fetch == nil {
+		fetch = fetchChain
+	}
+	var out []rules.Rule
+	for _, t := range targets {
+		chain, err := fetch(ctx, t, a.global.Timeout)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("--revocation: cannot read the certificate chain of %s: %v (it needs a direct TLS connection to the target)", t.HostPort(), err)
+		}
+		urls := diag.RevocationURLs(chain)
+		if len(urls) == 0 {
+			fmt.Fprintf(a.env.Stderr, "warning: the chain served by %s names no OCSP, CRL or AIA URL\n", t.HostPort())
+		}
+		rs, errs := rules.RevocationRules(urls)
+		for _, e := range errs {
+			fmt.Fprintf(a.env.Stderr, "warning: %s: %s\n", t.HostPort(), report.Sanitize(e.Error()))
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
+// fetchChain is a plain TLS handshake to read the served chain; it does not
+// verify it (that is the tls command's job), it only reads the URLs in it.
+func fetchChain(ctx context.Context, t diag.Target, timeout time.Duration) ([]*x509.Certificate, error) {
+	d := &tls.Dialer{
+		NetDialer: &net.Dialer{Timeout: timeout},
+		Config:    &tls.Config{ServerName: serverName(t), InsecureSkipVerify: true}, // #nosec G402 -- reads the chain, trusts nothing
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	conn, err := d.DialContext(ctx, "tcp", t.HostPort())
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	return conn.(*tls.Conn).ConnectionState().PeerCertificates, nil
+}
+
+// serverName is the SNI to send: none for an address literal.
+func serverName(t diag.Target) string {
+	if t.IsIP() {
+		return ""
+	}
+	return t.Host
+}
+
+// systemLookup resolves with the system resolver, each lookup bounded by
+// timeout.
+func systemLookup(timeout time.Duration) rules.LookupFunc {
+	return func(ctx context.Context, host string) ([]netip.Addr, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	}
+}

@@ -1,0 +1,147 @@
+package proxy
+
+import (
+	"encoding/base64"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// authSchemes lists the authentication schemes a proxy offers in its
+// Proxy-Authenticate header values, in the order offered, each once.
+//
+// One header may carry several challenges separated by commas, and a
+// challenge's parameters are comma separated too (RFC 9110 §11.6.1):
+// `Basic realm="a, b", Digest realm="x", nonce="y"`. A comma-separated piece
+// starts a new challenge when it begins with a token that is not followed
+// by "=" (which would make it an auth-param); quoted strings are skipped.
+func authSchemes(values []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, v := range values {
+		for _, piece := range splitUnquoted(v) {
+			piece = strings.TrimLeft(piece, " \t")
+			end := 0
+			for end < len(piece) && isTokenChar(piece[end]) {
+				end++
+			}
+			if end == 0 {
+				continue
+			}
+			if strings.HasPrefix(strings.TrimLeft(piece[end:], " \t"), "=") {
+				continue // an auth-param such as realm="x"
+			}
+			name := canonicalScheme(piece[:end])
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// splitUnquoted splits s at commas that are outside double-quoted strings.
+func splitUnquoted(s string) []string {
+	var parts []string
+	start, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case quoted && c == '\\':
+			i++ // quoted-pair: the next byte is literal
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+// isTokenChar reports whether c may appear in an HTTP token (RFC 9110 §5.6.2).
+func isTokenChar(c byte) bool {
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// canonicalScheme spells the well-known schemes the way documentation and
+// the report do; scheme names are case-insensitive, others are kept as sent.
+func canonicalScheme(s string) string {
+	for _, known := range []string{"Basic", "Digest", "NTLM", "Negotiate", "Kerberos", "Bearer"} {
+		if strings.EqualFold(s, known) {
+			return known
+		}
+	}
+	return s
+}
+
+// basicAuth returns the Proxy-Authorization value for the URL's credentials
+// and whether the URL carries any. A user name without a password is still
+// a credential (the password is empty), as in curl.
+func basicAuth(u *url.URL) (string, bool) {
+	if u == nil || u.User == nil {
+		return "", false
+	}
+	pass, _ := u.User.Password()
+	token := base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + pass))
+	return "Basic " + token, true
+}
+
+// hopName returns the proxy URL as okviz-check prints it: scheme, host and
+// port, with any credentials replaced by *** (http://***@proxy:8080). A
+// missing port is filled in with the scheme's default so that the output
+// names the address actually contacted. nil prints as DIRECT.
+func hopName(u *url.URL) string {
+	if u == nil {
+		return "DIRECT"
+	}
+	var b strings.Builder
+	b.WriteString(strings.ToLower(u.Scheme))
+	b.WriteString("://")
+	if u.User != nil {
+		b.WriteString("***@")
+	}
+	b.WriteString(proxyAddr(u))
+	return b.String()
+}
+
+// secrets lists the strings that must not appear in anything returned for
+// u: the user name and password (raw and URL-escaped), the user:pass pair and
+// the Basic token made from it. Very short names and passwords are left out
+// because replacing them would mangle ordinary words; the pair and the token
+// are always covered.
+func secrets(u *url.URL) []string {
+	if u == nil || u.User == nil {
+		return nil
+	}
+	user := u.User.Username()
+	pass, _ := u.User.Password()
+	hdr, _ := basicAuth(u)
+	list := []string{
+		strings.TrimPrefix(hdr, "Basic "),
+		u.User.String(),
+		user + ":" + pass,
+	}
+	for _, s := range []string{user, pass, url.QueryEscape(user), url.QueryEscape(pass)} {
+		if len(s) >= 4 {
+			list = append(list, s)
+		}
+	}
+	return list
+}
+
+// scrub replaces every secret in s with ***, longest first so that a pair
+// is not half-replaced by one of its parts.
+func scrub(s string, secrets []string) string {
+	sorted := slices.Clone(secrets)
+	slices.SortFunc(sorted, func(a, b string) int { return len(b) - len(a) })
+	for _, sec := range sorted {
+		if sec != "" && sec != ":" {
+			s = strings.ReplaceAll(s, sec, "***")
+		}
+	}
+	return s
+}

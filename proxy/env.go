@@ -1,0 +1,204 @@
+package proxy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// envVars are the variables the env source records, in report order.
+var envVars = []string{
+	"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+	"NO_PROXY", "no_proxy", "FTP_PROXY", "ftp_proxy", "auto_proxy", "SOCKS_SERVER", "SOCKS_VERSION",
+	"NODE_USE_ENV_PROXY", "REQUEST_METHOD",
+}
+
+// Env is a snapshot of the proxy environment variables that are set.
+type Env map[string]string
+
+// readEnvVars takes the snapshot. On Windows names are case-insensitive, so
+// the two spellings read the same value.
+func readEnvVars(lookup func(string) (string, bool)) Env {
+	e := Env{}
+	if lookup == nil {
+		return e
+	}
+	for _, k := range envVars {
+		if v, ok := lookup(k); ok {
+			e[k] = v
+		}
+	}
+	return e
+}
+
+func (e Env) lookup(k string) (string, bool) { v, ok := e[k]; return v, ok }
+
+// first returns the first non-empty variable of names, and its name.
+func (e Env) first(names ...string) (string, string) {
+	for _, n := range names {
+		if v := strings.TrimSpace(e[n]); v != "" {
+			return v, n
+		}
+	}
+	return "", ""
+}
+
+// chromiumVar is base::Environment::GetVar: the name as asked, else the
+// same name in the other case.
+func (e Env) chromiumVar(name string) (string, bool) {
+	if v, ok := e[name]; ok {
+		return v, true
+	}
+	alt := strings.ToUpper(name)
+	if alt == name {
+		alt = strings.ToLower(name)
+	}
+	v, ok := e[alt]
+	return v, ok
+}
+
+// readEnv records the proxy environment. Its settings are Chromium's
+// reading (GetConfigFromEnv), which is what the browser uses on Linux
+// without a desktop proxy configuration; the CLI reading is CLIRoute's.
+func readEnv(sys System) Source {
+	e := readEnvVars(sys.LookupEnv)
+	s := Source{Name: "env"}
+	s.set, s.Found = chromiumEnvSettings(e)
+	s.set.env = e
+	var names []string
+	for _, k := range envVars {
+		if _, ok := e[k]; ok {
+			names = append(names, k)
+		}
+	}
+	if len(names) > 0 {
+		s.Origin = "environment: " + strings.Join(names, ", ")
+	}
+	// What the report shows: the variables as most tools read them.
+	display := ProxyRules{}
+	for _, p := range []struct {
+		names []string
+		dst   *[]string
+	}{
+		{[]string{"HTTPS_PROXY", "https_proxy"}, &display.HTTPS},
+		{[]string{"HTTP_PROXY", "http_proxy"}, &display.HTTP},
+		{[]string{"ALL_PROXY", "all_proxy"}, &display.All},
+	} {
+		if v, name := e.first(p.names...); v != "" {
+			n, err := normalizeProxy(v, "http")
+			if err != nil {
+				s.note("%s: %v", name, err)
+				continue
+			}
+			*p.dst = []string{n}
+		}
+	}
+	s.set.display = &display
+	if v, _ := e.first("NO_PROXY", "no_proxy"); v != "" {
+		s.set.bypass = splitList(v, ",")
+	}
+	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy", "auto_proxy"} {
+		if _, ok := e[k]; ok {
+			s.Found = true
+		}
+	}
+	s.Notes = append(s.Notes, envCaseNotes(e)...)
+	return s
+}
+
+// envCaseNotes points out variables set in both spellings with different
+// values: Go reads the upper-case one first, curl, Python and Node the
+// lower-case one.
+func envCaseNotes(e Env) []string {
+	var notes []string
+	for _, base := range []string{"https_proxy", "http_proxy", "no_proxy", "all_proxy"} {
+		lo, okLo := e[base]
+		up, okUp := e[strings.ToUpper(base)]
+		if okLo && okUp && lo != up {
+			notes = append(notes, fmt.Sprintf("%s=%q and %s=%q differ: Go uses %s, curl, Python and Node use %s",
+				strings.ToUpper(base), Redact(up), base, Redact(lo), strings.ToUpper(base), base))
+		}
+	}
+	if v, ok := e["ALL_PROXY"]; ok && e["HTTPS_PROXY"] == "" && e["https_proxy"] == "" {
+		notes = append(notes, fmt.Sprintf("only ALL_PROXY=%q is set for https: curl and Python requests use it, Go and Node ignore it", Redact(v)))
+	} else if v, ok := e["all_proxy"]; ok && e["HTTPS_PROXY"] == "" && e["https_proxy"] == "" {
+		notes = append(notes, fmt.Sprintf("only all_proxy=%q is set for https: curl and Python requests use it, Go and Node ignore it", Redact(v)))
+	}
+	if e["HTTPS_PROXY"] == "" && e["https_proxy"] == "" && (e["HTTP_PROXY"] != "" || e["http_proxy"] != "") {
+		notes = append(notes, "HTTP_PROXY is set but HTTPS_PROXY is not: most tools, Go included, connect to https:// sites directly")
+	}
+	return notes
+}
+
+// chromiumEnvSettings is ProxyConfigServiceLinux::Delegate::GetConfigFromEnv.
+// found is false when the variables say nothing, and Chromium goes direct.
+func chromiumEnvSettings(e Env) (settings, bool) {
+	st := settings{bypassStyle: BypassChromiumSuffix}
+	if v, ok := e.chromiumVar("auto_proxy"); ok {
+		if v == "" {
+			st.autoDetect = true
+		} else {
+			st.pacURL = v
+		}
+		return st, true
+	}
+	get := func(name, scheme string) string {
+		v, ok := e.chromiumVar(name)
+		if !ok || v == "" {
+			return ""
+		}
+		p, err := normalizeProxy(chromiumFixupHost(v, scheme), scheme)
+		if err != nil {
+			return ""
+		}
+		return p
+	}
+	if p := get("all_proxy", "http"); p != "" {
+		st.rules.All = []string{p}
+	} else {
+		for _, x := range []struct {
+			name string
+			dst  *[]string
+		}{{"http_proxy", &st.rules.HTTP}, {"https_proxy", &st.rules.HTTPS}, {"ftp_proxy", &st.rules.FTP}} {
+			if p := get(x.name, "http"); p != "" {
+				*x.dst = []string{p}
+			}
+		}
+	}
+	if st.rules.Empty() {
+		scheme := "socks5"
+		if v, _ := e.chromiumVar("SOCKS_VERSION"); v == "4" {
+			scheme = "socks4"
+		}
+		if p := get("SOCKS_SERVER", scheme); p != "" {
+			st.rules.All = []string{p}
+		}
+	}
+	noProxy, _ := e.chromiumVar("no_proxy")
+	if st.rules.Empty() {
+		// Only no_proxy set means "explicitly direct".
+		st.direct = noProxy != ""
+		return st, noProxy != ""
+	}
+	st.bypass = splitList(noProxy, ",;")
+	return st, true
+}
+
+// chromiumFixupHost is FixupProxyHostScheme: Chromium drops the scheme and
+// any credentials of a proxy from the environment and applies the scheme
+// the variable implies (an http_proxy=socks5://h:1080 becomes the HTTP
+// proxy h:1080; a socks4:// SOCKS_SERVER stays SOCKS4).
+func chromiumFixupHost(v, scheme string) string {
+	if scheme == "socks5" && strings.HasPrefix(strings.ToLower(v), "socks4://") {
+		scheme = "socks4"
+	}
+	if i := strings.Index(v, "://"); i >= 0 {
+		v = v[i+3:]
+	}
+	if i := strings.LastIndex(v, "@"); i >= 0 {
+		v = v[i+1:]
+	}
+	if scheme != "http" {
+		v = scheme + "://" + v
+	}
+	return v
+}

@@ -1,0 +1,95 @@
+package proxy
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func envSources(env map[string]string) []Source {
+	m := &fakeMachine{goos: "linux", env: env}
+	return Discover(context.Background(), m.system(), Given{})
+}
+
+func TestChromiumEnvSettings(t *testing.T) {
+	tests := []struct {
+		env   map[string]string
+		found bool
+		want  settings
+	}{
+		{nil, false, settings{}},
+		{map[string]string{"auto_proxy": ""}, true, settings{autoDetect: true}},
+		{map[string]string{"auto_proxy": "http://pac.corp.example/p.pac", "https_proxy": "ignored:1"}, true, settings{pacURL: "http://pac.corp.example/p.pac"}},
+		// all_proxy wins; the scheme and credentials are dropped (FixupProxyHostScheme).
+		{map[string]string{"ALL_PROXY": "socks5://u:p@s.corp.example:1080", "https_proxy": "h:1"}, true, settings{rules: ProxyRules{All: []string{"http://s.corp.example:1080"}}}},
+		{map[string]string{"http_proxy": "http://a:1", "HTTPS_PROXY": "https://b:2", "no_proxy": "corp.example;.x.example"}, true,
+			settings{rules: ProxyRules{HTTP: []string{"http://a:1"}, HTTPS: []string{"http://b:2"}}, bypass: []string{"corp.example", ".x.example"}}},
+		{map[string]string{"SOCKS_SERVER": "s:1080", "SOCKS_VERSION": "4"}, true, settings{rules: ProxyRules{All: []string{"socks4://s:1080"}}}},
+		{map[string]string{"SOCKS_SERVER": "socks4://s"}, true, settings{rules: ProxyRules{All: []string{"socks4://s:1080"}}}},
+		{map[string]string{"SOCKS_SERVER": "s"}, true, settings{rules: ProxyRules{All: []string{"socks5://s:1080"}}}},
+		{map[string]string{"no_proxy": "*"}, true, settings{direct: true}},
+		{map[string]string{"https_proxy": "bad proxy value"}, false, settings{}},
+	}
+	for _, tt := range tests {
+		got, found := chromiumEnvSettings(readEnvVars(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }))
+		tt.want.bypassStyle = BypassChromiumSuffix
+		if found != tt.found || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%v: got %+v found %v, want %+v", tt.env, got, found, tt.want)
+		}
+	}
+}
+
+func TestEnvSource(t *testing.T) {
+	s := findSource(t, envSources(map[string]string{
+		"HTTPS_PROXY": "http://user:secret@upper.corp.example:3128", "https_proxy": "http://lower.corp.example:3128",
+		"NO_PROXY": "localhost,.corp.example", "ALL_PROXY": "socks5://s:1080",
+	}), "env")
+	if !s.Found || s.Proxies["https"][0] != "http://***@upper.corp.example:3128" || !reflect.DeepEqual(s.Bypass, []string{"localhost", ".corp.example"}) {
+		t.Errorf("env source: %+v", s)
+	}
+	if !hasNote(s.Notes, "Go uses HTTPS_PROXY, curl, Python and Node use https_proxy") {
+		t.Errorf("no case note in %q", s.Notes)
+	}
+	for _, n := range append(s.Notes, s.Origin) {
+		if strings.Contains(n, "secret") {
+			t.Errorf("credential leak: %q", n)
+		}
+	}
+	s = findSource(t, envSources(map[string]string{"HTTP_PROXY": "p:1"}), "env")
+	if !hasNote(s.Notes, "HTTPS_PROXY is not") {
+		t.Errorf("no http-only note: %q", s.Notes)
+	}
+	s = findSource(t, envSources(map[string]string{"all_proxy": "p:1"}), "env")
+	if !hasNote(s.Notes, "Go and Node ignore it") {
+		t.Errorf("no all_proxy note: %q", s.Notes)
+	}
+	if s := findSource(t, envSources(map[string]string{"NODE_USE_ENV_PROXY": "1"}), "env"); s.Found {
+		t.Errorf("NODE_USE_ENV_PROXY alone is not a proxy setting: %+v", s)
+	}
+}
+
+func TestCLIRoute(t *testing.T) {
+	tests := []struct {
+		env     map[string]string
+		kind    string
+		proxies []string
+		bypass  []string
+	}{
+		{nil, KindDirect, nil, nil},
+		{map[string]string{"HTTPS_PROXY": "upper:1", "https_proxy": "lower:2"}, KindFixed, []string{"http://upper:1"}, nil},
+		{map[string]string{"https_proxy": "https://lower:2", "no_proxy": "a.example, b.example"}, KindFixed, []string{"https://lower:2"}, []string{"a.example", "b.example"}},
+		{map[string]string{"ALL_PROXY": "p:1", "HTTP_PROXY": "p:2"}, KindDirect, nil, nil},
+		{map[string]string{"HTTPS_PROXY": "::bad::"}, KindDirect, nil, nil},
+	}
+	for _, tt := range tests {
+		d := CLIRoute(envSources(tt.env))
+		if d.Kind != tt.kind || !reflect.DeepEqual(d.Proxies, tt.proxies) || !reflect.DeepEqual(d.Bypass, tt.bypass) || d.BypassStyle != BypassGo || d.From != "env" {
+			t.Errorf("%v: got %+v", tt.env, d)
+		}
+	}
+	d := CLIRoute(envSources(map[string]string{"HTTPS_PROXY": "p:1", "NO_PROXY": ".okviz.com"}))
+	if d.Bypassed("okviz.com") || !d.Bypassed("api.okviz.com") || !d.Bypassed("localhost") {
+		t.Error("Go NO_PROXY semantics")
+	}
+}

@@ -1,0 +1,243 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// DefaultPACFetchTimeout is Chromium's bound on fetching a PAC script.
+const DefaultPACFetchTimeout = 30 * time.Second
+
+// FetchErrorKind classifies why a PAC script could not be fetched. All
+// kinds map to the problem code proxy.pac_unreachable; FetchBadSource is
+// also a usage error when the user typed the source.
+type FetchErrorKind string
+
+// The kinds of FetchError.
+const (
+	FetchBadSource FetchErrorKind = "bad_source" // not a path, file:// or http(s):// URL
+	FetchNotFound  FetchErrorKind = "not_found"  // no such file
+	FetchRead      FetchErrorKind = "read"       // the file or body could not be read
+	FetchNetwork   FetchErrorKind = "network"    // DNS, connection, TLS or protocol failure
+	FetchTimeout   FetchErrorKind = "timeout"    // no complete answer in time
+	FetchStatus    FetchErrorKind = "status"     // the server answered, but not 200
+	FetchTooLarge  FetchErrorKind = "too_large"  // more than MaxPACSize bytes
+)
+
+// FetchError says why a PAC script could not be fetched.
+type FetchError struct {
+	Source string
+	Kind   FetchErrorKind
+	Status int // the HTTP status for FetchStatus
+	Err    error
+}
+
+func (e *FetchError) Error() string {
+	src := Redact(e.Source)
+	switch e.Kind {
+	case FetchStatus:
+		return fmt.Sprintf("fetching PAC %s: the server answered %d %s (browsers accept only 200)", src, e.Status, http.StatusText(e.Status))
+	case FetchTooLarge:
+		return fmt.Sprintf("fetching PAC %s: larger than the 1 MiB browsers accept", src)
+	}
+	if e.Err == nil {
+		return fmt.Sprintf("fetching PAC %s: %s", src, e.Kind)
+	}
+	return fmt.Sprintf("fetching PAC %s: %v", src, e.Err)
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the fetch ran out of time.
+func (e *FetchError) Timeout() bool { return e.Kind == FetchTimeout }
+
+// PACFetcher fetches PAC scripts the way Chromium does: directly, never
+// through a proxy; only HTTP 200; at most MaxPACSize bytes; no cache;
+// redirects followed only to http(s). The zero value works.
+type PACFetcher struct {
+	// Dial opens connections to the PAC server; nil means a net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Timeout bounds the whole fetch; zero means DefaultPACFetchTimeout.
+	Timeout time.Duration
+	// UserAgent is sent with HTTP requests when not empty.
+	UserAgent string
+	// TLSConfig verifies https:// PAC servers; nil means the system roots.
+	TLSConfig *tls.Config
+}
+
+// FetchPAC reads a PAC script from source: a file path, a file:// URL or an
+// http(s):// URL, fetched directly with dial (never through a proxy). Errors
+// are *FetchError values.
+func FetchPAC(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error), source string, timeout time.Duration) ([]byte, error) {
+	return PACFetcher{Dial: dial, Timeout: timeout}.Fetch(ctx, source)
+}
+
+// Fetch reads a PAC script from source (see FetchPAC).
+func (f PACFetcher) Fetch(ctx context.Context, source string) ([]byte, error) {
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = DefaultPACFetchTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	lower := strings.ToLower(source)
+	switch {
+	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"):
+		return f.fetchHTTP(ctx, source)
+	case strings.HasPrefix(lower, "file:"):
+		path, err := pacFileURLPath(source)
+		if err != nil {
+			return nil, &FetchError{Source: source, Kind: FetchBadSource, Err: err}
+		}
+		return pacReadFile(source, path)
+	case strings.TrimSpace(source) == "":
+		return nil, &FetchError{Source: source, Kind: FetchBadSource, Err: errors.New("empty PAC source")}
+	case pacLooksLikeURL(source):
+		return nil, &FetchError{Source: source, Kind: FetchBadSource, Err: errors.New("only file paths, file:// and http(s):// URLs can name a PAC file")}
+	}
+	return pacReadFile(source, source)
+}
+
+// pacLooksLikeURL spots "ftp://x" style sources, but not "C:\x.pac".
+func pacLooksLikeURL(s string) bool {
+	i := strings.Index(s, "://")
+	return i > 1
+}
+
+// pacFileURLPath turns file:///C:/x.pac, file:///etc/x.pac and
+// file://server/share/x.pac into a local path.
+func pacFileURLPath(source string) (string, error) {
+	u, err := url.Parse(source)
+	if err != nil {
+		return "", fmt.Errorf("not a valid file URL")
+	}
+	p := u.Path
+	if p == "" {
+		p = u.Opaque
+	}
+	if p == "" {
+		return "", fmt.Errorf("file URL without a path")
+	}
+	if u.Host != "" && u.Host != "localhost" {
+		if runtime.GOOS != "windows" {
+			return "", fmt.Errorf("file URL names another host (%s)", u.Host)
+		}
+		return `\\` + u.Host + filepath.FromSlash(p), nil
+	}
+	if runtime.GOOS == "windows" && len(p) >= 3 && p[0] == '/' && p[2] == ':' {
+		p = p[1:] // "/C:/x.pac"
+	}
+	return filepath.FromSlash(p), nil
+}
+
+func pacReadFile(source, path string) ([]byte, error) {
+	fail := func(kind FetchErrorKind, err error) ([]byte, error) {
+		return nil, &FetchError{Source: source, Kind: kind, Err: err}
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fail(FetchNotFound, err)
+		}
+		return fail(FetchRead, err)
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil && !st.Mode().IsRegular() {
+		// A directory, device or pipe: reading it would fail or never end.
+		return fail(FetchRead, fmt.Errorf("%s is not a regular file", path))
+	}
+	return pacReadLimited(source, fh)
+}
+
+// pacReadLimited reads at most MaxPACSize bytes, failing beyond.
+func pacReadLimited(source string, r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxPACSize+1))
+	if err != nil {
+		kind := FetchRead
+		if pacIsTimeout(err) {
+			kind = FetchTimeout
+		}
+		return nil, &FetchError{Source: source, Kind: kind, Err: err}
+	}
+	if len(b) > MaxPACSize {
+		return nil, &FetchError{Source: source, Kind: FetchTooLarge}
+	}
+	return b, nil
+}
+
+func (f PACFetcher) fetchHTTP(ctx context.Context, source string) ([]byte, error) {
+	fail := func(kind FetchErrorKind, err error) ([]byte, error) {
+		return nil, &FetchError{Source: source, Kind: kind, Err: err}
+	}
+	u, err := url.Parse(source)
+	if err != nil || u.Host == "" {
+		return fail(FetchBadSource, fmt.Errorf("not a valid URL"))
+	}
+	dial := f.Dial
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	tr := &http.Transport{
+		Proxy:                  nil, // never through a proxy, as browsers fetch PAC files
+		DialContext:            dial,
+		TLSClientConfig:        f.TLSConfig,
+		ForceAttemptHTTP2:      true,
+		DisableKeepAlives:      true,
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{
+		Transport: tr,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("redirect to %s:// refused (PAC files are fetched over http(s) only)", req.URL.Scheme)
+			}
+			if len(via) >= 10 {
+				return errors.New("more than 10 redirects")
+			}
+			return nil
+		},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
+	if err != nil {
+		return fail(FetchBadSource, err)
+	}
+	if f.UserAgent != "" {
+		req.Header.Set("User-Agent", f.UserAgent)
+	}
+	req.Header.Set("Cache-Control", "no-cache")
+	resp, err := client.Do(req)
+	if err != nil {
+		if pacIsTimeout(err) {
+			return fail(FetchTimeout, err)
+		}
+		return fail(FetchNetwork, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &FetchError{Source: source, Kind: FetchStatus, Status: resp.StatusCode}
+	}
+	if resp.ContentLength > MaxPACSize {
+		return fail(FetchTooLarge, nil)
+	}
+	return pacReadLimited(source, resp.Body)
+}
+
+func pacIsTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

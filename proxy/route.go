@@ -1,0 +1,413 @@
+package proxy
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Decision kinds.
+const (
+	KindDirect = "direct" // no proxy
+	KindFixed  = "fixed"  // manual proxy settings
+	KindPAC    = "pac"    // a PAC file at a known URL or path
+	KindWPAD   = "wpad"   // auto-detect: a PAC file found by WPAD
+)
+
+// Decision is the route a client would take: which proxies, PAC file or
+// WPAD discovery, which hosts bypass them, and where that came from.
+// Proxies and PAC URLs keep their credentials for use; JSON output and
+// String redact them.
+type Decision struct {
+	Kind string `json:"kind"`
+	// Proxies are the proxies for https:// URLs, in fail-over order
+	// (fixed). Rules holds the full per-scheme configuration.
+	Proxies []string   `json:"proxies,omitempty"`
+	Rules   ProxyRules `json:"rules,omitzero"`
+	// PACURL is the PAC file (pac) or the WPAD URL already found (wpad);
+	// PACFrom names the source it came from (wpad-dhcp, wpad-dns, or the
+	// source of the decision).
+	PACURL  string `json:"pac_url,omitempty"`
+	PACFrom string `json:"pac_from,omitempty"`
+	// WPAD lists the WPAD URLs to try in order when Kind is wpad.
+	WPAD []string `json:"wpad_candidates,omitempty"`
+	// PACMandatory is set by the ProxyPacMandatory policy: no fallback to
+	// direct when the PAC file fails.
+	PACMandatory bool `json:"pac_mandatory,omitempty"`
+	// Bypass lists the hosts that skip the proxy, read per BypassStyle;
+	// with BypassReversed only the listed hosts use it.
+	Bypass         []string `json:"bypass,omitempty"`
+	BypassStyle    string   `json:"bypass_style,omitempty"`
+	BypassReversed bool     `json:"bypass_reversed,omitempty"`
+	// From is the source name the decision comes from.
+	From  string   `json:"from"`
+	Notes []string `json:"notes,omitempty"`
+	// Fallback is what the browser uses when the PAC file cannot be
+	// fetched or run (WPAD, then the PAC URL, then manual settings); nil
+	// means direct.
+	Fallback *Decision `json:"fallback,omitempty"`
+	// GOOS selects the OS-specific implicit bypass rules.
+	GOOS string `json:"-"`
+}
+
+// MarshalJSON writes the decision with credentials redacted.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	type plain Decision
+	r := plain(d.Redacted())
+	return json.Marshal(r)
+}
+
+// Redacted returns a copy fit for printing: every proxy and PAC URL passed
+// through Redact.
+func (d Decision) Redacted() Decision {
+	r := d
+	r.Proxies = redactAll(d.Proxies)
+	r.Rules = ProxyRules{All: redactAll(d.Rules.All), HTTP: redactAll(d.Rules.HTTP), HTTPS: redactAll(d.Rules.HTTPS), FTP: redactAll(d.Rules.FTP), Fallback: redactAll(d.Rules.Fallback)}
+	r.PACURL = Redact(d.PACURL)
+	r.WPAD = redactAll(d.WPAD)
+	r.Notes = append([]string(nil), d.Notes...)
+	if d.Fallback != nil {
+		f := d.Fallback.Redacted()
+		r.Fallback = &f
+	}
+	return r
+}
+
+// String describes the decision in one line, redacted: "direct", "proxy
+// http://***@p:8080 (from env)", "PAC http://wpad/wpad.dat (from
+// wpad-dns, enabled by windows-ie-user)".
+func (d Decision) String() string {
+	var s string
+	switch d.Kind {
+	case KindFixed:
+		s = "proxy " + strings.Join(redactAll(d.Proxies), ", ")
+	case KindPAC:
+		s = "PAC " + Redact(d.PACURL)
+	case KindWPAD:
+		if d.PACURL != "" {
+			s = "PAC " + Redact(d.PACURL) + " found by WPAD"
+		} else {
+			s = "WPAD auto-detect"
+		}
+	default:
+		s = "direct"
+	}
+	if d.From != "" {
+		from := d.From
+		if d.PACFrom != "" && d.PACFrom != d.From {
+			from = d.PACFrom + ", enabled by " + d.From
+		}
+		s += " (from " + from + ")"
+	}
+	return s
+}
+
+// Bypassed reports whether a request to host (a name, host:port, or URL;
+// https assumed) skips the proxy: true for a direct decision; for a fixed
+// decision the bypass list in its dialect; for PAC and WPAD only the
+// implicit local-address rules Chromium applies before the script, the
+// script deciding the rest.
+func (d Decision) Bypassed(host string) bool {
+	ok, _ := d.bypassReason(host)
+	return ok
+}
+
+func (d Decision) bypassReason(host string) (bool, string) {
+	switch d.Kind {
+	case KindFixed:
+		style := d.BypassStyle
+		if style == "" {
+			style = BypassChromium
+		}
+		t := parseBypassTarget(host)
+		if len(d.Rules.For(t.scheme)) == 0 && len(d.Proxies) == 0 {
+			return true, "no proxy for " + t.scheme
+		}
+		return bypassed(d.Bypass, style, d.BypassReversed, d.GOOS, host)
+	case KindPAC, KindWPAD:
+		if implicitBypass(parseBypassTarget(host), d.GOOS) {
+			return true, "local address (implicit rule)"
+		}
+		return false, ""
+	}
+	return true, "direct"
+}
+
+// BrowserRoute decides the route Chromium-based browsers (Edge, Chrome,
+// Power BI Desktop's WebView2) take on goos, from the sources Discover
+// returned. Precedence: okviz-check's flags, then its configuration, then
+// the Edge proxy policy, then the OS settings Chromium reads (Windows:
+// WinINET settings, per machine when the policy says so; macOS: scutil;
+// Linux: GNOME or KDE settings on those desktops, else the environment).
+// Within one source, auto-detect comes first, then the PAC URL, then the
+// manual proxies, each the fallback of the one before.
+func BrowserRoute(sources []Source, goos string) Decision {
+	by := map[string]*Source{}
+	for i := range sources {
+		by[sources[i].Name] = &sources[i]
+	}
+	found := func(name string) *Source {
+		if s := by[name]; s != nil && s.Found && !s.set.unusable {
+			return s
+		}
+		return nil
+	}
+	var notes []string
+	decide := func(s *Source) Decision {
+		d := decisionFrom(s, goos, sources)
+		d.Notes = append(notes, d.Notes...)
+		return d
+	}
+	for _, name := range []string{"flag", "config"} {
+		if s := found(name); s != nil {
+			return decide(s)
+		}
+	}
+	if s := found("chrome-policy"); s != nil {
+		notes = append(notes, fmt.Sprintf("a Chrome policy sets the proxy to %s; Chrome uses it, Edge and Power BI Desktop do not", decisionFrom(s, goos, sources)))
+	}
+	if s := found("edge-policy"); s != nil {
+		if !s.set.system {
+			return decide(s)
+		}
+		notes = append(notes, "the Edge policy says to use the system proxy settings")
+	}
+	var osSource *Source
+	switch goos {
+	case "windows":
+		osSource = found("windows-ie-user")
+		if p := found("windows-policy-per-user"); p != nil && found("windows-ie-machine") != nil {
+			osSource = found("windows-ie-machine")
+		}
+		if s := found("env"); s != nil && s.Origin != "" {
+			notes = append(notes, "the browser ignores proxy environment variables on Windows")
+		}
+	case "darwin":
+		osSource = found("macos-scutil")
+		if s := found("env"); s != nil && s.Origin != "" {
+			notes = append(notes, "the browser ignores proxy environment variables on macOS")
+		}
+	default:
+		for _, name := range []string{"gnome", "kde"} {
+			if s := by[name]; s != nil && s.set.active {
+				if found(name) != nil {
+					osSource = s
+				} else if s.Found {
+					notes = append(notes, fmt.Sprintf("the %s settings cannot be used, so the browser reads the environment", name))
+				}
+			}
+		}
+		if osSource == nil {
+			osSource = found("env")
+		}
+	}
+	if osSource != nil {
+		return decide(osSource)
+	}
+	return Decision{Kind: KindDirect, From: "default", GOOS: goos, Notes: append(notes, "no proxy is configured")}
+}
+
+// decisionFrom turns one source's settings into a decision with its
+// fallback chain.
+func decisionFrom(s *Source, goos string, sources []Source) Decision {
+	st := s.set
+	base := Decision{From: s.Name, GOOS: goos}
+	manual := base
+	if st.direct || st.rules.Empty() {
+		manual.Kind = KindDirect
+	} else {
+		manual.Kind = KindFixed
+		manual.Rules = st.rules
+		manual.Proxies = st.rules.For("https")
+		manual.Bypass = st.bypass
+		manual.BypassStyle = st.bypassStyle
+		manual.BypassReversed = st.reversed
+		if len(manual.Proxies) == 0 {
+			manual.Kind = KindDirect
+			manual.Notes = append(manual.Notes, "the manual settings have no proxy for https:// URLs, so they go direct")
+		}
+	}
+	if st.direct {
+		return manual
+	}
+	var fallback *Decision
+	if manual.Kind != KindDirect || len(manual.Notes) > 0 {
+		m := manual
+		fallback = &m
+	}
+	if st.pacURL != "" {
+		pac := base
+		pac.Kind = KindPAC
+		pac.PACURL = st.pacURL
+		pac.PACFrom = s.Name
+		if st.pacSource != "" {
+			pac.PACFrom = st.pacSource
+		}
+		pac.PACMandatory = st.mandatory
+		if st.mandatory {
+			pac.Notes = append(pac.Notes, "ProxyPacMandatory: if the PAC file fails, the browser fails instead of going direct")
+		} else {
+			pac.Fallback = fallback
+		}
+		if len(st.bypass) > 0 && st.rules.Empty() {
+			pac.Notes = append(pac.Notes, "the bypass list applies to manual proxies only, not to PAC results")
+		}
+		f := pac
+		fallback = &f
+	}
+	if st.autoDetect {
+		w := base
+		w.Kind = KindWPAD
+		w.Fallback = fallback
+		for i := range sources {
+			src := &sources[i]
+			switch {
+			case src.Name == "wpad-dhcp" && goos != "windows":
+				if src.Found {
+					w.Notes = append(w.Notes, fmt.Sprintf("DHCP offers the WPAD URL %s, but Chromium uses DHCP for WPAD only on Windows", Redact(src.set.pacURL)))
+				}
+				continue
+			case src.Name != "wpad-dhcp" && src.Name != "wpad-dns":
+				continue
+			}
+			if src.Name == "wpad-dhcp" {
+				if src.Found && w.PACURL == "" {
+					w.PACURL, w.PACFrom = src.set.pacURL, src.Name
+				}
+				w.WPAD = append(w.WPAD, src.set.candidates...)
+				continue
+			}
+			// Chromium's DNS step asks only for "wpad", completed by the
+			// resolver's search list; longer names are WinHTTP's.
+			w.WPAD = append(w.WPAD, WPADShortURL)
+			switch {
+			case !src.Found:
+			case src.set.pacURL == WPADShortURL:
+				if w.PACURL == "" {
+					w.PACURL, w.PACFrom = WPADShortURL, src.Name
+				}
+			default:
+				w.Notes = append(w.Notes, fmt.Sprintf("%s exists, but the browser only asks for \"wpad\" (completed by the DNS search list), which does not resolve; WinHTTP would use it", src.set.pacURL))
+			}
+		}
+		w.WPAD = dedupe(w.WPAD)
+		if w.PACURL == "" {
+			w.Notes = append(w.Notes, "auto-detect is on but no WPAD server was found; the browser falls back after the search times out")
+		}
+		return w
+	}
+	if fallback != nil {
+		return *fallback
+	}
+	return manual
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	out := list[:0]
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// CLIRoute decides the route command-line tools take: the proxy
+// environment variables read as Go's net/http does (HTTPS_PROXY before
+// https_proxy, no ALL_PROXY, NO_PROXY in Go's dialect). curl, Python and
+// Node differ in details that NoProxyNotes and the env source's notes
+// explain.
+func CLIRoute(sources []Source) Decision {
+	var e Env
+	for i := range sources {
+		if sources[i].Name == "env" {
+			e = sources[i].set.env
+		}
+	}
+	d := Decision{Kind: KindDirect, From: "env", BypassStyle: BypassGo}
+	v, name := e.first("HTTPS_PROXY", "https_proxy")
+	if v == "" {
+		if len(e) == 0 {
+			d.Notes = append(d.Notes, "no proxy environment variables are set")
+		}
+		return d
+	}
+	p, err := normalizeProxy(v, "http")
+	if err != nil {
+		d.Notes = append(d.Notes, fmt.Sprintf("%s is not usable (%v): Go tools fail with an error, others may ignore it", name, err))
+		return d
+	}
+	d.Kind = KindFixed
+	d.Proxies = []string{p}
+	d.Rules = ProxyRules{HTTPS: []string{p}}
+	if hv, _ := e.first("HTTP_PROXY", "http_proxy"); hv != "" {
+		if hp, err := normalizeProxy(hv, "http"); err == nil {
+			d.Rules.HTTP = []string{hp}
+		}
+	}
+	if np, _ := e.first("NO_PROXY", "no_proxy"); np != "" {
+		d.Bypass = splitList(np, ",")
+	}
+	return d
+}
+
+// Disagreements explains where the browser and command-line tools take
+// different routes, in sentences for the report.
+func Disagreements(browser, cli Decision) []string {
+	b, c := browser.Redacted(), cli.Redacted()
+	cliSays := "CLI tools (curl, Go, Python) connect directly"
+	if c.Kind == KindFixed {
+		cliSays = "your environment sends CLI tools through " + strings.Join(c.Proxies, ", ")
+	}
+	var browserSays string
+	switch b.Kind {
+	case KindDirect:
+		if c.Kind == KindDirect {
+			return nil
+		}
+		browserSays = "the browser connects directly"
+		if b.From != "" && b.From != "default" {
+			browserSays += " (" + b.From + ")"
+		}
+	case KindFixed:
+		if c.Kind == KindFixed && sameList(b.Proxies, c.Proxies) {
+			return nil
+		}
+		browserSays = fmt.Sprintf("the browser goes through %s (from %s)", strings.Join(b.Proxies, ", "), b.From)
+	case KindPAC:
+		browserSays = fmt.Sprintf("the browser goes through the PAC file %s (from %s)", b.PACURL, b.From)
+	case KindWPAD:
+		if b.PACURL != "" {
+			browserSays = fmt.Sprintf("the browser goes through the PAC file from %s (%s), because %s enables auto-detect", b.PACFrom, b.PACURL, b.From)
+		} else {
+			browserSays = fmt.Sprintf("the browser auto-detects a PAC file with WPAD (enabled by %s)", b.From)
+		}
+	default:
+		return nil
+	}
+	out := []string{cliSays + ", " + browserSays}
+	switch {
+	case c.Kind == KindDirect && b.Kind == KindFixed:
+		out = append(out, fmt.Sprintf("to make CLI tools follow the browser, set HTTPS_PROXY=%s", b.Proxies[0]))
+	case c.Kind == KindDirect && (b.Kind == KindPAC || b.Kind == KindWPAD):
+		out = append(out, "CLI tools do not read PAC files: where the proxy is mandatory they time out; set HTTPS_PROXY to the proxy the PAC file returns for the target")
+	}
+	return out
+}
+
+func sameList(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,145 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// testdata reads a recorded input under testdata/proxy.
+func testdata(t testing.TB, parts ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(append([]string{"..", "testdata", "proxy"}, parts...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// regFile loads a recorded registry export.
+func regFile(t testing.TB, names ...string) RegistryMap {
+	t.Helper()
+	m := RegistryMap{}
+	for _, n := range names {
+		r, err := ParseRegFile(testdata(t, "windows", n))
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		for k, v := range r {
+			if m[k] == nil {
+				m[k] = map[string]RegValue{}
+			}
+			for name, val := range v {
+				m[k][name] = val
+			}
+		}
+	}
+	return m
+}
+
+// fakeMachine is a machine made of recorded inputs.
+type fakeMachine struct {
+	goos    string
+	env     map[string]string
+	files   map[string][]byte   // path → content
+	cmds    map[string][]byte   // "name arg..." → output; absent → not installed
+	cmdErrs map[string]error    // "name arg..." → error
+	reg     Registry            // nil outside Windows
+	host    string              // host name
+	hosts   map[string][]string // name → addresses; absent → does not resolve
+	dhcp    []DHCPOffer
+	ran     []string // commands run, in order
+
+	mu     sync.Mutex
+	looked []string // names looked up
+}
+
+func (m *fakeMachine) system() System {
+	s := System{
+		GOOS: m.goos,
+		LookupEnv: func(k string) (string, bool) {
+			v, ok := m.env[k]
+			return v, ok
+		},
+		ReadFile: func(name string) ([]byte, error) {
+			if b, ok := m.files[name]; ok {
+				return b, nil
+			}
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		},
+		ReadDir: func(dir string) ([]string, error) {
+			var names []string
+			for p := range m.files {
+				if filepath.Dir(p) == dir {
+					names = append(names, filepath.Base(p))
+				}
+			}
+			if names == nil {
+				return nil, &fs.PathError{Op: "readdir", Path: dir, Err: fs.ErrNotExist}
+			}
+			sort.Strings(names)
+			return names, nil
+		},
+		RunCommand: func(ctx context.Context, name string, args ...string) ([]byte, error) {
+			key := strings.Join(append([]string{name}, args...), " ")
+			m.ran = append(m.ran, key)
+			if err := m.cmdErrs[key]; err != nil {
+				return nil, err
+			}
+			if out, ok := m.cmds[key]; ok {
+				return out, nil
+			}
+			return nil, fmt.Errorf("%s: %w", name, errNoAccess)
+		},
+		Registry: m.reg,
+		Hostname: func() (string, error) { return m.host, nil },
+		LookupHost: func(ctx context.Context, host string) ([]string, error) {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			m.looked = append(m.looked, host)
+			if a, ok := m.hosts[host]; ok {
+				return a, nil
+			}
+			return nil, errors.New("no such host")
+		},
+	}
+	if m.dhcp != nil {
+		s.DHCPWPAD = func(context.Context) ([]DHCPOffer, error) { return m.dhcp, nil }
+	}
+	return s
+}
+
+func findSource(t testing.TB, sources []Source, name string) Source {
+	t.Helper()
+	for _, s := range sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no source %q in %v", name, sourceNames(sources))
+	return Source{}
+}
+
+func sourceNames(sources []Source) []string {
+	var n []string
+	for _, s := range sources {
+		n = append(n, s.Name)
+	}
+	return n
+}
+
+func hasNote(notes []string, sub string) bool {
+	for _, n := range notes {
+		if strings.Contains(n, sub) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,465 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Problem codes a Hop carries: the proxy stage of the contract (docs/SPEC.md).
+const (
+	CodeNone          = "proxy.none" // DIRECT, connected
+	CodeOK            = "proxy.ok"
+	CodeUnreachable   = "proxy.unreachable"
+	CodeAuthRequired  = "proxy.auth_required"
+	CodeAuthFailed    = "proxy.auth_failed"
+	CodeDenied        = "proxy.denied"
+	CodeProtocolError = "proxy.protocol_error"
+)
+
+// DefaultUserAgent is sent on CONNECT when Tunneler.UserAgent is empty;
+// cmd sets "okviz-check/VERSION".
+const DefaultUserAgent = "okviz-check"
+
+// DefaultTimeout bounds one attempt when no timeout is given.
+const DefaultTimeout = 5 * time.Second
+
+// Hop is the outcome of trying one entry of a proxy list: the evidence the
+// report shows for it. Proxy never contains credentials, and neither does
+// any other field: user names, passwords and Basic tokens are replaced by
+// *** wherever they might surface (error texts, an echoing proxy's reason).
+type Hop struct {
+	// Proxy is the redacted URL (http://***@proxy:8080) or DIRECT.
+	Proxy string `json:"proxy"`
+	// Code is a proxy problem code (CodeOK, CodeDenied, …); CodeNone for a
+	// DIRECT entry that connected. It is empty when nothing could be
+	// concluded about a proxy: bad input, a cancelled run, or a DIRECT
+	// entry that failed (diag's TCP probe classifies the direct path).
+	Code string `json:"code"`
+	// Status is the HTTP status of the proxy's last answer to CONNECT.
+	Status int `json:"status,omitempty"`
+	// Schemes lists the authentication schemes offered in a 407, in order.
+	Schemes []string `json:"schemes"`
+	// Reason is the proxy's own account: status line, X-Squid-Error,
+	// Server, Via, error page title; or SOCKS reply; or, when the proxy was
+	// not reached, what went wrong. Raw text: the report layer sanitises it.
+	Reason string `json:"reason,omitempty"`
+	// AuthSent reports that credentials from the URL were sent.
+	AuthSent bool `json:"auth_sent,omitempty"`
+	// Fallback reports that a browser would try the next entry of the list
+	// after this failure (Chromium's CanFalloverToNextProxy): connection
+	// level failures do, an answer from the proxy (407, 403, …) does not.
+	Fallback   bool   `json:"fallback,omitempty"`
+	DurationMS int64  `json:"duration_ms"`
+	Error      string `json:"error,omitempty"`
+}
+
+// fail records a failure in the hop.
+func (h *Hop) fail(code, reason string, err error, fallback bool) {
+	h.Code, h.Reason, h.Fallback = code, reason, fallback
+	if err != nil {
+		h.Error = err.Error()
+	}
+}
+
+// Tunneler opens connections to a target through proxies. The zero value
+// works: real network, DefaultUserAgent, DefaultTimeout, system roots for
+// HTTPS proxies.
+type Tunneler struct {
+	// Dial opens TCP connections (to proxies, and to targets for DIRECT);
+	// nil means a net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// UserAgent is sent on CONNECT, e.g. "okviz-check/1.2.0".
+	UserAgent string
+	// Timeout bounds each attempt: connecting to the proxy, TLS to an
+	// HTTPS proxy and the CONNECT exchange together. An authenticated retry
+	// is a new attempt.
+	Timeout time.Duration
+	// TLSConfig is used for https:// proxies (ServerName defaults to the
+	// proxy's host); nil means the system roots.
+	TLSConfig *tls.Config
+	// Now is the clock for DurationMS; nil means time.Now.
+	Now func() time.Time
+}
+
+// Tunnel opens a tunnel to hostport through the proxy at proxyURL (http,
+// https, socks5, socks5h, socks4, socks4a; nil means DIRECT) and classifies
+// what happened. On success the returned connection carries the tunnel
+// (bytes the proxy sent early are preserved); otherwise it is nil. timeout
+// bounds each attempt.
+func Tunnel(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error), proxyURL *url.URL, hostport string, timeout time.Duration) (net.Conn, Hop) {
+	t := Tunneler{Dial: dial, Timeout: timeout}
+	return t.Tunnel(ctx, proxyURL, hostport)
+}
+
+// TunnelList tries the proxies in order, as a browser does with a PAC
+// result such as "PROXY a:8080; PROXY b:8080; DIRECT" (a nil entry is
+// DIRECT; an empty list means DIRECT), and returns the first tunnel that
+// opens with one Hop per entry tried. Like Chromium it moves on only after
+// a connection-level failure (see Hop.Fallback): a proxy that answers 407
+// or 403 ends the list, since some networks rely on that to block sites.
+func TunnelList(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error), proxies []*url.URL, hostport string, timeout time.Duration) (net.Conn, []Hop) {
+	t := Tunneler{Dial: dial, Timeout: timeout}
+	return t.TunnelList(ctx, proxies, hostport)
+}
+
+// TunnelList is the package-level TunnelList with t's settings.
+func (t *Tunneler) TunnelList(ctx context.Context, proxies []*url.URL, hostport string) (net.Conn, []Hop) {
+	if len(proxies) == 0 {
+		proxies = []*url.URL{nil}
+	}
+	hops := []Hop{}
+	for _, u := range proxies {
+		conn, hop := t.Tunnel(ctx, u, hostport)
+		hops = append(hops, hop)
+		if conn != nil {
+			return conn, hops
+		}
+		if !hop.Fallback || ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, hops
+}
+
+// Tunnel is the package-level Tunnel with t's settings.
+func (t *Tunneler) Tunnel(ctx context.Context, proxyURL *url.URL, hostport string) (net.Conn, Hop) {
+	start := t.now()
+	hop := Hop{Proxy: hopName(proxyURL), Schemes: []string{}}
+	var conn net.Conn
+	badTarget := validTarget(hostport)
+	switch scheme := schemeOf(proxyURL); {
+	case badTarget != nil:
+		hop.Error = badTarget.Error()
+	case proxyURL == nil:
+		conn = t.direct(ctx, hostport, &hop)
+	case proxyURL.Hostname() == "":
+		hop.fail(CodeUnreachable, "the proxy URL names no host", nil, true)
+	case scheme == "http" || scheme == "https":
+		conn = t.viaHTTP(ctx, proxyURL, hostport, &hop)
+	case scheme == "socks5" || scheme == "socks5h":
+		conn = t.viaSOCKS5(ctx, proxyURL, hostport, &hop)
+	case scheme == "socks4" || scheme == "socks4a":
+		conn = t.viaSOCKS4(ctx, proxyURL, hostport, &hop)
+	default:
+		// Chromium drops list entries it cannot parse, so the next one is used.
+		hop.fail(CodeUnreachable, fmt.Sprintf("unsupported proxy scheme %q", scheme), nil, true)
+	}
+	hop.DurationMS = t.now().Sub(start).Milliseconds()
+	sec := secrets(proxyURL)
+	hop.Reason, hop.Error = scrub(hop.Reason, sec), scrub(hop.Error, sec)
+	for i := range hop.Schemes {
+		hop.Schemes[i] = scrub(hop.Schemes[i], sec)
+	}
+	return conn, hop
+}
+
+func (t *Tunneler) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
+	}
+	return time.Now()
+}
+
+func (t *Tunneler) userAgent() string {
+	if t.UserAgent != "" {
+		return t.UserAgent
+	}
+	return DefaultUserAgent
+}
+
+// window starts one attempt: a context bounded by the timeout.
+func (t *Tunneler) window(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := t.Timeout
+	if d <= 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+func (t *Tunneler) dial(ctx context.Context, addr string) (net.Conn, error) {
+	if t.Dial != nil {
+		return t.Dial(ctx, "tcp", addr)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", addr)
+}
+
+func schemeOf(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return strings.ToLower(u.Scheme)
+}
+
+// defaultPorts are Chromium's defaults for proxies given without a port.
+var defaultPorts = map[string]string{"http": "80", "https": "443", "socks4": "1080", "socks4a": "1080", "socks5": "1080", "socks5h": "1080"}
+
+// proxyAddr is the host:port to dial for the proxy.
+func proxyAddr(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = defaultPorts[schemeOf(u)]
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// validTarget checks that hostport is a host and a port, with nothing that
+// could break the CONNECT request line or a SOCKS request.
+func validTarget(hostport string) error {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return fmt.Errorf("invalid target %q: %v", hostport, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("invalid target %q: bad port", hostport)
+	}
+	if host == "" || len(host) > 255 || strings.ContainsFunc(host, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return fmt.Errorf("invalid target %q: bad host", hostport)
+	}
+	return nil
+}
+
+// direct connects to hostport without a proxy (a DIRECT list entry).
+func (t *Tunneler) direct(ctx context.Context, hostport string, hop *Hop) net.Conn {
+	actx, cancel := t.window(ctx)
+	defer cancel()
+	conn, err := t.dial(actx, hostport)
+	if err != nil {
+		kind := failureKind(ctx, err)
+		hop.fail("", unreachableReason("the target", kind), err, kind != "canceled")
+		return nil
+	}
+	hop.Code = CodeNone
+	return conn
+}
+
+// openProxy connects to the proxy, with TLS for an https:// proxy (SOCKS
+// and http:// proxies get the plain connection). A failure is recorded in
+// hop.
+func (t *Tunneler) openProxy(ctx context.Context, u *url.URL, hop *Hop) net.Conn {
+	conn, err := t.dial(ctx, proxyAddr(u))
+	if err != nil {
+		t.unreachable(ctx, hop, err)
+		return nil
+	}
+	if schemeOf(u) != "https" {
+		return conn
+	}
+	cfg := &tls.Config{}
+	if t.TLSConfig != nil {
+		cfg = t.TLSConfig.Clone()
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = u.Hostname()
+	}
+	cfg.NextProtos = []string{"http/1.1"}
+	tc := tls.Client(conn, cfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		conn.Close()
+		if kind := failureKind(ctx, err); kind == "timeout" || kind == "canceled" {
+			t.unreachable(ctx, hop, err)
+			return nil
+		}
+		// Chromium moves on after a proxy certificate or TLS protocol error:
+		// a captive portal may be answering instead of the proxy.
+		hop.fail(CodeProtocolError, "TLS to the proxy failed", err, true)
+		return nil
+	}
+	return tc
+}
+
+// unreachable records that the proxy could not be reached.
+func (t *Tunneler) unreachable(ctx context.Context, hop *Hop, err error) {
+	kind := failureKind(ctx, err)
+	if kind == "canceled" {
+		hop.fail("", "canceled", err, false)
+		return
+	}
+	hop.fail(CodeUnreachable, unreachableReason("the proxy", kind), err, true)
+}
+
+func unreachableReason(what, kind string) string {
+	switch kind {
+	case "dns":
+		return what + " name does not resolve"
+	case "timeout":
+		return "no answer from " + what + " before the deadline"
+	case "refused":
+		return what + " refused the connection"
+	case "reset":
+		return what + " reset the connection"
+	case "unreachable":
+		return what + " is unreachable (no route or rejected by a firewall)"
+	case "canceled":
+		return "canceled"
+	}
+	return "could not connect to " + what
+}
+
+// viaHTTP opens a tunnel with HTTP CONNECT, answering a Basic challenge
+// with the URL's credentials when it has some.
+func (t *Tunneler) viaHTTP(ctx context.Context, u *url.URL, hostport string, hop *Hop) net.Conn {
+	actx, cancel := t.window(ctx)
+	defer cancel()
+	raw := t.openProxy(actx, u, hop)
+	if raw == nil {
+		return nil
+	}
+	pc := newProxyConn(raw)
+	resp, err := roundTrip(actx, pc, connectRequest(hostport, t.userAgent(), ""))
+	if err != nil {
+		exchangeFailed(ctx, hop, pc, err)
+		pc.Close()
+		return nil
+	}
+	if resp.StatusCode != http.StatusProxyAuthRequired {
+		return judge(pc, resp, hop)
+	}
+	hop.Schemes = authSchemes(resp.Header.Values("Proxy-Authenticate"))
+	auth, hasCreds := basicAuth(u)
+	if hasCreds && slices.Contains(hop.Schemes, "Basic") {
+		hop.AuthSent = true
+		return t.retryWithAuth(ctx, u, hostport, auth, pc, resp, hop)
+	}
+	judge(pc, resp, hop)
+	if hasCreds {
+		hop.Reason += "; the proxy does not offer Basic, so the URL's credentials were not sent"
+	}
+	return nil
+}
+
+// retryWithAuth sends the authenticated CONNECT in a new attempt window, on
+// the same connection when the proxy keeps it open, else on a new one (and
+// on a new one too when a kept connection turns out closed).
+func (t *Tunneler) retryWithAuth(ctx context.Context, u *url.URL, hostport, auth string, pc *proxyConn, first *http.Response, hop *Hop) net.Conn {
+	actx, cancel := t.window(ctx)
+	defer cancel()
+	req := connectRequest(hostport, t.userAgent(), auth)
+	reused := reusable(first)
+	for {
+		if !reused {
+			pc.Close()
+			raw := t.openProxy(actx, u, hop)
+			if raw == nil {
+				return nil
+			}
+			pc = newProxyConn(raw)
+		}
+		before := pc.counter.n
+		resp, err := roundTrip(actx, pc, req)
+		if err == nil {
+			return judge(pc, resp, hop)
+		}
+		if reused && pc.counter.n == before && actx.Err() == nil {
+			if kind := failureKind(ctx, err); kind == "closed" || kind == "reset" {
+				reused = false // the kept connection was closed meanwhile
+				continue
+			}
+		}
+		exchangeFailed(ctx, hop, pc, err)
+		pc.Close()
+		return nil
+	}
+}
+
+// judge classifies a complete answer to CONNECT. It returns the tunnel for
+// a 200 and closes the connection otherwise.
+func judge(pc *proxyConn, resp *http.Response, hop *Hop) net.Conn {
+	hop.Status = resp.StatusCode
+	switch {
+	case resp.StatusCode == http.StatusOK:
+		hop.Code, hop.Reason = CodeOK, describe(resp, "")
+		_ = pc.SetDeadline(noDeadline)
+		conn, early := pc.tunnelConn()
+		if early > 0 {
+			// Kept for the caller, but noted: Chromium refuses such a tunnel
+			// (the bytes cannot come from the target, which has not been
+			// spoken to yet).
+			hop.Reason += fmt.Sprintf("; %d bytes followed the answer before the client spoke", early)
+		}
+		return conn
+	case resp.StatusCode == http.StatusProxyAuthRequired && hop.AuthSent:
+		hop.Code, hop.Reason = CodeAuthFailed, describe(resp, "")
+	case resp.StatusCode == http.StatusProxyAuthRequired:
+		hop.Code, hop.Reason = CodeAuthRequired, describe(resp, "")
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		// Chromium accepts only 200 for a tunnel.
+		hop.Code, hop.Reason = CodeProtocolError, describe(resp, "")
+	case resp.StatusCode < 200:
+		hop.Code, hop.Reason = CodeProtocolError, describe(resp, "")
+	default:
+		hop.Code, hop.Reason = CodeDenied, describe(resp, readTitle(resp.Body))
+	}
+	pc.Close()
+	return nil
+}
+
+// exchangeFailed classifies a CONNECT exchange that produced no complete
+// answer, using Chromium's rules for whether the next proxy is tried.
+func exchangeFailed(ctx context.Context, hop *Hop, pc *proxyConn, err error) {
+	got := pc.counter.n > 0
+	switch kind := failureKind(ctx, err); {
+	case pc.counter.hitLimit:
+		hop.fail(CodeProtocolError, "the proxy's answer has a header larger than 64 KiB", err, false)
+	case kind == "canceled":
+		hop.fail("", "canceled", err, false)
+	case kind == "timeout" && !got:
+		hop.fail(CodeUnreachable, "the proxy accepted the connection but did not answer CONNECT before the deadline", err, true)
+	case kind == "timeout":
+		hop.fail(CodeProtocolError, "the proxy's answer was still incomplete at the deadline", err, true)
+	case kind == "closed" && !got:
+		// Chromium: ERR_EMPTY_RESPONSE, no fallback.
+		hop.fail(CodeProtocolError, "the proxy closed the connection without answering", err, false)
+	case kind == "closed":
+		hop.fail(CodeProtocolError, "the proxy closed the connection in the middle of its answer", err, false)
+	case kind == "reset":
+		hop.fail(CodeProtocolError, "the proxy reset the connection", err, true)
+	default:
+		hop.fail(CodeProtocolError, "the answer is not HTTP", err, false)
+	}
+}
+
+// failureKind names what went wrong with a connection: dns, timeout,
+// refused, reset, unreachable, closed, canceled or other. Winsock numbers
+// are matched as well as errnos, since syscall.ECONNREFUSED does not
+// match a Windows refusal.
+func failureKind(ctx context.Context, err error) string {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return "canceled"
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && !dnsErr.IsTimeout {
+		return "dns"
+	}
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		return "timeout"
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		switch {
+		case errno == syscall.ECONNREFUSED || errno == 10061:
+			return "refused"
+		case errno == syscall.ECONNRESET || errno == syscall.EPIPE || errno == syscall.ECONNABORTED || errno == 10054 || errno == 10053:
+			return "reset"
+		case errno == syscall.EHOSTUNREACH || errno == syscall.ENETUNREACH || errno == 10051 || errno == 10065:
+			return "unreachable"
+		}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return "closed"
+	}
+	return "other"
+}

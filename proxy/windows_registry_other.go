@@ -1,0 +1,6 @@
+//go:build !windows
+
+package proxy
+
+// osRegistry is nil outside Windows: there is no registry to read.
+func osRegistry() Registry { return nil }

@@ -1,0 +1,9 @@
+//go:build !windows
+
+package proxy
+
+import "context"
+
+// osDHCPWPAD is nil outside Windows: there DHCP option 252 is read from
+// NetworkManager (Linux) or ipconfig (macOS) through RunCommand.
+func osDHCPWPAD() func(ctx context.Context) ([]DHCPOffer, error) { return nil }

@@ -1,0 +1,209 @@
+package rules
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okviz/okviz-check/diag"
+)
+
+// fixedDate keeps golden files stable.
+var fixedDate = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+
+// docAddrs answers lookups with documentation addresses (RFC 5737 / 3849).
+var docAddrs = map[string][]netip.Addr{
+	"api.okviz.com":     {netip.MustParseAddr("203.0.113.11"), netip.MustParseAddr("2001:db8::10"), netip.MustParseAddr("203.0.113.10")},
+	"login.example.net": {netip.MustParseAddr("198.51.100.20")},
+	"ocsp.example.com":  {netip.MustParseAddr("192.0.2.80"), netip.MustParseAddr("2001:db8::80")},
+	"crl.example.com":   {netip.MustParseAddr("192.0.2.81")},
+}
+
+func fakeLookup(_ context.Context, host string) ([]netip.Addr, error) {
+	if as, ok := docAddrs[host]; ok {
+		return as, nil
+	}
+	return nil, errors.New("no such host")
+}
+
+func mustTarget(t testing.TB, s string) diag.Target {
+	t.Helper()
+	tg, err := diag.ParseTarget(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// fixtures are the rule sets every format is rendered for: the default
+// single target, unresolved; and several targets (a custom port, an IPv4
+// and an IPv6 literal, revocation hosts), resolved.
+func fixtures(t testing.TB) map[string]Set {
+	t.Helper()
+	one := Set{Version: "1.2.0", Date: fixedDate,
+		Rules: []Rule{TargetRule(mustTarget(t, diag.DefaultTarget))}}
+	several := Set{Version: "1.2.0", Date: fixedDate}
+	for _, s := range []string{"https://api.okviz.com/", "login.example.net:8443", "198.51.100.7", "[2001:db8::7]:443"} {
+		several.Rules = append(several.Rules, TargetRule(mustTarget(t, s)))
+	}
+	rev, errs := RevocationRules([]string{"http://ocsp.example.com", "http://crl.example.com/ca.crl", "http://ocsp.example.com/again"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	several.Rules = Dedup(append(several.Rules, rev...))
+	if err := Resolve(context.Background(), &several, fakeLookup); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]Set{"one": one, "several": several}
+}
+
+func render(t testing.TB, format string, s Set) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Render(&b, format, s); err != nil {
+		t.Fatalf("%s: %v", format, err)
+	}
+	return b.String()
+}
+
+// TestGolden renders every --list format for one and for several targets
+// and compares with testdata/<format>-<fixture>.golden; UPDATE_GOLDEN=1
+// rewrites the files.
+func TestGolden(t *testing.T) {
+	update := os.Getenv("UPDATE_GOLDEN") == "1"
+	for _, f := range Formats() {
+		for name, set := range fixtures(t) {
+			t.Run(f.Name+"/"+name, func(t *testing.T) {
+				got := render(t, f.Name, set)
+				path := filepath.Join("testdata", f.Name+"-"+name+".golden")
+				if update {
+					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run with UPDATE_GOLDEN=1 to create it)", err)
+				}
+				if got != string(want) {
+					t.Errorf("output differs from %s (UPDATE_GOLDEN=1 rewrites it)\n--- got ---\n%s", path, got)
+				}
+			})
+		}
+	}
+}
+
+// TestEveryFormatNamesEveryHost checks, beyond the golden snapshots, that
+// each format mentions every host and starts with the version and date.
+func TestEveryFormatNamesEveryHost(t *testing.T) {
+	for _, f := range Formats() {
+		for name, set := range fixtures(t) {
+			out := render(t, f.Name, set)
+			for _, r := range set.Rules {
+				if !strings.Contains(out, r.Host) {
+					t.Errorf("%s/%s: host %s missing", f.Name, name, r.Host)
+				}
+			}
+			head := out
+			if len(head) > 600 {
+				head = head[:600]
+			}
+			if !strings.Contains(head, "1.2.0") || !strings.Contains(head, "2026-11-28T10:00:00Z") {
+				t.Errorf("%s/%s: header lacks version or date:\n%s", f.Name, name, head)
+			}
+			if set.Resolved && f.Name != "json" && f.Name != "text" && !strings.Contains(out, "addresses change") {
+				t.Errorf("%s/%s: resolved output lacks the changing-addresses warning", f.Name, name)
+			}
+		}
+	}
+}
+
+func TestListAndLookup(t *testing.T) {
+	want := []string{"text", "csv", "json", "iptables", "nftables", "windows", "pfsense", "opnsense",
+		"paloalto", "fortigate", "cisco-asa", "checkpoint", "sophos", "juniper-srx", "mikrotik", "squid",
+		"zscaler", "netskope", "proxysg", "azure-firewall", "aws-network-firewall", "gcp", "cilium", "pac",
+		"proxy-bypass"}
+	if got := FormatNames(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("formats = %v, want %v", got, want)
+	}
+	var b bytes.Buffer
+	if err := WriteList(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("--list has %d lines, want %d", len(lines), len(want))
+	}
+	for i, l := range lines {
+		if f := strings.Fields(l); len(f) < 2 || f[0] != want[i] {
+			t.Errorf("--list line %d = %q", i, l)
+		}
+	}
+	for _, f := range Formats() {
+		if f.Summary == "" {
+			t.Errorf("%s: no summary", f.Name)
+		}
+		if f.Name != "text" && f.Name != "csv" && f.Name != "json" && !strings.HasPrefix(f.DocURL, "https://") {
+			t.Errorf("%s: no vendor docs page", f.Name)
+		}
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	good := fixtures(t)["one"]
+	var b bytes.Buffer
+	var ufe UnknownFormatError
+	if err := Render(&b, "palo-alto", good); !errors.As(err, &ufe) || !strings.Contains(err.Error(), "paloalto") {
+		t.Errorf("unknown format: err = %v, want an UnknownFormatError listing the formats", err)
+	}
+	bad := []struct {
+		name string
+		edit func(*Set)
+	}{
+		{"no rules", func(s *Set) { s.Rules = nil }},
+		{"port 0", func(s *Set) { s.Rules[0].Port = 0 }},
+		{"udp", func(s *Set) { s.Rules[0].Protocol = "udp" }},
+		{"purpose", func(s *Set) { s.Rules[0].Purpose = "other" }},
+		{"host with quote", func(s *Set) { s.Rules[0].Host = `a".example.com` }},
+		{"host with space", func(s *Set) { s.Rules[0].Host = "a b" }},
+		{"comment with quote", func(s *Set) { s.Rules[0].Comment = `x" -j DROP "` }},
+		{"comment with newline", func(s *Set) { s.Rules[0].Comment = "x\nCOMMIT" }},
+		{"comment too long", func(s *Set) { s.Rules[0].Comment = strings.Repeat("x", CommentMax+1) }},
+	}
+	for _, tc := range bad {
+		s := good
+		s.Rules = append([]Rule(nil), good.Rules...)
+		tc.edit(&s)
+		b.Reset()
+		if err := Render(&b, "iptables", s); err == nil {
+			t.Errorf("%s: no error", tc.name)
+		}
+		if b.Len() != 0 {
+			t.Errorf("%s: wrote output despite the error", tc.name)
+		}
+	}
+}
+
+// TestReadmeTable keeps the README's format table in step with Formats().
+func TestReadmeTable(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Formats() {
+		doc := "—"
+		if f.DocURL != "" {
+			doc = f.DocURL
+		}
+		if row := "| `" + f.Name + "` | " + f.Summary + " | " + doc + " |"; !strings.Contains(string(b), row) {
+			t.Errorf("README.md lacks the row\n%s", row)
+		}
+	}
+}

@@ -1,0 +1,4 @@
+// The entry point is misspelled: browsers find no FindProxyForURL.
+function FindProxyForUrl(url, host) {
+  return "DIRECT";
+}

@@ -1,0 +1,5 @@
+function FindProxyForURL(url, host) {
+  if (isPlainHostName(host))
+    return "DIRECT";
+  return proxyFor[host].toString();
+}
