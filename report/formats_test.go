@@ -96,9 +96,14 @@ func TestTextSections(t *testing.T) {
 	if strings.Count(out, "Fix:") != 3 {
 		t.Errorf("want 3 Fix lines (none for the passing target), got %d", strings.Count(out, "Fix:"))
 	}
-	// Long lists are capped, with the rest counted.
-	if !strings.Contains(out, "198.18.2.5:443") || strings.Contains(out, "198.18.2.6:443") || !strings.Contains(out, "… and 2 more") {
-		t.Error("the 7 TCP attempts are not capped at 5 with a count of the rest")
+	// Long lists are capped, with the rest counted: at 4 in the compact
+	// evidence, at 5 in the full details of JUnit, at 100 with --verbose.
+	if !strings.Contains(out, "198.18.2.4:443") || strings.Contains(out, "198.18.2.5:443") || !strings.Contains(out, "… and 3 more: 3 ok") {
+		t.Error("the 7 TCP attempts are not capped at 4 with a count of the rest")
+	}
+	junit := render(t, fixedReport(), FormatJUnit, Options{})
+	if !strings.Contains(junit, "198.18.2.5:443") || strings.Contains(junit, "198.18.2.6:443") || !strings.Contains(junit, "… and 2 more") {
+		t.Error("the 7 TCP attempts are not capped at 5 in the full details")
 	}
 	verbose := render(t, fixedReport(), FormatText, Options{Verbose: true})
 	if !strings.Contains(verbose, "198.18.2.7:443") {
@@ -127,11 +132,20 @@ func TestLongValues(t *testing.T) {
 			"nan":    float64(0) / zero(),
 		}}},
 	}}}
-	out := render(t, r, FormatText, Options{})
-	if strings.Contains(out, strings.Repeat("x", 201)) || !strings.Contains(out, strings.Repeat("x", 200)+"…") {
+	// The full details: JUnit cuts a value at 200 characters, --verbose
+	// text at 4000; neither chokes on values JSON cannot encode.
+	junit := render(t, r, FormatJUnit, Options{})
+	if strings.Contains(junit, strings.Repeat("x", 201)) || !strings.Contains(junit, strings.Repeat("x", 200)+"…") {
 		t.Error("a 5000-character value is not cut at 200")
 	}
-	for _, want := range []string{"(1 entries)", "bytes: aGk=", "ch: (unprintable:", "A: 7", "nilptr: (none)", "nan: NaN"} {
+	if !strings.Contains(junit, "(1 entries)") {
+		t.Error("nesting deeper than 6 levels is not summarised")
+	}
+	out := render(t, r, FormatText, Options{Verbose: true})
+	if strings.Contains(out, strings.Repeat("x", 4001)) || !strings.Contains(out, strings.Repeat("x", 4000)+"…") {
+		t.Error("a 5000-character value is not cut at 4000 with --verbose")
+	}
+	for _, want := range []string{"g: 1", "bytes: aGk=", "ch: (unprintable:", "A: 7", "nilptr: (none)", "nan: NaN"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -21,6 +21,7 @@ func TestGolden(t *testing.T) {
 		{"text-verbose", FormatText, Options{Verbose: true}},
 		{"json", FormatJSON, Options{}},
 		{"markdown", FormatMarkdown, Options{}},
+		{"markdown-verbose", FormatMarkdown, Options{Verbose: true}},
 		{"junit", FormatJUnit, Options{}},
 		{"junit-strict", FormatJUnit, Options{Strict: true}},
 	}

@@ -11,12 +11,13 @@ import (
 )
 
 // renderMarkdown writes a report to paste into a ticket: a heading, then per
-// target the verdict, a table of checks, the evidence as nested lists and
-// the fix. Every string is sanitised and escaped, so a header or a
-// certificate name cannot break the table or inject links or HTML.
+// target the verdict, a table of checks, the evidence as nested lists (the
+// compact facts of each check; every detail with opts.Verbose, which also
+// adds the proxy sources) and the fix. Every string is sanitised and
+// escaped, so a header or a certificate name cannot break the table or
+// inject links or HTML.
 func renderMarkdown(w io.Writer, r *Report, opts Options) error {
 	m := &lineWriter{w: w}
-	lim := limitsFor(opts.Verbose)
 	m.linef("# okviz-check report: %s", label(r.Status))
 	m.line("")
 	m.linef("%s.", mdText(outcome(r.Targets)))
@@ -26,20 +27,22 @@ func renderMarkdown(w io.Writer, r *Report, opts Options) error {
 	m.linef("- Started: %s, took %d ms", r.StartedAt.Format(time.RFC3339), r.DurationMS)
 	for _, t := range r.Targets {
 		m.line("")
-		mdTarget(m, t, lim)
+		mdTarget(m, t, opts.Verbose)
 	}
-	if len(r.Proxy.Sources) > 0 {
+	if opts.Verbose && len(r.Proxy.Sources) > 0 { // as in text: every source is a detail
 		m.line("")
 		m.line("## Proxy discovery")
 		m.line("")
-		for _, l := range mdLines(evidence(map[string]any{"sources": r.Proxy.Sources}, lim), "") {
+		for _, l := range mdLines(evidence(map[string]any{"sources": r.Proxy.Sources}, limitsFor(true)), "") {
 			m.line(l)
 		}
 	}
 	return m.err
 }
 
-func mdTarget(m *lineWriter, t diag.TargetResult, lim limits) {
+// mdTarget writes one target: verdict, table, evidence and fix. The
+// evidence is the compact facts of each check, or every detail when verbose.
+func mdTarget(m *lineWriter, t diag.TargetResult, verbose bool) {
 	m.linef("## %s %s", label(t.Status), mdText(t.Target))
 	m.line("")
 	m.linef("**Verdict:** %s %s — %s", label(t.Verdict.Status), mdCode(t.Verdict.Code), mdText(verdictSummary(t.Verdict)))
@@ -59,12 +62,19 @@ func mdTarget(m *lineWriter, t diag.TargetResult, lim limits) {
 	}
 	var ev []string
 	for _, c := range t.Checks {
-		ns := evidence(c.Details, lim)
-		if len(ns) == 0 {
+		var lines []string
+		if verbose {
+			lines = mdLines(evidence(c.Details, limitsFor(true)), "  ")
+		} else {
+			for _, f := range facts(c, t.Host) {
+				lines = append(lines, "  - "+mdStart(f))
+			}
+		}
+		if len(lines) == 0 {
 			continue
 		}
 		ev = append(ev, fmt.Sprintf("- %s (%s)", mdStart(c.ID), mdCode(c.Code)))
-		ev = append(ev, mdLines(ns, "  ")...)
+		ev = append(ev, lines...)
 	}
 	if len(ev) > 0 {
 		m.line("")

@@ -51,7 +51,7 @@ type ProxyInfo struct {
 type Options struct {
 	Color   bool // ANSI colours in text output (the caller decides: --color, NO_COLOR, terminal)
 	Quiet   bool // text: only the verdict line of each target
-	Verbose bool // longer lists and strings; text also prints the proxy sources
+	Verbose bool // every detail instead of the compact evidence (text, markdown), longer lists; also the proxy sources
 	Strict  bool // junit: warnings are failures, as with --strict
 }
 

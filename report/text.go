@@ -27,12 +27,13 @@ const maxColumn = 40
 // textRenderer prints the human report; color is decided once by the caller.
 type textRenderer struct {
 	lineWriter
-	color bool
-	lim   limits
+	color   bool
+	verbose bool
+	lim     limits
 }
 
 func renderText(w io.Writer, r *Report, opts Options) error {
-	t := &textRenderer{lineWriter: lineWriter{w: w}, color: opts.Color, lim: limitsFor(opts.Verbose)}
+	t := &textRenderer{lineWriter: lineWriter{w: w}, color: opts.Color, verbose: opts.Verbose, lim: limitsFor(opts.Verbose)}
 	t.verdictLines(r.Targets)
 	if opts.Quiet {
 		return t.err
@@ -65,7 +66,9 @@ func (t *textRenderer) verdictLines(targets []diag.TargetResult) {
 	}
 }
 
-// target prints one target's checks by stage, with evidence, then the fix.
+// target prints one target: a line per check with its compact evidence
+// under it, then the fix. Verbose output groups the checks by stage and
+// prints every detail instead.
 func (t *textRenderer) target(tr diag.TargetResult) {
 	route := "direct"
 	if tr.Route == "proxy" {
@@ -80,18 +83,29 @@ func (t *textRenderer) target(tr diag.TargetResult) {
 		idW = max(idW, min(utf8.RuneCountInString(clean(c.ID)), maxColumn))
 		codeW = max(codeW, min(utf8.RuneCountInString(clean(c.Code)), maxColumn))
 	}
+	indent := "  "
+	if t.verbose {
+		indent = "    " // under the stage headings
+	}
+	under := indent + "      " // under the check's id
 	last := ""
 	for _, c := range tr.Checks {
-		if s := stage(c); s != last {
+		if s := stage(c); t.verbose && s != last {
 			t.line("  " + t.paint(ansiBold, clean(s)))
 			last = s
 		}
-		line := fmt.Sprintf("    %s  %s  %s  %s", t.status(c.Status), pad(clean(c.ID), idW), pad(clean(c.Code), codeW), clean(c.Summary))
+		line := fmt.Sprintf("%s%s  %s  %s  %s", indent, t.status(c.Status), pad(clean(c.ID), idW), pad(clean(c.Code), codeW), clean(c.Summary))
 		if c.DurationMS > 0 {
 			line += t.paint(ansiDim, fmt.Sprintf("  (%d ms)", c.DurationMS))
 		}
 		t.line(strings.TrimRight(line, " "))
-		t.nodes(evidence(c.Details, t.lim), "          ") // under the check's id
+		if t.verbose {
+			t.nodes(evidence(c.Details, t.lim), under)
+			continue
+		}
+		for _, f := range facts(c, tr.Host) {
+			t.line(under + f)
+		}
 	}
 	if fix := verdictFix(tr.Verdict); fix != "" {
 		t.linef("  %s %s", t.paint(ansiBold, "Fix:"), clean(fix))
