@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/proxy"
 	"github.com/okviz/okviz-check/report"
 )
 
@@ -53,6 +54,7 @@ var probeCommands = map[string]probeCommand{
 	"dns":   {"dns", "DNS only: the system resolver, each configured resolver, the comparison resolvers", diag.Stages{DNSViews: true}},
 	"tls":   {"tls", "TLS only: handshake, chain, trust, interception", diag.Stages{TCP: true, TLS: true}},
 	"reach": {"reach", "TCP to every address, then HTTPS through the effective route", diag.Stages{TCP: true, TLS: true, HTTP: true}},
+	"proxy": {"proxy", "Proxy discovery: every source, the browser's route, and a live CONNECT test of it", diag.Stages{TCP: true}},
 }
 
 func newProbeCmd(a *app, name, use string) *cobra.Command {
@@ -76,6 +78,7 @@ func newCheckCmd(a *app) *cobra.Command { return newProbeCmd(a, "check", "[TARGE
 func newDNSCmd(a *app) *cobra.Command   { return newProbeCmd(a, "dns", "[HOST...]") }
 func newTLSCmd(a *app) *cobra.Command   { return newProbeCmd(a, "tls", "[TARGET...]") }
 func newReachCmd(a *app) *cobra.Command { return newProbeCmd(a, "reach", "[TARGET...]") }
+func newProxyCmd(a *app) *cobra.Command { return newProbeCmd(a, "proxy", "[URL...]") }
 
 // parseTargets reads the targets from the arguments, else the config, else
 // the default. A bad target is a usage error naming where it came from.
@@ -112,10 +115,12 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 	if o.NoProxy && (o.Proxy != "" || o.PAC != "") {
 		return usagef("--no-proxy cannot be combined with --proxy or --pac")
 	}
-	p, err := a.newProber(ctx, o)
+	p, err := a.newProber(o)
 	if err != nil {
 		return err
 	}
+	ps := a.discoverProxies(ctx, o, p)
+	p.Route = a.router(ps, p)
 	started := a.env.Now()
 	st := probeCommands[name].stages
 	var results []diag.TargetResult
@@ -136,11 +141,11 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 		StartedAt:     started.UTC(),
 		DurationMS:    a.env.Now().Sub(started).Milliseconds(),
 		System:        report.System{OS: a.env.GOOS, Arch: a.env.GOARCH},
-		Proxy:         report.ProxyInfo{Sources: []any{}},
+		Proxy:         report.ProxyInfo{Sources: sourcesAny(ps.sources)},
 		Targets:       results,
 	}
 	rep.Status = report.Overall(results)
-	opts := report.Options{Color: a.useColor(), Quiet: a.global.Quiet, Verbose: a.global.Verbose, Strict: o.Strict}
+	opts := report.Options{Color: a.useColor(), Quiet: a.global.Quiet, Verbose: a.global.Verbose, Strict: o.Strict, Sources: name == "proxy"}
 	if err := report.Render(a.env.Stdout, rep, a.global.Format, opts); err != nil {
 		return err
 	}
@@ -190,8 +195,17 @@ func (a *app) useColor() bool {
 	return a.env.StdoutTTY && a.env.Getenv("NO_COLOR") == "" && a.env.Getenv("TERM") != "dumb"
 }
 
-// newProber builds the prober from the options: timeout, resolvers, roots, route.
-func (a *app) newProber(ctx context.Context, o *checkOptions) (*diag.Prober, error) {
+// sourcesAny converts the proxy sources for the report's "proxy.sources".
+func sourcesAny(srcs []proxy.Source) []any {
+	out := make([]any, len(srcs))
+	for i, s := range srcs {
+		out[i] = s
+	}
+	return out
+}
+
+// newProber builds the prober from the options: timeout, resolvers, roots.
+func (a *app) newProber(o *checkOptions) (*diag.Prober, error) {
 	p := diag.NewProber(a.global.Timeout)
 	p.Now = a.env.Now
 	p.UserAgent = "okviz-check/" + a.build.Version
@@ -234,10 +248,5 @@ func (a *app) newProber(ctx context.Context, o *checkOptions) (*diag.Prober, err
 		}
 		p.PublicRoots = pool
 	}
-	route, err := a.router(ctx, o, p)
-	if err != nil {
-		return nil, err
-	}
-	p.Route = route
 	return p, nil
 }

@@ -9,6 +9,7 @@ func subcommands(a *app) []*cobra.Command {
 		newDNSCmd(a),
 		newTLSCmd(a),
 		newReachCmd(a),
+		newProxyCmd(a),
 		newPacCmd(a),
 		newRulesCmd(a),
 		newVersionCmd(a),

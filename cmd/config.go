@@ -201,3 +201,5 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+func (c *config) origin(flag string) string { return "--" + flag }

@@ -18,6 +18,7 @@ type Env struct {
 	// (colour is only ever written to a terminal).
 	StdoutTTY, StderrTTY bool
 	Getenv               func(string) string
+	LookupEnv            func(string) (string, bool)
 	Now                  func() time.Time
 	GOOS, GOARCH         string
 	// ConfigDirs are searched in order for okviz-check.yaml when --config is
@@ -39,6 +40,7 @@ func System() *Env {
 		StdoutTTY: isTerminal(os.Stdout),
 		StderrTTY: isTerminal(os.Stderr),
 		Getenv:    os.Getenv,
+		LookupEnv: os.LookupEnv,
 		Now:       time.Now,
 		GOOS:      runtime.GOOS,
 		GOARCH:    runtime.GOARCH,

@@ -2,12 +2,229 @@ package cmd
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"strings"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/proxy"
 )
 
-// router decides the route of each target from the proxy options and the
-// machine's proxy settings.
-func (a *app) router(ctx context.Context, o *checkOptions, p *diag.Prober) (func(context.Context, diag.Target) diag.Route, error) {
-	return nil, nil
+// proxySetup is the proxy picture of one run: every source looked at, the
+// route a browser on this machine takes, and the one command-line tools take.
+type proxySetup struct {
+	sources []proxy.Source
+	browser proxy.Decision
+	cli     proxy.Decision
+}
+
+// discoverProxies reads every proxy source, with the user's own choices
+// (flags, environment, config) first.
+func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prober) proxySetup {
+	sys := proxy.NewOSSystem(a.env.LookupEnv)
+	sys.GOOS = a.env.GOOS
+	sys.LookupHost = func(ctx context.Context, host string) ([]string, error) {
+		ctx, cancel := context.WithTimeout(ctx, a.global.Timeout)
+		defer cancel()
+		return p.Resolver.LookupHost(ctx, host)
+	}
+	var given proxy.Given
+	for _, f := range []struct {
+		flag string
+		set  func(*proxy.Override)
+	}{
+		{"proxy", func(ov *proxy.Override) { ov.Proxy = o.Proxy }},
+		{"no-proxy", func(ov *proxy.Override) { ov.Direct = o.NoProxy }},
+		{"pac", func(ov *proxy.Override) { ov.PAC = o.PAC }},
+	} {
+		origin := a.global.cfg.origin(f.flag)
+		layer := &given.Flags
+		if !strings.HasPrefix(origin, "--") {
+			layer = &given.Config
+		}
+		f.set(layer)
+		if layer.Origin == "" {
+			layer.Origin = origin
+		}
+	}
+	srcs := proxy.Discover(ctx, sys, given)
+	return proxySetup{sources: srcs, browser: proxy.BrowserRoute(srcs, a.env.GOOS), cli: proxy.CLIRoute(srcs)}
+}
+
+// router turns the browser route into diag's per-target Route: the PAC file
+// evaluated for the target, and a tunnel through the resulting proxy list.
+func (a *app) router(ps proxySetup, p *diag.Prober) func(context.Context, diag.Target) diag.Route {
+	timeout := a.global.Timeout
+	dial := p.Dialer.DialContext
+	tun := &proxy.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now}
+	env := proxy.RouteEnv{
+		Fetcher: proxy.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent},
+		Eval: proxy.EvalEnv{
+			Now: p.Now, Timeout: timeout,
+			Resolve: func(ctx context.Context, host string) ([]net.IP, error) {
+				addrs, err := p.Resolver.LookupIPAddr(ctx, host)
+				ips := make([]net.IP, len(addrs))
+				for i, a := range addrs {
+					ips[i] = a.IP
+				}
+				return ips, err
+			},
+		},
+	}
+	return func(ctx context.Context, t diag.Target) diag.Route {
+		start := p.Now()
+		rt, err := proxy.ResolveRoute(ctx, ps.browser, t.URL, env)
+		c := routeCheck(ps, t, rt, err)
+		c.DurationMS = p.Now().Sub(start).Milliseconds()
+		r := diag.Route{Kind: "direct", Checks: []diag.Check{c}}
+		if err != nil || !hasProxy(rt) {
+			return r
+		}
+		r.Kind = "proxy"
+		r.Proxy = firstProxy(rt)
+		r.Tunnel = func(ctx context.Context, hostport string) (net.Conn, diag.Check) {
+			conn, hops := tun.TunnelList(ctx, rt.URLs, hostport)
+			return conn, connectCheck(conn, hops)
+		}
+		return r
+	}
+}
+
+// firstProxy is the first proxy of the list as the report shows it: with
+// *** where the settings carry credentials.
+func firstProxy(rt proxy.Route) string {
+	for i, u := range rt.URLs {
+		if u != nil {
+			return proxy.Redact(u.String())
+		}
+		if i < len(rt.Proxies) && rt.Proxies[i].Kind != proxy.ProxyDirect {
+			return proxy.Redact(rt.Proxies[i].URL())
+		}
+	}
+	return ""
+}
+
+func hasProxy(rt proxy.Route) bool {
+	for _, e := range rt.Proxies {
+		if e.Kind != proxy.ProxyDirect {
+			return true
+		}
+	}
+	return false
+}
+
+// routeCheck reports how the route for t was decided, and a PAC file that
+// could not be used (the browser then falls back, but the admin must fix it).
+func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Check {
+	d := map[string]any{"browser": ps.browser, "cli": ps.cli}
+	notes := append(proxy.Disagreements(ps.browser, ps.cli), proxy.NoProxyNotes(ps.sources, t.URL)...)
+	d["notes"] = notes
+	if rt.PACURL != "" {
+		d["pac_url"] = proxy.Redact(rt.PACURL)
+		d["pac_result"] = rt.PACResult
+	}
+	if len(rt.Failures) > 0 {
+		d["failures"] = rt.Failures
+	}
+	if rt.Reason != "" {
+		d["reason"] = rt.Reason
+	}
+	var list []string
+	for _, e := range rt.Proxies {
+		list = append(list, proxy.Redact(e.URL()))
+	}
+	d["proxies"] = list
+	switch {
+	case err != nil:
+		code := "proxy.pac_invalid"
+		if len(rt.Failures) > 0 {
+			code = rt.Failures[len(rt.Failures)-1].Code
+		}
+		return diag.NewCheck("proxy.route", code, fmt.Sprintf("The mandatory PAC file could not be used: %v", err), d)
+	case len(rt.Failures) > 0:
+		f := rt.Failures[0]
+		what := "could not be fetched"
+		if f.Code == "proxy.pac_invalid" {
+			what = "does not work"
+		}
+		return diag.NewCheck("proxy.route", f.Code,
+			fmt.Sprintf("The PAC file %s (from %s) %s: %s; browsers fall back to %s.", proxy.Redact(f.PACURL), f.From, what, f.Error, routeWords(rt)), d)
+	case hasProxy(rt):
+		return diag.NewCheck("proxy.route", "proxy.ok",
+			fmt.Sprintf("Browsers on this machine send %s through %s (from %s).", t.Host, routeWords(rt), rt.Decision.From), d)
+	}
+	why := "no proxy is configured"
+	if rt.Reason != "" {
+		why = rt.Reason
+	}
+	return diag.NewCheck("proxy.route", "proxy.none", fmt.Sprintf("Browsers on this machine connect to %s directly: %s.", t.Host, why), d)
+}
+
+func routeWords(rt proxy.Route) string {
+	var parts []string
+	for _, e := range rt.Proxies {
+		if e.Kind == proxy.ProxyDirect {
+			parts = append(parts, "DIRECT")
+		} else {
+			parts = append(parts, proxy.Redact(e.URL()))
+		}
+	}
+	if len(parts) == 0 {
+		return "DIRECT"
+	}
+	return strings.Join(parts, ", then ")
+}
+
+// connectCheck turns the hops of a failover list into one check: the last
+// hop decides; a dead proxy before a working one is a warning, because
+// browsers wait for it on every new connection.
+func connectCheck(conn net.Conn, hops []proxy.Hop) diag.Check {
+	d := map[string]any{"hops": hops}
+	if len(hops) == 0 {
+		return diag.NewCheck("proxy.connect", "proxy.unreachable", "No proxy could be tried.", d)
+	}
+	last := hops[len(hops)-1]
+	if conn != nil {
+		if len(hops) > 1 {
+			c := diag.NewCheck("proxy.connect", "proxy.unreachable",
+				fmt.Sprintf("%s failed (%s); %s works, but browsers try the dead one first on new connections.", hops[0].Proxy, hopWhy(hops[0]), last.Proxy), d)
+			c.Status = diag.StatusWarn
+			return c
+		}
+		if last.Code == proxy.CodeNone {
+			return diag.NewCheck("proxy.connect", "proxy.none", "The PAC result says DIRECT for this target.", d)
+		}
+		return diag.NewCheck("proxy.connect", "proxy.ok", fmt.Sprintf("%s opened a tunnel to the target.", last.Proxy), d)
+	}
+	code := last.Code
+	if code == "" {
+		code = "proxy.unreachable"
+	}
+	summary := map[string]string{
+		"proxy.unreachable":    "The proxy %s could not be reached: %s.",
+		"proxy.auth_required":  "The proxy %s wants authentication (%s).",
+		"proxy.auth_failed":    "The proxy %s rejected the credentials: %s.",
+		"proxy.denied":         "The proxy %s refused the tunnel: %s.",
+		"proxy.protocol_error": "The proxy %s answered CONNECT with something that is not HTTP: %s.",
+	}[code]
+	if summary == "" {
+		summary = "The proxy %s failed: %s."
+	}
+	return diag.NewCheck("proxy.connect", code, fmt.Sprintf(summary, last.Proxy, hopWhy(last)), d)
+}
+
+// hopWhy is the short reason of one hop for a summary.
+func hopWhy(h proxy.Hop) string {
+	if h.Code == proxy.CodeAuthRequired && len(h.Schemes) > 0 {
+		return "offers " + strings.Join(h.Schemes, ", ") + "; browsers answer NTLM/Negotiate with the Windows login, tools need credentials"
+	}
+	for _, s := range []string{h.Reason, h.Error} {
+		if s != "" {
+			return s
+		}
+	}
+	if h.Status != 0 {
+		return fmt.Sprintf("HTTP %d", h.Status)
+	}
+	return "no reason given"
 }

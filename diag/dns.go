@@ -121,7 +121,14 @@ func classifySystemErr(err error) (code, kind string) {
 			// Nothing listens on the resolver's port (an empty resolv.conf
 			// makes Go try 127.0.0.1:53).
 			return "dns.timeout", failRefused
-		case de.IsTemporary:
+		case strings.Contains(de.Err, "operation not permitted") || strings.Contains(de.Err, "permission denied"):
+			// A local firewall refused to send the query: no server said anything.
+			return "dns.timeout", failLocal
+		}
+		if k := classifyNetErr(err); k == failLocal || k == failUnreachable || k == failRefused {
+			return "dns.timeout", k
+		}
+		if de.IsTemporary {
 			return "dns.servfail", "temporary"
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -83,23 +84,19 @@ func (p *Prober) roundTrip(ctx context.Context, conn *tls.Conn, t Target) (*http
 	req.Header.Set("User-Agent", p.UserAgent)
 	req.Header.Set("Accept", "*/*")
 	if conn.ConnectionState().NegotiatedProtocol == "h2" {
-		tr := &http2.Transport{}
+		// The header bound is announced in SETTINGS and enforced by the
+		// framer; closing the body resets the stream without reading on.
+		tr := &http2.Transport{MaxHeaderListSize: maxHeader}
 		cc, err := tr.NewClientConn(conn)
 		if err != nil {
 			return nil, err
 		}
 		defer cc.Close()
-		return readAnswer(p.Now, func() (*http.Response, error) { return cc.RoundTrip(req) })
+		return readAnswer(p.Now, func() (*http.Response, error) { return cc.RoundTrip(req) }, nil)
 	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	return readAnswer(p.Now, func() (*http.Response, error) {
-		req.Close = true
-		if err := req.Write(conn); err != nil {
-			return nil, err
-		}
-		return http.ReadResponse(bufio.NewReaderSize(conn, 4096), req)
-	})
+	return exchangeHTTP1(p.Now, conn, req)
 }
 
 // plainGet fetches http://host:80/ directly from addr, for the captive
@@ -120,13 +117,7 @@ func (p *Prober) plainGet(ctx context.Context, t Target, addr string) (*httpAnsw
 		return nil, err
 	}
 	req.Header.Set("User-Agent", p.UserAgent)
-	req.Close = true
-	return readAnswer(p.Now, func() (*http.Response, error) {
-		if err := req.Write(conn); err != nil {
-			return nil, err
-		}
-		return http.ReadResponse(bufio.NewReaderSize(conn, 4096), req)
-	})
+	return exchangeHTTP1(p.Now, conn, req)
 }
 
 func hostForURL(h string) string {
@@ -136,18 +127,69 @@ func hostForURL(h string) string {
 	return h
 }
 
-func readAnswer(now func() time.Time, do func() (*http.Response, error)) (*httpAnswer, error) {
+// maxHeader bounds the status line and headers of an answer: a peer that
+// never ends its header, or sends a huge one, gets a protocol error rather
+// than the memory it asks for (net/http's client reader has no such bound).
+const maxHeader = 64 << 10
+
+// errHeaderTooLarge ends a header read that went past maxHeader.
+var errHeaderTooLarge = errors.New("the answer's header is larger than 64 KiB")
+
+// headerCap fails reads past left bytes while the header is read; a
+// negative left means no bound (the body is bounded by readAnswer).
+type headerCap struct {
+	r    io.Reader
+	left int
+}
+
+func (c *headerCap) Read(b []byte) (int, error) {
+	if c.left < 0 {
+		return c.r.Read(b)
+	}
+	if c.left == 0 {
+		return 0, errHeaderTooLarge
+	}
+	n, err := c.r.Read(b[:min(len(b), c.left)])
+	c.left -= n
+	return n, err
+}
+
+// exchangeHTTP1 writes req on conn and reads the answer, its header bounded
+// by maxHeader and its body by maxBody. The connection is not reused: once
+// the body prefix is read its deadline is put in the past, so closing the
+// body does not drain the rest (net/http reads a body to its end on Close
+// when the connection could be kept), whatever its size.
+func exchangeHTTP1(now func() time.Time, conn net.Conn, req *http.Request) (*httpAnswer, error) {
+	req.Close = true
+	hc := &headerCap{r: conn, left: maxHeader}
+	return readAnswer(now, func() (*http.Response, error) {
+		if err := req.Write(conn); err != nil {
+			return nil, err
+		}
+		resp, err := http.ReadResponse(bufio.NewReaderSize(hc, 4096), req)
+		hc.left = -1
+		return resp, err
+	}, func() { conn.SetDeadline(time.Unix(1, 0)) })
+}
+
+// readAnswer runs one exchange and keeps a bounded answer. abandon, when
+// set, is called before the body is closed, to stop a close that would
+// otherwise read the rest of it.
+func readAnswer(now func() time.Time, do func() (*http.Response, error), abandon func()) (*httpAnswer, error) {
 	a := &httpAnswer{Sent: now()}
 	resp, err := do()
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
 	a.Received = now()
 	a.Status, a.Proto, a.Header = resp.StatusCode, resp.Proto, resp.Header
 	// A body cut short by the deadline is still evidence; the status line
 	// and headers already prove who answered.
 	a.Body, _ = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if abandon != nil {
+		abandon()
+	}
+	resp.Body.Close()
 	return a, nil
 }
 
@@ -167,10 +209,12 @@ func (p *Prober) probeHTTP(ctx context.Context, t Target, conn *tls.Conn, f http
 	case err != nil:
 		kind := classifyNetErr(err)
 		details := map[string]any{"error": err.Error()}
-		switch kind {
-		case failTimeout:
+		switch {
+		case errors.Is(err, errHeaderTooLarge):
+			c = newCheck("http.get", "http.protocol_error", fmt.Sprintf("The answer from %s has a header larger than %d KiB: not a plausible HTTP answer.", t.URL, maxHeader>>10), details)
+		case kind == failTimeout:
 			c = newCheck("http.get", "http.timeout", fmt.Sprintf("No complete answer from %s within %s.", t.URL, p.Timeout), details)
-		case failReset, failEOF:
+		case kind == failReset || kind == failEOF:
 			c = newCheck("http.get", "http.blocked", fmt.Sprintf("The connection was cut after the request to %s was sent: a middlebox refuses it.", t.URL), details)
 		default:
 			c = newCheck("http.get", "http.protocol_error", fmt.Sprintf("The answer from %s was not valid HTTP.", t.URL), details)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 )
@@ -154,8 +155,8 @@ func (p *Prober) directEvidence(ctx context.Context, t Target, st Stages) []Chec
 		if conn != nil {
 			conn.Close()
 		}
-		if ctx.Err() != nil && c.Status == StatusFail {
-			c.Summary += " (cut short: the proxy route had already answered)"
+		if ctx.Err() != nil && c.Code == "tcp.timeout" {
+			c.Summary = fmt.Sprintf("No answer yet from %s directly when the proxy route had finished; the direct path was not waited for.", t.HostPort())
 		}
 		checks = append(checks, c)
 	}

@@ -30,8 +30,6 @@ func readEnvVars(lookup func(string) (string, bool)) Env {
 	return e
 }
 
-func (e Env) lookup(k string) (string, bool) { v, ok := e[k]; return v, ok }
-
 // first returns the first non-empty variable of names, and its name.
 func (e Env) first(names ...string) (string, string) {
 	for _, n := range names {
@@ -61,6 +59,16 @@ func (e Env) chromiumVar(name string) (string, bool) {
 // without a desktop proxy configuration; the CLI reading is CLIRoute's.
 func readEnv(sys System) Source {
 	e := readEnvVars(sys.LookupEnv)
+	if sys.GOOS == "windows" {
+		// Names are case-insensitive there: both spellings are one variable.
+		for k, v := range e {
+			if up := strings.ToUpper(k); up != k {
+				if uv, ok := e[up]; ok && uv == v {
+					delete(e, k)
+				}
+			}
+		}
+	}
 	s := Source{Name: "env"}
 	s.set, s.Found = chromiumEnvSettings(e)
 	s.set.env = e

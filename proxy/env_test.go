@@ -93,3 +93,15 @@ func TestCLIRoute(t *testing.T) {
 		t.Error("Go NO_PROXY semantics")
 	}
 }
+
+func TestEnvSourceWindowsCase(t *testing.T) {
+	// Windows environment names are case-insensitive.
+	m := &fakeMachine{goos: "windows", env: map[string]string{"HTTPS_PROXY": "p:1", "https_proxy": "p:1"}}
+	s := m.discover(t, "env")
+	if s.Origin != "environment: HTTPS_PROXY" || len(s.Notes) != 0 {
+		t.Errorf("got %+v", s)
+	}
+	if d := CLIRoute(Discover(context.Background(), m.system(), Given{})); d.Kind != KindFixed {
+		t.Errorf("CLI route: %+v", d)
+	}
+}

@@ -255,14 +255,9 @@ func gnomeSettings(g GnomeSettings) (st settings, usable bool, notes []string) {
 // readGnome reads the GNOME proxy settings with gsettings.
 func readGnome(ctx context.Context, sys System) Source {
 	s := Source{Name: "gnome", Origin: "gsettings list-recursively " + gnomeSchema, set: settings{bypassStyle: BypassChromium}}
-	out, err := sys.run(ctx, "gsettings", "list-recursively", gnomeSchema)
-	if err != nil {
-		s.fail(err)
-		return s
-	}
-	g, err := ParseGsettingsList(out)
-	if err != nil {
-		s.Err = err.Error()
+	var g GnomeSettings
+	parse := func(out []byte) (err error) { g, err = ParseGsettingsList(out); return err }
+	if !runParsed(ctx, sys, &s, parse, "gsettings", "list-recursively", gnomeSchema) {
 		return s
 	}
 	if len(g) == 0 {

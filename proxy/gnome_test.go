@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -42,39 +41,32 @@ func TestParseGVariant(t *testing.T) {
 
 func TestGnomeSource(t *testing.T) {
 	tests := []struct {
-		file       string
-		found      bool
-		usable     bool
-		mode       string
-		proxies    map[string][]string
-		pac        string
-		autoDetect bool
-		bypass     []string
-		err        bool
+		file   string
+		found  bool
+		usable bool
+		err    bool
+		want   want
 	}{
-		{"manual.txt", true, true, "manual", map[string][]string{"http": {"http://proxy.corp.example:8080"}, "https": {"http://secure.corp.example:8443"}},
-			"", false, []string{"localhost", "127.0.0.0/8", "::1", "*.corp.example", ".intranet.example"}, false},
-		{"auto-pac.txt", true, true, "pac", nil, "http://pac.corp.example/proxy.pac", false, nil, false},
-		{"auto-wpad.txt", true, true, "auto-detect", nil, "", true, nil, false},
-		{"auto-file.txt", true, true, "pac", nil, "file:///etc/proxy/local.pac", false, nil, false},
-		{"none.txt", true, true, "direct", nil, "", false, nil, false},
-		{"socks-only.txt", true, true, "manual", map[string][]string{"all": {"socks5://socks.corp.example:1080"}}, "", false, []string{"localhost"}, false},
-		{"manual-empty.txt", true, false, "direct", nil, "", false, nil, false},
-		{"escaped.txt", true, true, "manual", map[string][]string{"https": {"http://secure.corp.example:3129"}}, "", false, []string{"it's.example", "tab\there", "été.example"}, false},
-		{"malformed.txt", false, false, "", nil, "", false, nil, true},
-		{"malformed-array.txt", false, false, "", nil, "", false, nil, true},
-		{"other-schema.txt", false, false, "", nil, "", false, nil, false},
+		{"manual.txt", true, true, false, want{mode: "manual", proxies: map[string][]string{"http": {"http://proxy.corp.example:8080"}, "https": {"http://secure.corp.example:8443"}},
+			bypass: []string{"localhost", "127.0.0.0/8", "::1", "*.corp.example", ".intranet.example"}}},
+		{"auto-pac.txt", true, true, false, want{mode: "pac", pac: "http://pac.corp.example/proxy.pac"}},
+		{"auto-wpad.txt", true, true, false, want{mode: "auto-detect", autoDetect: true}},
+		{"auto-file.txt", true, true, false, want{mode: "pac", pac: "file:///etc/proxy/local.pac"}},
+		{"none.txt", true, true, false, want{mode: "direct"}},
+		{"socks-only.txt", true, true, false, want{mode: "manual", proxies: map[string][]string{"all": {"socks5://socks.corp.example:1080"}}, bypass: []string{"localhost"}}},
+		{"manual-empty.txt", true, false, false, want{mode: "direct"}},
+		{"escaped.txt", true, true, false, want{mode: "manual", proxies: map[string][]string{"https": {"http://secure.corp.example:3129"}}, bypass: []string{"it's.example", "tab\there", "été.example"}}},
+		{"malformed.txt", false, false, true, want{}},
+		{"malformed-array.txt", false, false, true, want{}},
+		{"other-schema.txt", false, false, false, want{}},
 	}
 	for _, tt := range tests {
 		m := &fakeMachine{goos: "linux", env: map[string]string{"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"},
 			cmds: map[string][]byte{"gsettings list-recursively org.gnome.system.proxy": testdata(t, "gnome", tt.file)}}
-		s := findSource(t, Discover(context.Background(), m.system(), Given{}), "gnome")
-		if s.Found != tt.found || s.set.unusable == tt.usable && tt.found || s.Mode != tt.mode || !reflect.DeepEqual(s.Proxies, tt.proxies) ||
-			s.PACURL != tt.pac || s.AutoDetect != tt.autoDetect || !reflect.DeepEqual(s.Bypass, tt.bypass) || (s.Err != "") != tt.err {
-			t.Errorf("%s: found %v unusable %v mode %q proxies %v pac %q auto %v bypass %q err %q notes %q", tt.file, s.Found, s.set.unusable, s.Mode, s.Proxies, s.PACURL, s.AutoDetect, s.Bypass, s.Err, s.Notes)
-		}
-		if !s.set.active {
-			t.Errorf("%s: GNOME desktop not detected", tt.file)
+		s := m.discover(t, "gnome")
+		tt.want.check(t, tt.file, s)
+		if s.Found != tt.found || tt.found && s.set.unusable == tt.usable || (s.Err != "") != tt.err || !s.set.active {
+			t.Errorf("%s: found %v unusable %v error %q active %v", tt.file, s.Found, s.set.unusable, s.Err, s.set.active)
 		}
 		for _, n := range s.Notes {
 			if containsAny(n, "hunter2", "alice") {

@@ -30,31 +30,74 @@ func ClientRoutes(sources []Source, targetURL string) []ClientRoute {
 		}
 	}
 	t := parseBypassTarget(targetURL)
-	return []ClientRoute{goClient(e, t), curlClient(e, t), pythonClient(e, t), nodeClient(e, t)}
-}
-
-func schemeVars(t bypassTarget) (string, string) {
+	lo, up := "https_proxy", "HTTPS_PROXY"
 	if t.scheme == "http" {
-		return "http_proxy", "HTTP_PROXY"
+		lo, up = "http_proxy", "HTTP_PROXY"
 	}
-	return "https_proxy", "HTTPS_PROXY"
+	curlVars := []string{lo, up}
+	if t.scheme == "http" {
+		curlVars = []string{lo} // curl ignores HTTP_PROXY (CGI safety)
+	}
+	clients := []envClient{
+		// Go's net/http reads the upper-case names first and ignores ALL_PROXY.
+		{"Go", []string{up, lo}, []string{"NO_PROXY", "no_proxy"}, nil, goNoProxy},
+		{"curl", append(curlVars, "all_proxy", "ALL_PROXY"), []string{"no_proxy", "NO_PROXY"}, nil, curlNoProxy},
+		{"Python requests", []string{lo, up, "all_proxy", "ALL_PROXY"}, []string{"no_proxy", "NO_PROXY"}, nil, pythonNoProxy},
+		{"Node.js", []string{lo, up}, []string{"no_proxy", "NO_PROXY"}, nodeProxyCheck, nodeNoProxy},
+	}
+	routes := make([]ClientRoute, len(clients))
+	for i, c := range clients {
+		routes[i] = c.route(e, t)
+	}
+	return routes
 }
 
-func goClient(e Env, t bypassTarget) ClientRoute {
-	r := ClientRoute{Client: "Go"}
-	lo, up := schemeVars(t)
-	v, name := e.first(up, lo)
+// envClient is how one client family reads the proxy variables.
+type envClient struct {
+	name        string
+	proxyVars   []string                    // first non-empty wins
+	noProxyVars []string                    // first non-empty wins
+	check       func(name, v string) string // why the value is ignored, or ""
+	match       func(list string, t bypassTarget) (bool, string, string)
+}
+
+func (c envClient) route(e Env, t bypassTarget) ClientRoute {
+	r := ClientRoute{Client: c.name}
+	v, name := e.first(c.proxyVars...)
 	if v == "" {
-		r.Why = "no " + up + " or " + lo
+		r.Why = "none of " + strings.Join(c.proxyVars, ", ") + " is set"
 		return r
 	}
-	np, _ := e.first("NO_PROXY", "no_proxy")
-	if ok, entry := goBypassed(splitList(np, ","), t); ok {
-		r.Bypass, r.Why = entry, goQuirk(entry, t)
+	if c.check != nil {
+		if why := c.check(name, v); why != "" {
+			r.Why = why
+			return r
+		}
+	}
+	np, _ := e.first(c.noProxyVars...)
+	if ok, entry, why := c.match(np, t); ok {
+		r.Bypass, r.Why = entry, why
 		return r
 	}
 	r.Proxy, r.ProxyVar = v, name
 	return r
+}
+
+// nodeProxyCheck: Node uses only http:// and https:// proxy URLs.
+func nodeProxyCheck(name, v string) string {
+	if l := strings.ToLower(v); !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
+		return fmt.Sprintf("%s has no http:// or https:// scheme, which Node ignores", name)
+	}
+	return ""
+}
+
+// goNoProxy asks golang.org/x/net/http/httpproxy and explains the match.
+func goNoProxy(list string, t bypassTarget) (bool, string, string) {
+	ok, entry := goBypassed(splitList(list, ","), t)
+	if !ok {
+		return false, "", ""
+	}
+	return true, entry, goQuirk(entry, t)
 }
 
 func goQuirk(entry string, t bypassTarget) string {
@@ -71,30 +114,6 @@ func goQuirk(entry string, t bypassTarget) string {
 		return "Go understands CIDR blocks"
 	}
 	return ""
-}
-
-func curlClient(e Env, t bypassTarget) ClientRoute {
-	r := ClientRoute{Client: "curl"}
-	var v, name string
-	if t.scheme == "http" {
-		v, name = e.first("http_proxy") // curl ignores HTTP_PROXY (CGI safety)
-	} else {
-		v, name = e.first("https_proxy", "HTTPS_PROXY")
-	}
-	if v == "" {
-		v, name = e.first("all_proxy", "ALL_PROXY")
-	}
-	if v == "" {
-		r.Why = "no proxy variable for " + t.scheme
-		return r
-	}
-	np, _ := e.first("no_proxy", "NO_PROXY")
-	if ok, entry, why := curlNoProxy(np, t); ok {
-		r.Bypass, r.Why = entry, why
-		return r
-	}
-	r.Proxy, r.ProxyVar = v, name
-	return r
 }
 
 // curlNoProxy is Curl_check_noproxy (curl 7.86 and later): "*" alone
@@ -164,26 +183,6 @@ func curlTokens(list string) []string {
 	return out
 }
 
-func pythonClient(e Env, t bypassTarget) ClientRoute {
-	r := ClientRoute{Client: "Python requests"}
-	lo, up := schemeVars(t)
-	v, name := e.first(lo, up)
-	if v == "" {
-		v, name = e.first("all_proxy", "ALL_PROXY")
-	}
-	if v == "" {
-		r.Why = "no proxy variable for " + t.scheme
-		return r
-	}
-	np, _ := e.first("no_proxy", "NO_PROXY")
-	if ok, entry, why := pythonNoProxy(np, t); ok {
-		r.Bypass, r.Why = entry, why
-		return r
-	}
-	r.Proxy, r.ProxyVar = v, name
-	return r
-}
-
 // pythonNoProxy is requests' should_bypass_proxies followed by urllib's
 // proxy_bypass_environment: requests drops spaces, matches IPv4 targets
 // against IPv4 addresses and CIDR blocks, and other hosts by a plain
@@ -237,27 +236,6 @@ func pythonNoProxy(list string, t bypassTarget) (bool, string, string) {
 		}
 	}
 	return false, "", ""
-}
-
-func nodeClient(e Env, t bypassTarget) ClientRoute {
-	r := ClientRoute{Client: "Node.js"}
-	lo, up := schemeVars(t)
-	v, name := e.first(lo, up)
-	if v == "" {
-		r.Why = "no " + lo + " or " + up
-		return r
-	}
-	if l := strings.ToLower(v); !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
-		r.Why = fmt.Sprintf("%s has no http:// or https:// scheme, which Node ignores", name)
-		return r
-	}
-	np, _ := e.first("no_proxy", "NO_PROXY")
-	if ok, entry, why := nodeNoProxy(np, t); ok {
-		r.Bypass, r.Why = entry, why
-		return r
-	}
-	r.Proxy, r.ProxyVar = v, name
-	return r
 }
 
 // nodeNoProxy is ProxyConfig.shouldUseProxy of Node's built-in env proxy

@@ -157,7 +157,7 @@ func TestPolicySources(t *testing.T) {
 		t.Errorf("chrome: %+v", chrome)
 	}
 	m = &fakeMachine{goos: "windows", reg: regFile(t, "edge-policy-bad.reg")}
-	if edge := findSource(t, Discover(context.Background(), m.system(), Given{}), "edge-policy"); edge.Found || !strings.Contains(edge.Err, "ProxySettings") {
+	if edge := m.discover(t, "edge-policy"); edge.Found || !strings.Contains(edge.Err, "ProxySettings") {
 		t.Errorf("bad JSON: %+v", edge)
 	}
 	mac := &fakeMachine{goos: "darwin", env: map[string]string{"USER": "ann"},
@@ -165,7 +165,7 @@ func TestPolicySources(t *testing.T) {
 		cmds: map[string][]byte{
 			"plutil -convert json -o - /Library/Managed Preferences/com.microsoft.Edge.plist": []byte(`{"ProxyMode":"auto_detect"}`),
 		}}
-	if edge := findSource(t, Discover(context.Background(), mac.system(), Given{}), "edge-policy"); edge.Mode != "auto-detect" {
+	if edge := mac.discover(t, "edge-policy"); edge.Mode != "auto-detect" {
 		t.Errorf("mac: %+v", edge)
 	}
 	for _, tt := range []struct {

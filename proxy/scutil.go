@@ -189,14 +189,9 @@ func scutilSettings(d ScutilDict) (settings, []string) {
 // macOS app (and Chromium) sees.
 func readScutil(ctx context.Context, sys System) Source {
 	s := Source{Name: "macos-scutil", Origin: "scutil --proxy", set: settings{bypassStyle: BypassChromium}}
-	out, err := sys.run(ctx, "scutil", "--proxy")
-	if err != nil {
-		s.fail(err)
-		return s
-	}
-	d, err := ParseScutil(out)
-	if err != nil {
-		s.Err = err.Error()
+	var d ScutilDict
+	parse := func(out []byte) (err error) { d, err = ParseScutil(out); return err }
+	if !runParsed(ctx, sys, &s, parse, "scutil", "--proxy") {
 		return s
 	}
 	s.Found = len(d) > 0

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -46,37 +45,31 @@ func TestParseScutil(t *testing.T) {
 
 func TestScutilSource(t *testing.T) {
 	tests := []struct {
-		file       string
-		mode       string
-		proxies    map[string][]string
-		pac        string
-		autoDetect bool
-		bypass     []string
-		note       string
+		file string
+		want want
+		note string
 	}{
-		{"scutil-manual.txt", "manual", map[string][]string{"http": {"http://proxy.corp.example:8080"}, "https": {"http://secure.corp.example:8443"}},
-			"", false, []string{"<local>", "*.local", "169.254/16", "*.corp.example"}, ""},
-		{"scutil-pac.txt", "pac", nil, "http://pac.corp.example:8081/proxy.pac?site=hq", false, []string{"*.local", "169.254/16"}, "interface utun3"},
-		{"scutil-autodiscovery.txt", "auto-detect", map[string][]string{"fallback": {"socks5://socks.corp.example:1080"}}, "", true, nil, ""},
-		{"scutil-tight.txt", "manual", map[string][]string{"http": {"http://192.0.2.10:3128"}}, "", false, nil, "HTTPSProxy is empty"},
-		{"scutil-empty.txt", "direct", nil, "", false, nil, ""},
+		{"scutil-manual.txt", want{mode: "manual", proxies: map[string][]string{"http": {"http://proxy.corp.example:8080"}, "https": {"http://secure.corp.example:8443"}},
+			bypass: []string{"<local>", "*.local", "169.254/16", "*.corp.example"}}, ""},
+		{"scutil-pac.txt", want{mode: "pac", pac: "http://pac.corp.example:8081/proxy.pac?site=hq", bypass: []string{"*.local", "169.254/16"}}, "interface utun3"},
+		{"scutil-autodiscovery.txt", want{mode: "auto-detect", proxies: map[string][]string{"fallback": {"socks5://socks.corp.example:1080"}}, autoDetect: true}, ""},
+		{"scutil-tight.txt", want{mode: "manual", proxies: map[string][]string{"http": {"http://192.0.2.10:3128"}}}, "HTTPSProxy is empty"},
+		{"scutil-empty.txt", want{mode: "direct"}, ""},
 	}
 	for _, tt := range tests {
 		m := &fakeMachine{goos: "darwin", cmds: map[string][]byte{"scutil --proxy": testdata(t, "macos", tt.file)}}
-		s := findSource(t, Discover(context.Background(), m.system(), Given{}), "macos-scutil")
-		if !s.Found || s.Err != "" || s.Mode != tt.mode || !reflect.DeepEqual(s.Proxies, tt.proxies) || s.PACURL != tt.pac || s.AutoDetect != tt.autoDetect || !reflect.DeepEqual(s.Bypass, tt.bypass) {
-			t.Errorf("%s: found %v err %q mode %q proxies %v pac %q auto %v bypass %q", tt.file, s.Found, s.Err, s.Mode, s.Proxies, s.PACURL, s.AutoDetect, s.Bypass)
-		}
-		if tt.note != "" && !hasNote(s.Notes, tt.note) {
-			t.Errorf("%s: no note %q in %q", tt.file, tt.note, s.Notes)
+		s := m.discover(t, "macos-scutil")
+		tt.want.check(t, tt.file, s)
+		if !s.Found || s.Err != "" || tt.note != "" && !hasNote(s.Notes, tt.note) {
+			t.Errorf("%s: found %v, error %q, no note %q in %q", tt.file, s.Found, s.Err, tt.note, s.Notes)
 		}
 	}
 	m := &fakeMachine{goos: "darwin", cmds: map[string][]byte{"scutil --proxy": testdata(t, "macos", "scutil-unclosed.txt")}}
-	if s := findSource(t, Discover(context.Background(), m.system(), Given{}), "macos-scutil"); s.Found || s.Err == "" {
+	if s := m.discover(t, "macos-scutil"); s.Found || s.Err == "" {
 		t.Errorf("malformed output: %+v", s)
 	}
 	m = &fakeMachine{goos: "darwin"} // scutil missing
-	if s := findSource(t, Discover(context.Background(), m.system(), Given{}), "macos-scutil"); s.Found || s.Err != "" {
+	if s := m.discover(t, "macos-scutil"); s.Found || s.Err != "" {
 		t.Errorf("missing scutil: %+v", s)
 	}
 }

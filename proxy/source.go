@@ -333,3 +333,19 @@ func linuxDesktop(getenv func(string) string) (string, string) {
 	}
 	return "", "no GNOME or KDE desktop session (XDG_CURRENT_DESKTOP, DESKTOP_SESSION)"
 }
+
+// runParsed runs a settings command and parses its output into s. A
+// missing program leaves s not found; a failing one or output that does
+// not parse is recorded in s.Err. It reports whether parse succeeded.
+func runParsed(ctx context.Context, sys System, s *Source, parse func([]byte) error, name string, args ...string) bool {
+	out, err := sys.run(ctx, name, args...)
+	if err != nil {
+		s.fail(err)
+		return false
+	}
+	if err := parse(out); err != nil {
+		s.Err = err.Error()
+		return false
+	}
+	return true
+}

@@ -117,12 +117,8 @@ func jsonPolicies(sys System, dirs []string) (map[string]any, []string, error) {
 			if err != nil {
 				return nil, origins, err
 			}
-			var doc map[string]any
-			if err := json.Unmarshal(data, &doc); err != nil {
-				return nil, origins, fmt.Errorf("%s: %v", file, err)
-			}
-			if mergePolicies(vals, doc) {
-				origins = append(origins, file)
+			if origins, err = mergePolicyJSON(vals, origins, file, data); err != nil {
+				return nil, origins, err
 			}
 		}
 	}
@@ -153,15 +149,24 @@ func macPolicies(ctx context.Context, sys System, domain string) (map[string]any
 			}
 			return nil, origins, fmt.Errorf("plutil %s: %v", f, err)
 		}
-		var doc map[string]any
-		if err := json.Unmarshal(out, &doc); err != nil {
-			return nil, origins, fmt.Errorf("%s: %v", f, err)
-		}
-		if mergePolicies(vals, doc) {
-			origins = append(origins, f)
+		if origins, err = mergePolicyJSON(vals, origins, f, out); err != nil {
+			return nil, origins, err
 		}
 	}
 	return vals, origins, nil
+}
+
+// mergePolicyJSON decodes one policy document and merges it into vals,
+// adding file to origins when it set a proxy policy.
+func mergePolicyJSON(vals map[string]any, origins []string, file string, data []byte) ([]string, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return origins, fmt.Errorf("%s: %v", file, err)
+	}
+	if mergePolicies(vals, doc) {
+		origins = append(origins, file)
+	}
+	return origins, nil
 }
 
 // mergePolicies copies the proxy policies of doc that vals does not have

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -142,4 +143,27 @@ func hasNote(notes []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// discover runs Discover on the fake machine and returns one source.
+func (m *fakeMachine) discover(t testing.TB, name string) Source {
+	t.Helper()
+	return findSource(t, Discover(context.Background(), m.system(), Given{}), name)
+}
+
+// want is what a test expects a source to say.
+type want struct {
+	mode       string
+	proxies    map[string][]string
+	pac        string
+	autoDetect bool
+	bypass     []string
+}
+
+func (w want) check(t *testing.T, name string, s Source) {
+	t.Helper()
+	if s.Mode != w.mode || !reflect.DeepEqual(s.Proxies, w.proxies) || s.PACURL != w.pac || s.AutoDetect != w.autoDetect || !reflect.DeepEqual(s.Bypass, w.bypass) {
+		t.Errorf("%s: got mode %q proxies %v pac %q auto-detect %v bypass %q (found %v, notes %q, error %q)",
+			name, s.Mode, s.Proxies, s.PACURL, s.AutoDetect, s.Bypass, s.Found, s.Notes, s.Err)
+	}
 }

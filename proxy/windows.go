@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -189,17 +188,4 @@ func readWinHTTP(reg Registry) Source {
 		s.note("DisableWpad=1: WinHTTP does not auto-detect a proxy")
 	}
 	return s
-}
-
-// String describes a registry value briefly, for errors.
-func (v RegValue) String() string {
-	switch v.Type {
-	case RegDWORD, RegQWORD:
-		return fmt.Sprintf("%s %d", v.Type, v.Num)
-	case RegSZ, RegExpandSZ:
-		return fmt.Sprintf("%s %q", v.Type, v.Str)
-	case RegMultiSZ:
-		return fmt.Sprintf("%s %q", v.Type, v.Strs)
-	}
-	return fmt.Sprintf("%s (%d bytes)", v.Type, len(v.Bin))
 }

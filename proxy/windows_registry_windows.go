@@ -96,26 +96,22 @@ func (r liveRegistry) Value(root, key, name string) (RegValue, error) {
 
 // ValueNames implements Registry.
 func (r liveRegistry) ValueNames(root, key string) ([]string, error) {
-	k, err := r.open(root, key)
-	if err != nil {
-		return nil, err
-	}
-	defer k.Close()
-	names, err := k.ReadValueNames(-1)
-	if err != nil {
-		return nil, regErr(root+`\`+key, err)
-	}
-	return names, nil
+	return r.names(root, key, registry.Key.ReadValueNames)
 }
 
 // SubKeys implements Registry.
 func (r liveRegistry) SubKeys(root, key string) ([]string, error) {
+	return r.names(root, key, registry.Key.ReadSubKeyNames)
+}
+
+// names lists value or subkey names of a key with read.
+func (r liveRegistry) names(root, key string, read func(registry.Key, int) ([]string, error)) ([]string, error) {
 	k, err := r.open(root, key)
 	if err != nil {
 		return nil, err
 	}
 	defer k.Close()
-	names, err := k.ReadSubKeyNames(-1)
+	names, err := read(k, -1)
 	if err != nil {
 		return nil, regErr(root+`\`+key, err)
 	}

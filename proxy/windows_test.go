@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"context"
 	"encoding/binary"
 	"errors"
 	"io/fs"
@@ -180,44 +179,34 @@ func TestParseProxyOverride(t *testing.T) {
 }
 
 func TestReadWindows(t *testing.T) {
+	all := func(p string) map[string][]string { return map[string][]string{"all": {p}} }
 	tests := []struct {
-		files      []string
-		source     string
-		mode       string
-		proxies    map[string][]string
-		pac        string
-		autoDetect bool
-		bypass     []string
-		note       string
-		err        string
+		files  []string
+		source string
+		want   want
+		note   string
+		err    string
 	}{
-		{files: []string{"ie-manual.reg"}, source: "windows-ie-user", mode: "manual",
-			proxies: map[string][]string{"all": {"http://proxy.corp.example:8080"}}, bypass: []string{"<local>", "*.corp.example", "10.*"}},
-		{files: []string{"ie-pac-autodetect.reg"}, source: "windows-ie-user", mode: "auto-detect",
-			pac: "http://pac.corp.example/proxy.pac", autoDetect: true},
-		{files: []string{"ie-all-three.reg"}, source: "windows-ie-user", mode: "auto-detect",
+		{[]string{"ie-manual.reg"}, "windows-ie-user", want{mode: "manual", proxies: all("http://proxy.corp.example:8080"), bypass: []string{"<local>", "*.corp.example", "10.*"}}, "", ""},
+		{[]string{"ie-pac-autodetect.reg"}, "windows-ie-user", want{mode: "auto-detect", pac: "http://pac.corp.example/proxy.pac", autoDetect: true}, "", ""},
+		{[]string{"ie-all-three.reg"}, "windows-ie-user", want{mode: "auto-detect",
 			proxies: map[string][]string{"http": {"http://web.corp.example:8080"}, "https": {"http://secure.corp.example:8443"}, "fallback": {"socks4://socks.corp.example:1080"}},
-			pac:     "http://***@pac.corp.example/proxy.pac", autoDetect: true, bypass: []string{"<local>"}, note: `connection "corp vpn"`},
-		{files: []string{"ie6-legacy.reg"}, source: "windows-ie-user", mode: "manual",
-			proxies: map[string][]string{"all": {"http://10.20.30.40:80"}}, bypass: []string{"<local>"}},
-		{files: []string{"ie-direct.reg"}, source: "windows-ie-user", mode: "direct"},
-		{files: []string{"ie-truncated.reg"}, source: "windows-ie-user", mode: "manual", proxies: map[string][]string{"all": {"http://proxy:8080"}}, err: "exceeds", note: "unreadable"},
-		{files: []string{"machine-wide.reg"}, source: "windows-ie-machine", mode: "manual",
-			proxies: map[string][]string{"all": {"http://machineproxy.corp.example:3128"}}, bypass: []string{"*.corp.example"}},
-		{files: []string{"machine-wide.reg"}, source: "windows-policy-per-user", note: "machine-wide"},
-		{files: []string{"winhttp.reg"}, source: "windows-winhttp", mode: "manual",
-			proxies: map[string][]string{"http": {"http://10.0.0.1:3128"}}, bypass: []string{"<local>"}, note: "DisableWpad"},
-		{files: []string{"winhttp-direct.reg"}, source: "windows-winhttp", mode: "direct"},
+			pac:     "http://***@pac.corp.example/proxy.pac", autoDetect: true, bypass: []string{"<local>"}}, `connection "corp vpn"`, ""},
+		{[]string{"ie6-legacy.reg"}, "windows-ie-user", want{mode: "manual", proxies: all("http://10.20.30.40:80"), bypass: []string{"<local>"}}, "", ""},
+		{[]string{"ie-direct.reg"}, "windows-ie-user", want{mode: "direct"}, "", ""},
+		{[]string{"ie-truncated.reg"}, "windows-ie-user", want{mode: "manual", proxies: all("http://proxy:8080")}, "unreadable", "exceeds"},
+		{[]string{"machine-wide.reg"}, "windows-ie-machine", want{mode: "manual", proxies: all("http://machineproxy.corp.example:3128"), bypass: []string{"*.corp.example"}}, "", ""},
+		{[]string{"machine-wide.reg"}, "windows-policy-per-user", want{}, "machine-wide", ""},
+		{[]string{"winhttp.reg"}, "windows-winhttp", want{mode: "manual", proxies: map[string][]string{"http": {"http://10.0.0.1:3128"}}, bypass: []string{"<local>"}}, "DisableWpad", ""},
+		{[]string{"winhttp-direct.reg"}, "windows-winhttp", want{mode: "direct"}, "", ""},
 		// Nothing stored: Windows' default is auto-detect.
-		{files: []string{"dns-suffixes.reg"}, source: "windows-ie-user", mode: "auto-detect", autoDetect: true, note: "default"},
+		{[]string{"dns-suffixes.reg"}, "windows-ie-user", want{mode: "auto-detect", autoDetect: true}, "default", ""},
 	}
 	for _, tt := range tests {
 		m := &fakeMachine{goos: "windows", reg: regFile(t, tt.files...)}
-		s := findSource(t, Discover(context.Background(), m.system(), Given{}), tt.source)
+		s := m.discover(t, tt.source)
 		name := strings.Join(tt.files, "+") + "/" + tt.source
-		if s.Mode != tt.mode || !reflect.DeepEqual(s.Proxies, tt.proxies) || s.PACURL != tt.pac || s.AutoDetect != tt.autoDetect || !reflect.DeepEqual(s.Bypass, tt.bypass) {
-			t.Errorf("%s: got mode %q proxies %v pac %q auto %v bypass %q; notes %q", name, s.Mode, s.Proxies, s.PACURL, s.AutoDetect, s.Bypass, s.Notes)
-		}
+		tt.want.check(t, name, s)
 		if tt.note != "" && !hasNote(s.Notes, tt.note) {
 			t.Errorf("%s: no note with %q in %q", name, tt.note, s.Notes)
 		}

@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -180,7 +179,8 @@ func windowsSearchDomains(sys System) ([]string, string) {
 // only then does discovery send WPAD queries, as the browser would.
 func needsWPAD(sources []Source) bool {
 	for _, s := range sources {
-		if s.Found && s.set.autoDetect {
+		ignored := s.set.unusable || (s.Name == "gnome" || s.Name == "kde") && !s.set.active
+		if s.Found && s.set.autoDetect && !ignored {
 			return true
 		}
 	}
@@ -387,6 +387,3 @@ func publicAddr(s string) bool {
 	a = a.Unmap()
 	return a.IsGlobalUnicast() && !a.IsPrivate() && !sharedAddrSpace.Contains(a)
 }
-
-// String describes an offer for notes.
-func (o DHCPOffer) String() string { return fmt.Sprintf("%s: %s", o.Adapter, Redact(o.URL)) }

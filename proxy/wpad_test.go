@@ -118,6 +118,14 @@ func TestWPADSources(t *testing.T) {
 	if !hasNote(findSource(t, src, "wpad-dns").Notes, "http://wpad.corp.example/wpad.dat") {
 		t.Error("candidates not listed")
 	}
+
+	// GNOME asks for auto-detect, but no GNOME session: Chromium reads the
+	// environment, so nothing is looked up.
+	m = wpadMachine(t)
+	delete(m.env, "XDG_CURRENT_DESKTOP")
+	if Discover(context.Background(), m.system(), Given{}); len(m.looked) != 0 {
+		t.Errorf("lookups for an inactive desktop: %q", m.looked)
+	}
 }
 
 func TestWPADWindowsAndMac(t *testing.T) {

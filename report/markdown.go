@@ -29,7 +29,7 @@ func renderMarkdown(w io.Writer, r *Report, opts Options) error {
 		m.line("")
 		mdTarget(m, t, opts.Verbose)
 	}
-	if opts.Verbose && len(r.Proxy.Sources) > 0 { // as in text: every source is a detail
+	if (opts.Verbose || opts.Sources) && len(r.Proxy.Sources) > 0 { // as in text: every source is a detail
 		m.line("")
 		m.line("## Proxy discovery")
 		m.line("")

@@ -53,6 +53,7 @@ type Options struct {
 	Quiet   bool // text: only the verdict line of each target
 	Verbose bool // every detail instead of the compact evidence (text, markdown), longer lists; also the proxy sources
 	Strict  bool // junit: warnings are failures, as with --strict
+	Sources bool // text, markdown: list the proxy sources (the proxy command)
 }
 
 // Format names accepted by Render.

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,10 +44,17 @@ func renderText(w io.Writer, r *Report, opts Options) error {
 		t.line("")
 		t.target(target)
 	}
-	if opts.Verbose && len(r.Proxy.Sources) > 0 {
+	switch {
+	case opts.Verbose && len(r.Proxy.Sources) > 0:
 		t.line("")
 		t.line(t.paint(ansiBold, "Proxy discovery"))
 		t.nodes(evidence(map[string]any{"sources": r.Proxy.Sources}, t.lim), "  ")
+	case opts.Sources && len(r.Proxy.Sources) > 0:
+		t.line("")
+		t.line(t.paint(ansiBold, "Proxy sources") + " (what each place that can configure a proxy says)")
+		for _, l := range sourceLines(r.Proxy.Sources) {
+			t.line("  " + l)
+		}
 	}
 	t.line("")
 	t.linef("%s %s — %s", t.paint(ansiBold, "Overall:"), t.status(r.Status), outcome(r.Targets))
@@ -186,4 +195,64 @@ func pad(s string, width int) string {
 		return s + strings.Repeat(" ", width-n)
 	}
 	return s
+}
+
+// sourceLines summarises each proxy source on one line, with its notes and
+// error indented below: name, whether it holds a setting, and what it says.
+func sourceLines(sources []any) []string {
+	var out []string
+	for _, raw := range sources {
+		var s struct {
+			Name       string              `json:"name"`
+			Found      bool                `json:"found"`
+			Origin     string              `json:"origin"`
+			Mode       string              `json:"mode"`
+			Proxies    map[string][]string `json:"proxies"`
+			PACURL     string              `json:"pac_url"`
+			AutoDetect bool                `json:"auto_detect"`
+			Bypass     []string            `json:"bypass"`
+			Notes      []string            `json:"notes"`
+			Err        string              `json:"error"`
+		}
+		b, err := json.Marshal(raw)
+		if err != nil || json.Unmarshal(b, &s) != nil {
+			continue
+		}
+		parts := []string{}
+		if !s.Found {
+			parts = append(parts, "not set")
+		}
+		if s.Mode != "" {
+			parts = append(parts, "mode "+s.Mode)
+		}
+		schemes := make([]string, 0, len(s.Proxies))
+		for k := range s.Proxies {
+			schemes = append(schemes, k)
+		}
+		sort.Strings(schemes)
+		for _, k := range schemes {
+			parts = append(parts, k+" → "+strings.Join(s.Proxies[k], ", "))
+		}
+		if s.PACURL != "" {
+			parts = append(parts, "PAC "+s.PACURL)
+		}
+		if s.AutoDetect {
+			parts = append(parts, "auto-detect")
+		}
+		if len(s.Bypass) > 0 {
+			parts = append(parts, "bypass "+strings.Join(s.Bypass, ", "))
+		}
+		line := fmt.Sprintf("%-24s %s", s.Name, strings.Join(parts, "; "))
+		if s.Origin != "" {
+			line += "  (" + s.Origin + ")"
+		}
+		out = append(out, clean(line))
+		for _, n := range s.Notes {
+			out = append(out, "    note: "+clean(n))
+		}
+		if s.Err != "" {
+			out = append(out, "    error: "+clean(s.Err))
+		}
+	}
+	return out
 }

@@ -1,0 +1,235 @@
+package lab
+
+import (
+	"bufio"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/okviz/okviz-check/internal/lab/labconf"
+)
+
+// daemon is a long-running process of the lab.
+type daemon struct {
+	name string
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited
+	err  error         // its exit status, valid after done
+}
+
+// startDaemon starts argv inside ns, logging to logs/<name>.log. When
+// stdout is non-nil it receives the process's stdout instead of the log.
+func (l *Lab) startDaemon(ns *Netns, name string, stdout io.Writer, argv ...string) (*daemon, error) {
+	logFile, err := os.Create(filepath.Join(l.Dir, "logs", name+".log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns.Name}, argv...)...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if stdout != nil {
+		cmd.Stdout = stdout
+	}
+	dieWithParent(cmd)
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	d := &daemon{name: name, cmd: cmd, done: make(chan struct{})}
+	go func() {
+		d.err = cmd.Wait()
+		logFile.Close()
+		close(d.done)
+	}()
+	l.tb.Cleanup(d.stop)
+	return d, nil
+}
+
+// stop kills the process (by its own pid) and waits for it.
+func (d *daemon) stop() {
+	select {
+	case <-d.done:
+		return
+	default:
+	}
+	d.cmd.Process.Kill()
+	<-d.done
+}
+
+// exited reports an early exit as an error.
+func (d *daemon) exited() error {
+	select {
+	case <-d.done:
+		return fmt.Errorf("%s exited: %v (see its log)", d.name, d.err)
+	default:
+		return nil
+	}
+}
+
+// waitFor polls probe until it succeeds, the daemon dies or ctx ends.
+func (d *daemon) waitFor(ctx context.Context, probe func(context.Context) error) error {
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		err := probe(pctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if e := d.exited(); e != nil {
+			return e
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s not ready: %w", d.name, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// startDNS starts a dnsmasq answering only from its command line.
+func (l *Lab) startDNS(ctx context.Context, name, listen string, primary bool) error {
+	args := []string{"dnsmasq",
+		"--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
+		"--bind-interfaces", "--listen-address=" + listen, "--port=53",
+		"--pid-file=" + filepath.Join(l.Dir, name+".pid"),
+		"--log-facility=-", "--log-queries",
+	}
+	d, err := l.startDaemon(l.Internet, name, nil, append(args, dnsmasqArgs(listen, primary)...)...)
+	if err != nil {
+		return err
+	}
+	r := l.Internet.Resolver(net.JoinHostPort(listen, "53"))
+	return d.waitFor(ctx, func(ctx context.Context) error {
+		_, err := r.LookupHost(ctx, HostGood)
+		return err
+	})
+}
+
+// startLabserver starts the origin server and waits for its "ready" line.
+func (l *Lab) startLabserver(ctx context.Context, bin string, cfg labconf.Config) error {
+	path := filepath.Join(l.Dir, "labserver.json")
+	if err := cfg.Write(path); err != nil {
+		return err
+	}
+	pr, pw := io.Pipe()
+	d, err := l.startDaemon(l.Internet, "labserver", pw, bin, "-config", path)
+	if err != nil {
+		return err
+	}
+	ready := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		if sc.Scan() && sc.Text() == "ready" {
+			ready <- nil
+		} else {
+			ready <- errors.New("labserver did not print ready (see its log)")
+		}
+		io.Copy(io.Discard, pr)
+	}()
+	go func() { <-d.done; pw.Close() }()
+	select {
+	case err := <-ready:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("labserver not ready: %w", ctx.Err())
+	}
+}
+
+// squidHelper finds a squid helper program (Debian, Fedora, others).
+func squidHelper(name string) (string, error) {
+	for _, dir := range []string{"/usr/lib/squid", "/usr/lib64/squid", "/usr/libexec/squid"} {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("squid helper %s not found", name)
+}
+
+// squidConf is one squid with three ports: open, Basic auth, and one
+// that denies the okviz.com domain.
+func squidConf(dir, ncsaAuth string) string {
+	port := func(addr, name string) string { return "http_port " + addr + " name=" + name }
+	return strings.Join([]string{
+		"# okviz-check network lab",
+		port(ProxyAddr, "open"),
+		port(AuthProxyAddr, "auth"),
+		port(DenyProxyAddr, "deny"),
+		"visible_hostname okviz-lab-proxy",
+		"pid_filename none",
+		"cache deny all",
+		"cache_mem 8 MB",
+		"max_filedescriptors 1024",
+		"pinger_enable off",
+		"netdb_filename none",
+		"shutdown_lifetime 0 seconds",
+		"dns_nameservers " + GatewayAddr,
+		"access_log stdio:" + filepath.Join(dir, "access.log"),
+		"cache_log " + filepath.Join(dir, "cache.log"),
+		"cache_store_log none",
+		"coredump_dir " + dir,
+		"auth_param basic program " + ncsaAuth + " " + filepath.Join(dir, "htpasswd"),
+		"auth_param basic realm okviz-lab",
+		"auth_param basic children 2 startup=1",
+		"acl port_auth myportname auth",
+		"acl port_deny myportname deny",
+		"acl okviz dstdomain .okviz.com",
+		"acl authed proxy_auth REQUIRED",
+		"acl SSL_ports port 443",
+		"acl CONNECT method CONNECT",
+		"http_access deny CONNECT !SSL_ports",
+		"http_access deny port_deny okviz",
+		"http_access allow port_auth authed",
+		"http_access deny port_auth",
+		"http_access allow all",
+		"",
+	}, "\n")
+}
+
+// startSquid writes squid's configuration and password file and waits
+// until every port accepts connections.
+func (l *Lab) startSquid(ctx context.Context) error {
+	dir := filepath.Join(l.Dir, "squid")
+	// squid drops root for its own user: its files must be readable and
+	// its log directory writable by that user.
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return err
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		return err
+	}
+	auth, err := squidHelper("basic_ncsa_auth")
+	if err != nil {
+		return err
+	}
+	sum := md5.Sum([]byte(ProxyPassword)) // a format basic_ncsa_auth accepts
+	if err := os.WriteFile(filepath.Join(dir, "htpasswd"), []byte(ProxyUser+":"+hex.EncodeToString(sum[:])+"\n"), 0o644); err != nil {
+		return err
+	}
+	conf := filepath.Join(dir, "squid.conf")
+	if err := os.WriteFile(conf, []byte(squidConf(dir, auth)), 0o644); err != nil {
+		return err
+	}
+	d, err := l.startDaemon(l.Internet, "squid", nil, "squid", "-N", "-f", conf)
+	if err != nil {
+		return err
+	}
+	return d.waitFor(ctx, func(ctx context.Context) error {
+		for _, addr := range []string{ProxyAddr, AuthProxyAddr, DenyProxyAddr} {
+			c, err := l.Internet.DialContext(ctx, "tcp", addr)
+			if err != nil {
+				return err
+			}
+			c.Close()
+		}
+		return nil
+	})
+}

@@ -1,0 +1,33 @@
+// Package lab is the network lab for okviz-check's integration tests: it
+// builds Linux network namespaces with real daemons and real firewall rules,
+// so the real binary can be run against every failure it is meant to name.
+//
+// The topology, all inside 198.18.0.0/15 and fd00:198:18::/64:
+//
+//	client namespaces            "internet" namespace
+//	Direct     198.18.0.2 ─┐     br0 198.18.0.1, fd00:198:18::1 (gateway, dnsmasq)
+//	ProxyOnly  198.18.0.3 ─┼──── lo  198.18.1.x, fd00:198:18::1:x (origins, labserver)
+//	Blackhole  198.18.0.4 ─┘     lo  198.18.2.x (second dnsmasq, squid ports, PAC server)
+//
+// Each client has its own iptables rules: Direct drops, rejects (RST or ICMP
+// administratively prohibited) or SNI-filters particular origins; ProxyOnly
+// can reach the proxies but not the origins; the internet namespace drops
+// everything Blackhole sends (so it meets silence, not local errors). The
+// clients resolve through /etc/netns/<name>/resolv.conf, which `ip netns
+// exec` mounts over /etc/resolv.conf.
+//
+// Use from a test or benchmark (this is what lab_test.go does):
+//
+//	l := lab.New(t) // or b: New takes a testing.TB
+//	bin, err := lab.BuildCLI(ctx, t.TempDir())
+//	argv := append([]string{bin, "check", lab.HostGood, "--format", "json", "--dns-compare", "none"}, l.TrustArgs()...)
+//	res := l.Run(ctx, l.Direct, argv...) // any program: curl --cacert l.CAFile https://api.okviz.com/ too
+//	rep, err := res.Report()
+//
+// Go code can also act inside a namespace: Netns.DialContext,
+// Netns.Resolver and Netns.HTTPClient create their sockets there.
+//
+// New skips the test when the lab cannot be built (not root, not Linux, a
+// tool missing) unless OKVIZ_LAB=required, in which case it fails. Everything
+// it creates carries a per-run name and is removed in the test's cleanup.
+package lab

@@ -1,0 +1,317 @@
+package lab
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/okviz/okviz-check/internal/lab/labconf"
+)
+
+// Lab is a running network lab. Its fields are read-only after New.
+type Lab struct {
+	// Dir holds certificates, configuration and daemon logs (logs/).
+	Dir string
+	// Internet is the namespace of the origins, resolvers and proxies.
+	Internet *Netns
+	// Direct may reach everything except what its firewall blocks (see
+	// the Host constants); ProxyOnly reaches only the proxies, the PAC
+	// server and DNS; everything Blackhole sends is silently dropped on
+	// the way (DNS included).
+	Direct, ProxyOnly, Blackhole *Netns
+	// CAFile holds the lab's public root and the interception root (what
+	// a managed machine trusts): pass it as --ca-file.
+	CAFile string
+	// PublicRootsFile holds only the lab's public root: pass it as
+	// --public-roots so the lab's origins count as publicly trusted.
+	PublicRootsFile string
+	// Roots is the lab's public root, for Go clients (HTTPClient).
+	Roots *x509.CertPool
+	// TrustedRoots adds the interception root to Roots.
+	TrustedRoots *x509.CertPool
+
+	tb testing.TB
+}
+
+// requiredTools are the programs the lab runs.
+var requiredTools = []string{"ip", "dnsmasq", "iptables-restore", "ip6tables-restore", "squid"}
+
+// Require skips tb (or fails it when OKVIZ_LAB=required) unless the lab can
+// run here: Linux, root and the tools it drives.
+func Require(tb testing.TB) {
+	tb.Helper()
+	var missing []string
+	if runtime.GOOS != "linux" {
+		missing = append(missing, "Linux")
+	} else if os.Geteuid() != 0 {
+		missing = append(missing, "root")
+	}
+	for _, tool := range requiredTools {
+		if _, err := exec.LookPath(tool); err != nil {
+			missing = append(missing, tool)
+		}
+	}
+	if _, err := squidHelper("basic_ncsa_auth"); err != nil {
+		missing = append(missing, "squid's basic_ncsa_auth")
+	}
+	if _, err := goTool(); err != nil {
+		missing = append(missing, "go")
+	}
+	if len(missing) == 0 {
+		return
+	}
+	msg := "network lab needs " + strings.Join(missing, ", ") +
+		" (Debian: apt-get install -y iproute2 dnsmasq iptables squid-openssl; run as root)"
+	if os.Getenv("OKVIZ_LAB") == "required" {
+		tb.Fatal(msg + "; OKVIZ_LAB=required")
+	}
+	tb.Skip(msg)
+}
+
+// New builds a lab and registers its teardown with tb.Cleanup. It skips
+// (see Require) when the lab cannot run here, and fails tb when it can but
+// setting it up fails.
+func New(tb testing.TB) *Lab {
+	tb.Helper()
+	Require(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	l, err := build(ctx, tb)
+	if err != nil {
+		tb.Fatalf("network lab: %v", err)
+	}
+	return l
+}
+
+func build(ctx context.Context, tb testing.TB) (*Lab, error) {
+	dir, err := os.MkdirTemp("", "okviz-lab-")
+	if err != nil {
+		return nil, err
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	// Daemons that drop root (squid) must reach their files.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, err
+	}
+	for _, sub := range []string{"logs", "home", "work", "pac", "bin"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	l := &Lab{Dir: dir, tb: tb}
+	tb.Cleanup(l.dumpLogsOnFailure)
+
+	// Compile the origin server while the namespaces come up.
+	labserver := filepath.Join(dir, "bin", "labserver")
+	built := make(chan error, 1)
+	go func() { built <- goBuild(ctx, labserver, "./internal/lab/labserver") }()
+
+	certs, err := l.prepare(ctx)
+	if buildErr := <-built; err == nil {
+		err = buildErr
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	// The daemons are independent: start them together.
+	starts := []func() error{
+		func() error {
+			return l.startLabserver(ctx, labserver, labserverConfig(certs, filepath.Join(dir, "pac")))
+		},
+		func() error { return l.startDNS(ctx, "dnsmasq", GatewayAddr, true) },
+		func() error { return l.startDNS(ctx, "dnsmasq2", DNS2Addr, false) },
+		func() error { return l.startSquid(ctx) },
+	}
+	errs := make([]error, len(starts))
+	var wg sync.WaitGroup
+	for i, start := range starts {
+		wg.Go(func() { errs[i] = start() })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// prepare builds the network and writes the certificates and PAC files.
+func (l *Lab) prepare(ctx context.Context) (certSet, error) {
+	if err := l.buildNetwork(ctx); err != nil {
+		return certSet{}, err
+	}
+	certs, err := makeCerts(filepath.Join(l.Dir, "certs"))
+	if err != nil {
+		return certs, err
+	}
+	l.CAFile, l.PublicRootsFile, l.Roots, l.TrustedRoots = certs.caFile, certs.publicRoots, certs.roots, certs.caPool
+	return certs, writePACFiles(filepath.Join(l.Dir, "pac"))
+}
+
+// buildNetwork creates the namespaces, the client link and the firewalls.
+func (l *Lab) buildNetwork(ctx context.Context) error {
+	removeStale(processAlive)
+	suffix := make([]byte, 3)
+	rand.Read(suffix)
+	prefix := fmt.Sprintf("%s%d-%s-", nsPrefix, os.Getpid(), hex.EncodeToString(suffix))
+	newNS := func(role string) (*Netns, error) {
+		n, err := createNetns(ctx, prefix+role)
+		if err != nil {
+			return nil, err
+		}
+		l.tb.Cleanup(func() {
+			if err := n.remove(); err != nil {
+				l.tb.Errorf("network lab cleanup: %v", err)
+			}
+		})
+		return n, nil
+	}
+	var err error
+	if l.Internet, err = newNS("inet"); err != nil {
+		return err
+	}
+	inet := []string{
+		"link add br0 type bridge",
+		"link set br0 up",
+		"addr add " + GatewayAddr + "/24 dev br0",
+		"addr add " + GatewayAddr6 + "/" + linkPrefix6 + " dev br0 nodad",
+	}
+	for _, o := range origins() {
+		inet = append(inet, "addr add "+o.addr+"/32 dev lo")
+		if o.addr6 != "" {
+			inet = append(inet, "addr add "+o.addr6+"/128 dev lo")
+		}
+	}
+	for _, a := range []string{DNS2Addr, ProxyAddr, DeadProxyAddr, PACAddr, AuthProxyAddr, DenyProxyAddr} {
+		inet = append(inet, "addr add "+strings.TrimSuffix(a, ":3128")+"/32 dev lo")
+	}
+	if err := l.Internet.ipBatch(ctx, inet...); err != nil {
+		return err
+	}
+	v4, v6 := internetRules()
+	if err := l.Internet.setFirewall(ctx, v4, v6); err != nil {
+		return err
+	}
+	clients := []struct {
+		role, addr, addr6 string
+		ns                **Netns
+	}{
+		{"direct", directAddr, directAddr6, &l.Direct},
+		{"proxyonly", proxyOnlyAddr, proxyOnlyAddr6, &l.ProxyOnly},
+		{"blackhole", blackholeAddr, blackholeAddr6, &l.Blackhole},
+	}
+	for i, c := range clients {
+		n, err := newNS(c.role)
+		if err != nil {
+			return err
+		}
+		n.Addr, n.Addr6 = c.addr, c.addr6
+		// The veth is created inside the internet namespace with its peer
+		// moved straight into the client: nothing appears on the host.
+		port := fmt.Sprintf("c%d", i)
+		if err := l.Internet.ipBatch(ctx,
+			"link add "+port+" type veth peer name eth0 netns "+n.Name,
+			"link set "+port+" master br0",
+			"link set "+port+" up",
+		); err != nil {
+			return err
+		}
+		if err := n.ipBatch(ctx,
+			"link set eth0 up",
+			"addr add "+n.Addr+"/24 dev eth0",
+			"addr add "+n.Addr6+"/"+linkPrefix6+" dev eth0 nodad",
+			"route add default via "+GatewayAddr,
+			"route add default via "+GatewayAddr6,
+		); err != nil {
+			return err
+		}
+		if err := n.setResolver(GatewayAddr); err != nil {
+			return err
+		}
+		v4, v6 := clientRules(c.role)
+		if err := n.setFirewall(ctx, v4, v6); err != nil {
+			return err
+		}
+		*c.ns = n
+	}
+	return nil
+}
+
+// labserverConfig lists every origin listener and the PAC server.
+func labserverConfig(certs certSet, pacDir string) labconf.Config {
+	var cfg labconf.Config
+	for _, o := range origins() {
+		tlsL := labconf.Listener{Mode: o.mode, Status: o.status, Location: o.location, Body: o.body, DateOffset: o.dateOffset}
+		if o.cert != "" {
+			f := certs.leaves[o.cert]
+			tlsL.CertFile, tlsL.KeyFile = f.Cert, f.Key
+		}
+		addrs := []string{o.addr}
+		if o.addr6 != "" {
+			addrs = append(addrs, "["+o.addr6+"]")
+		}
+		for _, a := range addrs {
+			l := tlsL
+			l.Addr = a + ":443"
+			cfg.Listeners = append(cfg.Listeners, l)
+			if o.http80 != "" {
+				status := 301
+				if o.location != "" {
+					status = 302 // the portal's redirect is temporary
+				}
+				cfg.Listeners = append(cfg.Listeners, labconf.Listener{Addr: a + ":80", Status: status, Location: o.http80})
+			}
+		}
+	}
+	cfg.Listeners = append(cfg.Listeners, labconf.Listener{Addr: PACAddr + ":80", Dir: pacDir})
+	return cfg
+}
+
+func writePACFiles(dir string) error {
+	for name, body := range pacFiles() {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dumpLogsOnFailure shows the daemons' logs when the test failed, before
+// the lab directory is removed.
+func (l *Lab) dumpLogsOnFailure() {
+	if !l.tb.Failed() {
+		return
+	}
+	logs, _ := filepath.Glob(filepath.Join(l.Dir, "logs", "*.log"))
+	logs = append(logs, filepath.Join(l.Dir, "squid", "cache.log"), filepath.Join(l.Dir, "squid", "access.log"))
+	for _, p := range logs {
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) == 0 {
+			continue
+		}
+		const max = 4000
+		if len(b) > max {
+			b = append([]byte("…"), b[len(b)-max:]...)
+		}
+		l.tb.Logf("lab log %s:\n%s", filepath.Base(p), b)
+	}
+}
+
+// TrustArgs are the okviz-check flags that make the lab's PKI look like a
+// managed machine's: the lab root public, the interception root trusted
+// only locally.
+func (l *Lab) TrustArgs() []string {
+	return []string{"--ca-file", l.CAFile, "--public-roots", l.PublicRootsFile}
+}

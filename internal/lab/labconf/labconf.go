@@ -1,0 +1,91 @@
+// Package labconf is the configuration the network lab hands to its origin
+// server program (internal/lab/labserver): one JSON file listing every
+// listener and how it behaves. It lives in its own package so the harness and
+// the server agree on one type without the server importing the harness.
+package labconf
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Modes a listener can have.
+const (
+	// ModeHTTP answers HTTP requests (over TLS when CertFile is set).
+	ModeHTTP = "http"
+	// ModeReset reads the first bytes a client sends (its ClientHello), then
+	// closes with an RST: what an IPS that cuts every TLS handshake does.
+	ModeReset = "reset"
+	// ModeStall accepts and never answers: a middlebox that swallows the handshake.
+	ModeStall = "stall"
+)
+
+// Config is the whole labserver configuration.
+type Config struct {
+	Listeners []Listener `json:"listeners"`
+}
+
+// Listener is one address the server listens on.
+type Listener struct {
+	Addr     string `json:"addr"`               // host:port to listen on
+	Mode     string `json:"mode,omitempty"`     // ModeHTTP (default), ModeReset, ModeStall
+	CertFile string `json:"cert,omitempty"`     // PEM chain; when set, serve TLS
+	KeyFile  string `json:"key,omitempty"`      // PEM key for CertFile
+	Status   int    `json:"status,omitempty"`   // HTTP status (default 200)
+	Location string `json:"location,omitempty"` // Location header (for redirects)
+	Body     string `json:"body,omitempty"`     // response body
+	// Dir serves the files of a directory instead of Status/Body (PAC files).
+	Dir string `json:"dir,omitempty"`
+	// DateOffset shifts the Date header from the server's clock, to make
+	// the client's clock look wrong. A Go duration string, e.g. "-3h".
+	DateOffset string `json:"date_offset,omitempty"`
+}
+
+// Offset parses DateOffset (zero when empty).
+func (l Listener) Offset() (time.Duration, error) {
+	if l.DateOffset == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(l.DateOffset)
+	if err != nil {
+		return 0, fmt.Errorf("listener %s: date_offset: %w", l.Addr, err)
+	}
+	return d, nil
+}
+
+// Write stores c as JSON in path.
+func (c Config) Write(path string) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// Read loads a configuration written by Write and checks it.
+func Read(path string) (Config, error) {
+	var c Config
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, l := range c.Listeners {
+		switch l.Mode {
+		case "", ModeHTTP, ModeReset, ModeStall:
+		default:
+			return c, fmt.Errorf("%s: listener %s: unknown mode %q", path, l.Addr, l.Mode)
+		}
+		if (l.CertFile == "") != (l.KeyFile == "") {
+			return c, fmt.Errorf("%s: listener %s: cert and key go together", path, l.Addr)
+		}
+		if _, err := l.Offset(); err != nil {
+			return c, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return c, nil
+}

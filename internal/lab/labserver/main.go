@@ -1,0 +1,188 @@
+// Command labserver is the origin server of the okviz-check network lab
+// (package internal/lab). It reads a JSON configuration (package labconf)
+// listing listeners and serves them all from one process:
+//
+//   - HTTP or HTTPS with given certificate files, answering every request
+//     with a fixed status, body and Location header (a good origin, a 5xx
+//     origin, a captive portal's redirect, a block page), or serving a
+//     directory (PAC files);
+//   - "reset": read the ClientHello, then close with an RST;
+//   - "stall": accept and never answer.
+//
+// It prints "ready" on stdout once every listener is bound, so the harness
+// knows when to start its scenarios, and logs each request on stderr.
+//
+//	labserver -config lab.json
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/okviz/okviz-check/internal/lab/labconf"
+)
+
+func main() {
+	configPath := flag.String("config", "", "JSON configuration file (package labconf)")
+	flag.Parse()
+	if *configPath == "" || flag.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "usage: labserver -config FILE")
+		os.Exit(2)
+	}
+	logger := log.New(os.Stderr, "labserver: ", log.Lmicroseconds)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *configPath, logger); err != nil {
+		logger.Print(err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, configPath string, logger *log.Logger) error {
+	cfg, err := labconf.Read(configPath)
+	if err != nil {
+		return err
+	}
+	var listeners []net.Listener
+	defer func() {
+		for _, ln := range listeners {
+			ln.Close()
+		}
+	}()
+	// Bind everything first, so "ready" means every address answers.
+	for _, l := range cfg.Listeners {
+		ln, err := net.Listen("tcp", l.Addr)
+		if err != nil {
+			return err
+		}
+		listeners = append(listeners, ln)
+	}
+	errc := make(chan error, len(listeners))
+	for i, l := range cfg.Listeners {
+		srv, err := newServer(l, logger)
+		if err != nil {
+			return err
+		}
+		go func() { errc <- srv(listeners[i]) }()
+	}
+	fmt.Println("ready")
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
+
+// newServer returns the function that serves one listener until it fails.
+func newServer(l labconf.Listener, logger *log.Logger) (func(net.Listener) error, error) {
+	var tlsConfig *tls.Config
+	if l.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(l.CertFile, l.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("listener %s: %w", l.Addr, err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	switch l.Mode {
+	case labconf.ModeReset:
+		return func(ln net.Listener) error { return acceptLoop(ln, resetConn) }, nil
+	case labconf.ModeStall:
+		return func(ln net.Listener) error { return acceptLoop(ln, stallConn) }, nil
+	}
+	h, err := handler(l, logger)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		TLSConfig:         tlsConfig,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          logger,
+	}
+	return func(ln net.Listener) error {
+		if tlsConfig != nil {
+			return srv.ServeTLS(ln, "", "")
+		}
+		return srv.Serve(ln)
+	}, nil
+}
+
+// handler answers every request the same way, or serves l.Dir.
+func handler(l labconf.Listener, logger *log.Logger) (http.Handler, error) {
+	offset, err := l.Offset()
+	if err != nil {
+		return nil, err
+	}
+	status := l.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	files := http.FileServer(http.Dir(l.Dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.Printf("%s %s %s %s", l.Addr, r.Method, r.Host, r.URL.RequestURI())
+		w.Header().Set("Server", "okviz-lab")
+		if offset != 0 {
+			w.Header().Set("Date", time.Now().Add(offset).UTC().Format(http.TimeFormat))
+		}
+		if l.Dir != "" {
+			if filepath.Ext(r.URL.Path) == ".pac" {
+				w.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
+			}
+			files.ServeHTTP(w, r)
+			return
+		}
+		if l.Location != "" {
+			w.Header().Set("Location", l.Location)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		io.WriteString(w, l.Body)
+	}), nil
+}
+
+func acceptLoop(ln net.Listener, serve func(net.Conn)) error {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			return err
+		}
+		go serve(c)
+	}
+}
+
+// resetConn waits for the client's first bytes, then aborts the connection
+// (SO_LINGER 0 makes close send an RST instead of a FIN).
+func resetConn(c net.Conn) {
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 1)
+	if _, err := c.Read(buf); err != nil {
+		return
+	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+}
+
+// stallConn reads and discards everything and never writes, until the
+// client gives up.
+func stallConn(c net.Conn) {
+	defer c.Close()
+	io.Copy(io.Discard, c)
+}

@@ -1,0 +1,263 @@
+package lab
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+)
+
+// Host names the lab's DNS answers. They are public-looking names on
+// purpose (okviz-check treats private names differently), but they only ever
+// resolve inside the lab's namespaces, which have no route out.
+const (
+	HostGood        = "api.okviz.com"          // trusted chain, 200 with a Date header, dual stack
+	HostExpired     = "expired.okviz.com"      // expired leaf
+	HostWrongName   = "wrong-host.okviz.com"   // leaf for another name
+	HostUntrusted   = "untrusted.okviz.com"    // leaf from a CA nobody trusts
+	HostIntercepted = "intercepted.okviz.com"  // leaf from "Zscaler Root CA", trusted only through --ca-file
+	HostPlainHTTP   = "plain-http.okviz.com"   // plain HTTP on port 443
+	HostCaptive     = "captive.okviz.com"      // captive portal: 302 to HostPortal, portal certificate
+	HostPortal      = "portal.hotspot.example" // the captive portal's own name
+	HostSNIBlocked  = "filtered.okviz.com"     // Direct resets any TCP segment carrying this SNI
+	HostServerError = "error.okviz.com"        // answers 503
+	HostDropped     = "dropped.okviz.com"      // Direct drops TCP to it
+	HostRefused     = "refused.okviz.com"      // Direct rejects TCP with an RST
+	HostProhibited  = "prohibited.okviz.com"   // Direct rejects with ICMP administratively prohibited
+	HostIPv6Broken  = "v6-broken.okviz.com"    // dual stack; Direct drops its IPv6 address
+	HostReset       = "reset.okviz.com"        // the server resets after the ClientHello, whatever the SNI
+	HostStall       = "stall.okviz.com"        // the server accepts and never answers
+	HostBlockPage   = "blocked.okviz.com"      // 403 block page behind an inspection certificate
+	HostPQDrop      = "pq-drop.okviz.com"      // Direct drops large TCP segments to it (big ClientHello)
+	HostClockSkew   = "skew.okviz.com"         // Date header three hours behind
+	HostNXDomain    = "missing.okviz.com"      // NXDOMAIN
+	HostSinkhole    = "sinkholed.okviz.com"    // 0.0.0.0 and ::
+)
+
+// Addresses of the lab's infrastructure.
+const (
+	GatewayAddr   = "198.18.0.1"       // the internet namespace on the client link; the clients' resolver
+	GatewayAddr6  = "fd00:198:18::1"   // its IPv6 address
+	DNS2Addr      = "198.18.2.53"      // a second resolver that answers HostGood differently
+	MismatchAddr  = "198.18.1.40"      // what DNS2Addr answers for HostGood (also a good origin)
+	ProxyAddr     = "198.18.2.30:3128" // squid, open
+	AuthProxyAddr = "198.18.2.31:3128" // squid, Basic authentication
+	DenyProxyAddr = "198.18.2.32:3128" // squid, denies .okviz.com
+	DeadProxyAddr = "198.18.2.39:3128" // nothing listens: refused
+	PACAddr       = "198.18.2.80"      // labserver serving PAC files on port 80
+	ProxyUser     = "lab"              // the account AuthProxyAddr accepts
+	ProxyPassword = "lab-Secret-42"    // its password; it must never appear in okviz-check's output
+)
+
+// PAC files served on http://PACAddr/.
+const (
+	PACProxy    = "proxy.pac"    // PROXY ProxyAddr
+	PACFailover = "failover.pac" // PROXY DeadProxyAddr; PROXY ProxyAddr
+	PACDead     = "dead.pac"     // PROXY DeadProxyAddr
+	PACSyntax   = "syntax.pac"   // syntax error
+	PACRunaway  = "runaway.pac"  // never returns
+)
+
+// Client addresses on the shared link.
+const (
+	directAddr     = "198.18.0.2"
+	proxyOnlyAddr  = "198.18.0.3"
+	blackholeAddr  = "198.18.0.4"
+	directAddr6    = "fd00:198:18::2"
+	proxyOnlyAddr6 = "fd00:198:18::3"
+	blackholeAddr6 = "fd00:198:18::4"
+	originNet      = "198.18.1.0/24"
+	originNet6     = "fd00:198:18::1:0/112"
+	// linkPrefix6 keeps the client link to fd00:198:18::/112, so the
+	// origins (fd00:198:18::1:x) are off-link and reached through the
+	// gateway, as on the IPv4 side; with /64 the clients would look for
+	// them with neighbour discovery and never find them.
+	linkPrefix6 = "112"
+)
+
+// PACURL is the URL of one of the lab's PAC files.
+func PACURL(name string) string { return "http://" + PACAddr + "/" + name }
+
+// PACFile is the path of one of the lab's PAC files, for --pac FILE.
+func (l *Lab) PACFile(name string) string { return filepath.Join(l.Dir, "pac", name) }
+
+// ProxyURL is an http:// proxy URL for addr, with credentials when user is set.
+func ProxyURL(addr, user, password string) string {
+	u := url.URL{Scheme: "http", Host: addr}
+	if user != "" {
+		u.User = url.UserPassword(user, password)
+	}
+	return u.String()
+}
+
+// origin is one address the labserver answers on, and how.
+type origin struct {
+	host  string // name the lab's main resolver gives this address
+	addr  string // IPv4 address
+	addr6 string // IPv6 address, if any
+	cert  string // which certificate it serves on 443 (certGood, …); "" for plain HTTP
+	mode  string // labconf mode on 443 ("" for HTTP)
+	// HTTP answer on 443
+	status     int
+	location   string
+	body       string
+	dateOffset string
+	// http80 adds a plain HTTP listener on port 80 with this location (status 301/302)
+	http80 string
+}
+
+// Certificate names used by origins.
+const (
+	certGood        = "good"
+	certMismatch    = "mismatch" // the HostGood name served under MismatchAddr
+	certExpired     = "expired"
+	certWrongName   = "wrong-name"
+	certUntrusted   = "untrusted"
+	certIntercepted = "intercepted"
+	certBlockPage   = "block-page"
+	certPortal      = "portal"
+	certSNIBlocked  = "sni-blocked"
+	certError       = "error"
+	certFirewalled  = "firewalled" // one leaf for every origin the client firewall blocks
+	certSkew        = "skew"
+)
+
+const blockPage = `<html><head><title>Website blocked</title></head><body><h1>Website blocked</h1>` +
+	`<p>Access to this site is not allowed by your organization's internet usage policy (category: Uncategorized).</p></body></html>`
+
+// origins is the list of origin addresses, in address order.
+func origins() []origin {
+	okBody := `{"status":"ok"}`
+	return []origin{
+		{host: HostGood, addr: "198.18.1.10", addr6: "fd00:198:18::1:10", cert: certGood, body: okBody, http80: "https://" + HostGood + "/"},
+		{host: HostExpired, addr: "198.18.1.11", cert: certExpired, body: okBody},
+		{host: HostWrongName, addr: "198.18.1.12", cert: certWrongName, body: okBody},
+		{host: HostUntrusted, addr: "198.18.1.13", cert: certUntrusted, body: okBody},
+		{host: HostIntercepted, addr: "198.18.1.14", cert: certIntercepted, body: okBody},
+		{host: HostPlainHTTP, addr: "198.18.1.15", body: "plain http on the TLS port"},
+		{host: HostCaptive, addr: "198.18.1.16", cert: certPortal, status: 302, location: "http://" + HostPortal + "/login",
+			body: "<html><body>Sign in to the guest network</body></html>", http80: "http://" + HostPortal + "/login"},
+		{host: HostSNIBlocked, addr: "198.18.1.17", cert: certSNIBlocked, body: okBody},
+		{host: HostServerError, addr: "198.18.1.18", cert: certError, status: 503, body: "service unavailable"},
+		{host: HostDropped, addr: "198.18.1.19", cert: certFirewalled, body: okBody},
+		{host: HostRefused, addr: "198.18.1.20", cert: certFirewalled, body: okBody},
+		{host: HostProhibited, addr: "198.18.1.21", cert: certFirewalled, body: okBody},
+		{host: HostIPv6Broken, addr: "198.18.1.22", addr6: "fd00:198:18::1:22", cert: certFirewalled, body: okBody},
+		{host: HostReset, addr: "198.18.1.23", mode: "reset"},
+		{host: HostStall, addr: "198.18.1.24", mode: "stall"},
+		{host: HostBlockPage, addr: "198.18.1.25", cert: certBlockPage, status: 403, body: blockPage},
+		{host: HostPQDrop, addr: "198.18.1.26", cert: certFirewalled, body: okBody},
+		{host: HostClockSkew, addr: "198.18.1.27", cert: certSkew, body: okBody, dateOffset: "-3h"},
+		{host: "", addr: MismatchAddr, cert: certMismatch, body: okBody},
+	}
+}
+
+// OriginAddrs returns the addresses the lab's main resolver gives host, or
+// nil when it has none.
+func OriginAddrs(host string) []string {
+	for _, o := range origins() {
+		if o.host == host {
+			if o.addr6 != "" {
+				return []string{o.addr, o.addr6}
+			}
+			return []string{o.addr}
+		}
+	}
+	return nil
+}
+
+func originAddr(host string) string {
+	a := OriginAddrs(host)
+	if a == nil {
+		panic("lab: no origin " + host)
+	}
+	return a[0]
+}
+
+// dnsmasqArgs are the records of one dnsmasq instance: every name in the
+// zones it serves that is not listed answers NXDOMAIN (--local), so nothing
+// is ever forwarded anywhere.
+func dnsmasqArgs(listen string, primary bool) []string {
+	args := []string{
+		"--local=/okviz.com/", "--local=/hotspot.example/",
+	}
+	if !primary {
+		return append(args, "--host-record="+HostGood+","+MismatchAddr)
+	}
+	for _, o := range origins() {
+		if o.host == "" {
+			continue
+		}
+		rec := "--host-record=" + o.host + "," + o.addr
+		if o.addr6 != "" {
+			rec += "," + o.addr6
+		}
+		args = append(args, rec)
+	}
+	return append(args,
+		"--host-record="+HostPortal+","+originAddr(HostCaptive),
+		"--address=/"+HostSinkhole+"/0.0.0.0",
+		"--address=/"+HostSinkhole+"/::",
+	)
+}
+
+// rules is an iptables-restore input for the filter table.
+func rules(policy string, lines ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT %s [0:0]\n", policy)
+	for _, l := range lines {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString("COMMIT\n")
+	return b.String()
+}
+
+// clientRules returns the IPv4 and IPv6 firewall of each client.
+func clientRules(name string) (v4, v6 string) {
+	tcp := func(host, action string) string {
+		return fmt.Sprintf("-A OUTPUT -d %s/32 -p tcp -j %s", originAddr(host), action)
+	}
+	switch name {
+	case "direct":
+		return rules("ACCEPT",
+				tcp(HostDropped, "DROP"),
+				tcp(HostRefused, "REJECT --reject-with tcp-reset"),
+				tcp(HostProhibited, "REJECT --reject-with icmp-admin-prohibited"),
+				// An SNI filter: any segment to 443 carrying the name, i.e. the ClientHello.
+				fmt.Sprintf("-A OUTPUT -p tcp --dport 443 -m string --string %s --algo bm -j REJECT --reject-with tcp-reset", HostSNIBlocked),
+				// A middlebox that loses ClientHellos too big for one small packet.
+				fmt.Sprintf("-A OUTPUT -d %s/32 -p tcp --dport 443 -m length --length 1000:65535 -j DROP", originAddr(HostPQDrop)),
+			),
+			rules("ACCEPT", fmt.Sprintf("-A OUTPUT -d %s/128 -p tcp -j DROP", OriginAddrs(HostIPv6Broken)[1]))
+	case "proxyonly":
+		// Direct egress to the origins is dropped, the proxies and DNS are reachable.
+		return rules("ACCEPT", "-A OUTPUT -d "+originNet+" -j DROP"),
+			rules("ACCEPT", "-A OUTPUT -d "+originNet6+" -j DROP")
+	case "blackhole":
+		// Its packets vanish on the path (internetRules), not locally: a
+		// local DROP would fail UDP sends at once with EPERM.
+		return rules("ACCEPT"), rules("ACCEPT")
+	}
+	panic("lab: unknown client " + name)
+}
+
+// internetRules is the internet namespace's firewall: it silently drops
+// everything the Blackhole client sends, DNS included.
+func internetRules() (v4, v6 string) {
+	return rules("ACCEPT", "-A INPUT -s "+blackholeAddr+"/32 -j DROP"),
+		rules("ACCEPT", "-A INPUT -s "+blackholeAddr6+"/128 -j DROP")
+}
+
+// pacFiles are the PAC scripts the PAC server serves.
+func pacFiles() map[string]string {
+	fn := func(body string) string {
+		return "function FindProxyForURL(url, host) {\n" + body + "\n}\n"
+	}
+	return map[string]string{
+		PACProxy:    fn(`  return "PROXY ` + ProxyAddr + `";`),
+		PACFailover: fn(`  return "PROXY ` + DeadProxyAddr + `; PROXY ` + ProxyAddr + `";`),
+		PACDead:     fn(`  return "PROXY ` + DeadProxyAddr + `";`),
+		PACSyntax:   "function FindProxyForURL(url, host) {\n  return \"PROXY " + ProxyAddr + "\";\n", // no closing brace
+		PACRunaway:  fn(`  var n = 0;\n  while (true) { n++; }\n  return "DIRECT";`),
+	}
+}
