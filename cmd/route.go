@@ -154,8 +154,11 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 			fmt.Sprintf("Browsers on this machine send %s through %s (from %s).", t.Host, routeWords(rt), rt.Decision.From), d)
 	}
 	why := "no proxy is configured"
-	if rt.Reason != "" {
+	if rt.Reason != "" && rt.Reason != "direct" {
 		why = rt.Reason
+	}
+	if from := rt.Decision.From; from != "" && from != "default" {
+		why += " (decided by " + from + ")"
 	}
 	return diag.NewCheck("proxy.route", "proxy.none", fmt.Sprintf("Browsers on this machine connect to %s directly: %s.", t.Host, why), d)
 }

@@ -191,19 +191,22 @@ func TestRenderErrors(t *testing.T) {
 	}
 }
 
-// TestReadmeTable keeps the README's format table in step with Formats().
+// TestReadmeTable keeps the format tables of rules/README.md and of the
+// project's README in step with Formats().
 func TestReadmeTable(t *testing.T) {
-	b, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range Formats() {
-		doc := "—"
-		if f.DocURL != "" {
-			doc = f.DocURL
+	for _, path := range []string{"README.md", "../README.md"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if row := "| `" + f.Name + "` | " + f.Summary + " | " + doc + " |"; !strings.Contains(string(b), row) {
-			t.Errorf("README.md lacks the row\n%s", row)
+		for _, f := range Formats() {
+			doc := "—"
+			if f.DocURL != "" {
+				doc = f.DocURL
+			}
+			if row := "| `" + f.Name + "` | " + f.Summary + " | " + doc + " |"; !strings.Contains(string(b), row) {
+				t.Errorf("%s lacks the row\n%s", path, row)
+			}
 		}
 	}
 }
