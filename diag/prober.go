@@ -55,7 +55,7 @@ type Prober struct {
 func NewProber(timeout time.Duration) *Prober {
 	return &Prober{
 		Dialer:     &net.Dialer{},
-		Resolver:   net.DefaultResolver,
+		Resolver:   &net.Resolver{Dial: boundedDial},
 		Now:        time.Now,
 		Timeout:    timeout,
 		UserAgent:  "okviz-check/dev",
@@ -71,3 +71,16 @@ func (p *Prober) logf(format string, args ...any) {
 
 // since returns the elapsed milliseconds since start on the prober's clock.
 func (p *Prober) since(start time.Time) int64 { return p.Now().Sub(start).Milliseconds() }
+
+// boundedDial is the system resolver's dial (where Go's own resolver runs):
+// Go only sets its own deadline on these connections, so a lookup abandoned
+// at our deadline would keep reading for resolv.conf's timeout; ending the
+// connection with the context makes the lookup end with it.
+func boundedDial(ctx context.Context, network, address string) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, network, address)
+	if err == nil {
+		context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
+	}
+	return c, err
+}
