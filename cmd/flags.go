@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,6 +83,10 @@ func (l *listValue) Set(s string) error {
 		l.set = true
 	}
 	*l.val = append(*l.val, items...)
+	// "none" (--dns-compare none) switches a list off: it stands alone.
+	if len(*l.val) > 1 && slices.Contains(*l.val, "none") {
+		return fmt.Errorf("none cannot be combined with other values")
+	}
 	return nil
 }
 
@@ -89,10 +95,26 @@ func checkResolver(s string) error {
 	if net.ParseIP(s) != nil {
 		return nil
 	}
-	if h, _, err := net.SplitHostPort(s); err == nil && net.ParseIP(h) != nil {
-		return nil
+	if h, p, err := net.SplitHostPort(s); err == nil && net.ParseIP(h) != nil {
+		return checkPort(p)
 	}
 	return fmt.Errorf("%q is not an IP address (or IP:port)", s)
+}
+
+// checkPort accepts a decimal port number from 1 to 65535.
+func checkPort(p string) error {
+	if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %q is not between 1 and 65535", p)
+	}
+	return nil
+}
+
+// checkURLPort accepts a URL whose port, if it has one, is valid.
+func checkURLPort(u *url.URL) error {
+	if p := u.Port(); p != "" || strings.HasSuffix(u.Host, ":") {
+		return checkPort(p)
+	}
+	return nil
 }
 
 // checkCompare accepts what checkResolver accepts, an https:// DoH URL, or "none".
@@ -101,10 +123,14 @@ func checkCompare(s string) error {
 		return nil
 	}
 	if strings.HasPrefix(s, "https://") {
-		if u, err := url.Parse(s); err == nil && u.Host != "" {
-			return nil
+		u, err := url.Parse(s)
+		if err != nil || u.Hostname() == "" || u.User != nil {
+			return fmt.Errorf("%q is not a valid DoH URL", s)
 		}
-		return fmt.Errorf("%q is not a valid DoH URL", s)
+		if err := checkURLPort(u); err != nil {
+			return fmt.Errorf("%q: %v", s, err)
+		}
+		return nil
 	}
 	if err := checkResolver(s); err != nil {
 		return fmt.Errorf("%q is neither an IP address nor an https:// DoH URL", s)
@@ -118,14 +144,35 @@ func checkProxyURL(s string) error {
 		return nil
 	}
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Hostname() == "" {
 		return fmt.Errorf("not a proxy URL (want e.g. http://proxy:8080)")
 	}
 	switch u.Scheme {
 	case "http", "https", "socks5", "socks5h", "socks4":
+	default:
+		return fmt.Errorf("unsupported proxy scheme %q (want http, https or socks5)", u.Scheme)
+	}
+	return checkURLPort(u)
+}
+
+// checkPACSource accepts a path, a file:// URL or an http(s):// URL with a
+// host, the sources a PAC file can be fetched from.
+func checkPACSource(s string) error {
+	i := strings.Index(s, "://")
+	if i <= 1 { // a path; "C:\x.pac" and "./x.pac" included
 		return nil
 	}
-	return fmt.Errorf("unsupported proxy scheme %q (want http, https or socks5)", u.Scheme)
+	switch strings.ToLower(s[:i]) {
+	case "file":
+		return nil
+	case "http", "https":
+		u, err := url.Parse(s)
+		if err != nil || u.Hostname() == "" {
+			return fmt.Errorf("%q is not a valid PAC URL", s)
+		}
+		return checkURLPort(u)
+	}
+	return fmt.Errorf("%q: only file paths, file:// and http(s):// URLs can name a PAC file", s)
 }
 
 // checkedString is a string flag validated by check.
