@@ -113,7 +113,12 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 		return err
 	}
 	if o.NoProxy && (o.Proxy != "" || o.PAC != "") {
-		return usagef("--no-proxy cannot be combined with --proxy or --pac")
+		other := "proxy"
+		if o.Proxy == "" {
+			other = "pac"
+		}
+		cfg := a.global.cfg
+		return usagef("%s (no proxy) cannot be combined with %s", cfg.origin("no-proxy"), cfg.origin(other))
 	}
 	p, err := a.newProber(o)
 	if err != nil {
@@ -221,12 +226,7 @@ func (a *app) newProber(o *checkOptions) (*diag.Prober, error) {
 	p.Nameservers = ns
 	p.ExtraNameservers = o.DNSServers
 	if !(len(o.DNSCompare) == 1 && o.DNSCompare[0] == "none") {
-		for _, c := range o.DNSCompare {
-			if c == "none" {
-				return nil, usagef("--dns-compare: none cannot be combined with resolvers")
-			}
-		}
-		p.Compare = o.DNSCompare
+		p.Compare = o.DNSCompare // the flag's check allows "none" only on its own
 	}
 	if o.CAFile != "" {
 		pool, err := diag.LoadCertPool(o.CAFile)

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+
+	"github.com/okviz/okviz-check/report"
 )
 
 // Exit status, as in docs/SPEC.md.
@@ -59,12 +62,22 @@ func Main(ctx context.Context, args []string, env *Env, build Build) int {
 	case ExitInterrupted:
 		fmt.Fprintln(env.Stderr, "okviz-check: interrupted")
 	case ExitUsage:
-		fmt.Fprintf(env.Stderr, "error: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(env.Stderr, "error: %s\n", safeMessage(err))
 		fmt.Fprintln(env.Stderr, "hint: run 'okviz-check --help' for usage")
 	default:
-		fmt.Fprintf(env.Stderr, "error: okviz-check could not do its job: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(env.Stderr, "error: okviz-check could not do its job: %s\n", safeMessage(err))
 	}
 	return code
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", " ") }
+
+// userinfo matches the credentials of a URL inside a message.
+var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s"@]*@`)
+
+// safeMessage is an error as one line fit for a terminal: credentials in
+// URLs replaced by ***, control and escape sequences removed (a flag value
+// or a file name may carry them).
+func safeMessage(err error) string {
+	return report.Sanitize(userinfo.ReplaceAllString(oneLine(err.Error()), "${1}***@"))
+}

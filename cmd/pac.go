@@ -90,7 +90,7 @@ func (a *app) runPac(ctx context.Context, o *pacOptions, source string, urls []s
 	switch a.global.Format {
 	case "text", "json":
 	default:
-		return usagef("pac prints --format text or json, not %s", a.global.Format)
+		return usagef("%s: pac prints text or json, not %s", a.global.cfg.origin("format"), a.global.Format)
 	}
 	targets, err := a.pacURLs(urls)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/okviz/okviz-check/diag"
 )
@@ -86,6 +87,35 @@ func (a *app) loadConfig(c *cobra.Command) error {
 	a.global.cfg = cfg
 	if err := cfg.apply(c.Flags(), c.Root().PersistentFlags()); err != nil {
 		return err
+	}
+	return validateAll(cfg)
+}
+
+// validateAll checks every setting of the environment and the config file,
+// also those this command does not use: a bad value anywhere is a usage
+// error, so a typo shows up on the first run of any command.
+func validateAll(cfg *config) error {
+	fs := pflag.NewFlagSet("all settings", pflag.ContinueOnError)
+	var g globalOptions
+	fs.Var(newEnum(&g.Format, "text", "text", "json", "markdown", "junit"), "format", "")
+	fs.Var(newEnum(&g.Color, "auto", "auto", "always", "never"), "color", "")
+	fs.Var(timeoutValue{&g.Timeout}, "timeout", "")
+	fs.BoolVar(&g.Quiet, "quiet", false, "")
+	fs.BoolVar(&g.Verbose, "verbose", false, "")
+	addProbeFlags(fs, &checkOptions{})
+	scratch := *cfg
+	scratch.origins = map[string]string{}
+	if err := scratch.apply(fs, fs); err != nil {
+		return err
+	}
+	targets, from, err := cfg.targets()
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		if _, err := diag.ParseTarget(t); err != nil {
+			return usagef("%s: %v", from, err)
+		}
 	}
 	return nil
 }

@@ -47,7 +47,8 @@ func ParseTarget(s string) (Target, error) {
 		return Target{}, fmt.Errorf("target %q: only https:// targets can be checked (got %s://)", raw, u.Scheme)
 	}
 	if u.User != nil {
-		return Target{}, fmt.Errorf("target %q: credentials in a target URL are not supported", raw)
+		// Name the target without its credentials: errors reach terminals and logs.
+		return Target{}, fmt.Errorf("target %q: credentials in a target URL are not supported", "https://***@"+u.Host+u.Path)
 	}
 	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
 	if host == "" {
