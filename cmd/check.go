@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -50,7 +51,7 @@ type probeCommand struct {
 }
 
 var probeCommands = map[string]probeCommand{
-	"check": {"check", "Full diagnosis: proxy, DNS, TCP, TLS, HTTP and clock (the default command)", diag.Full},
+	"check": {"check", "Full diagnosis: proxy, DNS, TCP, TLS, HTTP and clock (the default command)", diag.Full()},
 	"dns":   {"dns", "DNS only: the system resolver, each configured resolver, the comparison resolvers", diag.Stages{DNSViews: true}},
 	"tls":   {"tls", "TLS only: handshake, chain, trust, interception", diag.Stages{TCP: true, TLS: true}},
 	"reach": {"reach", "TCP to every address, then HTTPS through the effective route", diag.Stages{TCP: true, TLS: true, HTTP: true}},
@@ -112,13 +113,8 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 	if err != nil {
 		return err
 	}
-	if o.NoProxy && (o.Proxy != "" || o.PAC != "") {
-		other := "proxy"
-		if o.Proxy == "" {
-			other = "pac"
-		}
-		cfg := a.global.cfg
-		return usagef("%s (no proxy) cannot be combined with %s", cfg.origin("no-proxy"), cfg.origin(other))
+	if err := a.settleProxyChoice(o); err != nil {
+		return err
 	}
 	p, err := a.newProber(o)
 	if err != nil {
@@ -198,6 +194,42 @@ func (a *app) useColor() bool {
 		return false
 	}
 	return a.env.StdoutTTY && a.env.Getenv("NO_COLOR") == "" && a.env.Getenv("TERM") != "dumb"
+}
+
+// settleProxyChoice resolves --no-proxy against --proxy/--pac: the one from
+// the higher layer (flags > environment > config file) wins, as for every
+// setting; both in the same layer contradict each other.
+func (a *app) settleProxyChoice(o *checkOptions) error {
+	if !o.NoProxy || o.Proxy == "" && o.PAC == "" {
+		return nil
+	}
+	cfg := a.global.cfg
+	rank := func(flag string) int {
+		switch from := cfg.origin(flag); {
+		case strings.HasPrefix(from, "--"):
+			return 3
+		case strings.HasPrefix(from, "environment"):
+			return 2
+		}
+		return 1
+	}
+	for _, other := range []struct {
+		flag string
+		val  *string
+	}{{"proxy", &o.Proxy}, {"pac", &o.PAC}} {
+		if *other.val == "" {
+			continue
+		}
+		switch r, n := rank(other.flag), rank("no-proxy"); {
+		case r == n:
+			return usagef("%s (no proxy) cannot be combined with %s", cfg.origin("no-proxy"), cfg.origin(other.flag))
+		case r < n:
+			*other.val = ""
+		default:
+			o.NoProxy = false
+		}
+	}
+	return nil
 }
 
 // sourcesAny converts the proxy sources for the report's "proxy.sources".

@@ -102,7 +102,7 @@ func (a *app) runPac(ctx context.Context, o *pacOptions, source string, urls []s
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return usageError{err}
+		return pacFetchError(err)
 	}
 	script, err := proxy.ParsePAC(body)
 	if err != nil {
@@ -252,4 +252,19 @@ func (a *app) writePac(out pacJSON) error {
 	}
 	_, err := fmt.Fprint(a.env.Stdout, b.String())
 	return err
+}
+
+// pacFetchError decides the exit status of a failed fetch: a source that is
+// wrong (a bad URL, a missing file, a file too large) is bad input, exit 2;
+// a server that cannot be reached or answers an error is the tool unable to
+// do its job, exit 3.
+func pacFetchError(err error) error {
+	var fe *proxy.FetchError
+	if errors.As(err, &fe) {
+		switch fe.Kind {
+		case proxy.FetchNetwork, proxy.FetchTimeout, proxy.FetchStatus, proxy.FetchRead:
+			return err
+		}
+	}
+	return usageError{err}
 }

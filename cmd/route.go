@@ -2,9 +2,11 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 
 	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/proxy"
@@ -28,21 +30,33 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 		defer cancel()
 		return p.Resolver.LookupHost(ctx, host)
 	}
+	if run := sys.RunCommand; run != nil {
+		// scutil, gsettings or nmcli stuck on a dead D-Bus must not hang the run.
+		sys.RunCommand = func(ctx context.Context, name string, args ...string) ([]byte, error) {
+			ctx, cancel := context.WithTimeout(ctx, a.global.Timeout)
+			defer cancel()
+			return run(ctx, name, args...)
+		}
+	}
 	var given proxy.Given
 	for _, f := range []struct {
 		flag string
-		set  func(*proxy.Override)
+		set  bool
+		fill func(*proxy.Override)
 	}{
-		{"proxy", func(ov *proxy.Override) { ov.Proxy = o.Proxy }},
-		{"no-proxy", func(ov *proxy.Override) { ov.Direct = o.NoProxy }},
-		{"pac", func(ov *proxy.Override) { ov.PAC = o.PAC }},
+		{"proxy", o.Proxy != "", func(ov *proxy.Override) { ov.Proxy = o.Proxy }},
+		{"no-proxy", o.NoProxy, func(ov *proxy.Override) { ov.Direct = true }},
+		{"pac", o.PAC != "", func(ov *proxy.Override) { ov.PAC = o.PAC }},
 	} {
+		if !f.set {
+			continue
+		}
 		origin := a.global.cfg.origin(f.flag)
 		layer := &given.Flags
 		if !strings.HasPrefix(origin, "--") {
 			layer = &given.Config
 		}
-		f.set(layer)
+		f.fill(layer)
 		if layer.Origin == "" {
 			layer.Origin = origin
 		}
@@ -77,31 +91,31 @@ func (a *app) router(ps proxySetup, p *diag.Prober) func(context.Context, diag.T
 		c := routeCheck(ps, t, rt, err)
 		c.DurationMS = p.Now().Sub(start).Milliseconds()
 		r := diag.Route{Kind: "direct", Checks: []diag.Check{c}}
-		if err != nil || !hasProxy(rt) {
+		if err != nil || !hasProxy(rt) || rt.Proxies[0].Kind == proxy.ProxyDirect {
+			// A list that starts with DIRECT is a direct route: browsers
+			// only fall back to its proxies when the direct path fails.
 			return r
 		}
 		r.Kind = "proxy"
-		r.Proxy = firstProxy(rt)
+		r.Proxy = proxy.Redact(rt.URLs[0].String())
+		// The first tunnel walks the failover list; later ones (the TLS
+		// variant handshakes) go straight through the entry that worked.
+		var mu sync.Mutex
+		list := rt.URLs
 		r.Tunnel = func(ctx context.Context, hostport string) (net.Conn, diag.Check) {
-			conn, hops := tun.TunnelList(ctx, rt.URLs, hostport)
+			mu.Lock()
+			try := list
+			mu.Unlock()
+			conn, hops := tun.TunnelList(ctx, try, hostport)
+			if conn != nil && len(hops) <= len(try) {
+				mu.Lock()
+				list = try[len(hops)-1 : len(hops)]
+				mu.Unlock()
+			}
 			return conn, connectCheck(conn, hops)
 		}
 		return r
 	}
-}
-
-// firstProxy is the first proxy of the list as the report shows it: with
-// *** where the settings carry credentials.
-func firstProxy(rt proxy.Route) string {
-	for i, u := range rt.URLs {
-		if u != nil {
-			return proxy.Redact(u.String())
-		}
-		if i < len(rt.Proxies) && rt.Proxies[i].Kind != proxy.ProxyDirect {
-			return proxy.Redact(rt.Proxies[i].URL())
-		}
-	}
-	return ""
 }
 
 func hasProxy(rt proxy.Route) bool {
@@ -117,8 +131,8 @@ func hasProxy(rt proxy.Route) bool {
 // could not be used (the browser then falls back, but the admin must fix it).
 func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Check {
 	d := map[string]any{"browser": ps.browser, "cli": ps.cli}
-	notes := append(proxy.Disagreements(ps.browser, ps.cli), proxy.NoProxyNotes(ps.sources, t.URL)...)
-	d["notes"] = notes
+	notes := append([]string{}, proxy.Disagreements(ps.browser, ps.cli)...)
+	d["notes"] = append(notes, proxy.NoProxyNotes(ps.sources, t.URL)...)
 	if rt.PACURL != "" {
 		d["pac_url"] = proxy.Redact(rt.PACURL)
 		d["pac_result"] = rt.PACResult
@@ -129,7 +143,7 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 	if rt.Reason != "" {
 		d["reason"] = rt.Reason
 	}
-	var list []string
+	list := []string{}
 	for _, e := range rt.Proxies {
 		list = append(list, proxy.Redact(e.URL()))
 	}
@@ -140,7 +154,11 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 		if len(rt.Failures) > 0 {
 			code = rt.Failures[len(rt.Failures)-1].Code
 		}
-		return diag.NewCheck("proxy.route", code, fmt.Sprintf("The mandatory PAC file could not be used: %v", err), d)
+		what := "The route could not be decided"
+		if errors.Is(err, proxy.ErrPACMandatory) {
+			what = "The mandatory PAC file could not be used, and browsers do not fall back to direct"
+		}
+		return diag.NewCheck("proxy.route", code, fmt.Sprintf("%s: %v", what, err), d)
 	case len(rt.Failures) > 0:
 		f := rt.Failures[0]
 		what := "could not be fetched"
@@ -149,9 +167,15 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 		}
 		return diag.NewCheck("proxy.route", f.Code,
 			fmt.Sprintf("The PAC file %s (from %s) %s: %s; browsers fall back to %s.", proxy.Redact(f.PACURL), f.From, what, f.Error, routeWords(rt)), d)
+	case rt.Decision.From == "flag" && rt.Decision.Kind == proxy.KindDirect:
+		return diag.NewCheck("proxy.route", "proxy.none", "--no-proxy forces a direct connection (the machine's proxy settings are listed in the report).", d)
 	case hasProxy(rt):
+		who := "Browsers on this machine send"
+		if rt.Decision.From == "flag" || rt.Decision.From == "config" {
+			who = "okviz-check was told to send"
+		}
 		return diag.NewCheck("proxy.route", "proxy.ok",
-			fmt.Sprintf("Browsers on this machine send %s through %s (from %s).", t.Host, routeWords(rt), rt.Decision.From), d)
+			fmt.Sprintf("%s %s through %s (from %s).", who, t.Host, routeWords(rt), rt.Decision.From), d)
 	}
 	why := "no proxy is configured"
 	if rt.Reason != "" && rt.Reason != "direct" {
@@ -188,6 +212,12 @@ func connectCheck(conn net.Conn, hops []proxy.Hop) diag.Check {
 	}
 	last := hops[len(hops)-1]
 	if conn != nil {
+		if len(hops) > 1 && last.Proxy == "DIRECT" {
+			c := diag.NewCheck("proxy.connect", "proxy.unreachable",
+				fmt.Sprintf("%s failed (%s); browsers then connect directly, which works, after waiting for the dead proxy.", hops[0].Proxy, hopWhy(hops[0])), d)
+			c.Status = diag.StatusWarn
+			return c
+		}
 		if len(hops) > 1 {
 			c := diag.NewCheck("proxy.connect", "proxy.unreachable",
 				fmt.Sprintf("%s failed (%s); %s works, but browsers try the dead one first on new connections.", hops[0].Proxy, hopWhy(hops[0]), last.Proxy), d)
@@ -200,6 +230,11 @@ func connectCheck(conn net.Conn, hops []proxy.Hop) diag.Check {
 		return diag.NewCheck("proxy.connect", "proxy.ok", fmt.Sprintf("%s opened a tunnel to the target.", last.Proxy), d)
 	}
 	code := last.Code
+	if last.Proxy == "DIRECT" {
+		// The list ended with DIRECT and that failed too: name every proxy.
+		return diag.NewCheck("proxy.connect", "proxy.unreachable",
+			fmt.Sprintf("Every proxy of the list failed (%s: %s), and so did the direct connection after it: %s.", hops[0].Proxy, hopWhy(hops[0]), hopWhy(last)), d)
+	}
 	if code == "" {
 		code = "proxy.unreachable"
 	}
@@ -219,7 +254,13 @@ func connectCheck(conn net.Conn, hops []proxy.Hop) diag.Check {
 // hopWhy is the short reason of one hop for a summary.
 func hopWhy(h proxy.Hop) string {
 	if h.Code == proxy.CodeAuthRequired && len(h.Schemes) > 0 {
-		return "offers " + strings.Join(h.Schemes, ", ") + "; browsers answer NTLM/Negotiate with the Windows login, tools need credentials"
+		why := "offers " + strings.Join(h.Schemes, ", ")
+		for _, sc := range h.Schemes {
+			if strings.EqualFold(sc, "NTLM") || strings.EqualFold(sc, "Negotiate") {
+				return why + "; browsers answer NTLM/Negotiate silently with the Windows login, tools need credentials"
+			}
+		}
+		return why + "; give credentials in the proxy URL (http://user:pass@proxy:port)"
 	}
 	for _, s := range []string{h.Reason, h.Error} {
 		if s != "" {

@@ -315,10 +315,16 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 		}
 		return SkipCheck("dns.servers", "The DNS servers were not queried directly")
 	}
-	var disagree []string
+	var disagree, silent []string
 	var parts []string
 	for _, v := range local {
-		if !v.Agrees {
+		switch {
+		case v.Agrees:
+		case v.Rcode == "" && len(sys) > 0:
+			// No answer at all is not a different answer: the resolver is
+			// down or unreachable, while the system got through another.
+			silent = append(silent, v.Server)
+		default:
 			disagree = append(disagree, v.Server)
 			parts = append(parts, v.Server+" "+answerText(v))
 		}
@@ -337,6 +343,12 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 				" — the local resolver stack (hosts file, NRPT rule, VPN or security DNS client) differs from the DNS servers"
 		}
 		return newCheck("dns.servers", "dns.mismatch", sum, details)
+	}
+	if len(silent) > 0 {
+		c := newCheck("dns.servers", "dns.timeout", "The DNS server "+joinAnd(silent)+" does not answer for "+host+
+			"; the system lookup worked through another, but applications may wait for it first", details)
+		c.Status = StatusWarn
+		return c
 	}
 	if len(sys) == 0 {
 		if code := bestFailure(local); code != "" {

@@ -369,7 +369,7 @@ func TestProbeHostilePeers(t *testing.T) {
 			tg := loopbackTarget(t, srv.addr(), "/")
 			var res TargetResult
 			alloc := leakcheck.Allocated(func() {
-				res = probeWithin(t, p, tg, Full, hangLimit(timeout))
+				res = probeWithin(t, p, tg, Full(), hangLimit(timeout))
 				srv.Close() // ends the peer's handlers: sent is final
 			})
 			if _, err := json.Marshal(res); err != nil {
@@ -633,7 +633,7 @@ func TestProbeEndToEndLeavesNoGoroutines(t *testing.T) {
 					return Route{Kind: "proxy", Proxy: "http://stand-in.test:3128", Tunnel: standInTunnel(p.Dialer, hostileTimeout)}
 				}
 			}
-			res := probeWithin(t, p, tg, Full, hangLimit(hostileTimeout))
+			res := probeWithin(t, p, tg, Full(), hangLimit(hostileTimeout))
 			if res.Verdict.Code != tt.verdict {
 				t.Fatalf("verdict %s (%s), want %s; checks:\n%s", res.Verdict.Code, res.Verdict.Summary, tt.verdict, checkList(res.Checks))
 			}
@@ -687,7 +687,7 @@ func TestProbeHostilePortal(t *testing.T) {
 			p.Dialer = &fixtureDialer{port80: port80.addr()}
 			var res TargetResult
 			alloc := leakcheck.Allocated(func() {
-				res = probeWithin(t, p, loopbackTarget(t, tlsPort.addr(), "/"), Full, hangLimit(hostileTimeout))
+				res = probeWithin(t, p, loopbackTarget(t, tlsPort.addr(), "/"), Full(), hangLimit(hostileTimeout))
 				port80.Close()
 			})
 			if alloc > memCeiling {

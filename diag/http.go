@@ -301,11 +301,40 @@ func locationNote(a *httpAnswer) string {
 func isPortalAnswer(t Target, a *httpAnswer) bool {
 	if a.Status >= 300 && a.Status < 400 {
 		if loc, err := url.Parse(a.Header.Get("Location")); err == nil && loc.Host != "" {
-			return !strings.EqualFold(loc.Hostname(), t.Host)
+			// Sites redirect http://api.x/ to https://www.x/: only a
+			// redirect out of the target's own site is a portal.
+			return !sameSite(loc.Hostname(), t.Host)
 		}
 		return false
 	}
 	return a.Status < 300 && portalMarkers.Match(a.Body)
+}
+
+// sameSite reports whether two hosts belong to the same site: equal, or
+// sharing their last two labels (api.okviz.com and www.okviz.com). Under a
+// two-letter country code with a short second level (co.uk, com.au) three
+// labels must match.
+func sameSite(a, b string) bool {
+	a, b = strings.ToLower(strings.TrimSuffix(a, ".")), strings.ToLower(strings.TrimSuffix(b, "."))
+	if a == b {
+		return true
+	}
+	if net.ParseIP(a) != nil || net.ParseIP(b) != nil {
+		return false
+	}
+	return siteOf(a) == siteOf(b)
+}
+
+func siteOf(h string) string {
+	labels := strings.Split(h, ".")
+	n := 2
+	if l := len(labels); l >= 3 && len(labels[l-1]) == 2 && len(labels[l-2]) <= 3 {
+		n = 3
+	}
+	if len(labels) <= n {
+		return h
+	}
+	return strings.Join(labels[len(labels)-n:], ".")
 }
 
 // portalCheck is the captive-portal test over plain HTTP, run when the TLS

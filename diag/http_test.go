@@ -141,6 +141,25 @@ func TestClockCheck(t *testing.T) {
 	}
 }
 
+func TestSameSite(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"api.okviz.com", "www.okviz.com", true},
+		{"api.okviz.com", "API.OKVIZ.COM.", true},
+		{"api.okviz.com", "okviz.com", true},
+		{"api.okviz.com", "login.hotel.test", false},
+		{"a.example.co.uk", "b.example.co.uk", true},
+		{"a.example.co.uk", "other.co.uk", false},
+		{"198.18.0.1", "198.18.0.2", false},
+	} {
+		if got := sameSite(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameSite(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestIsPortalAnswer(t *testing.T) {
 	tg, _ := ParseTarget("api.okviz.com")
 	redirect := func(loc string) *httpAnswer {
@@ -155,6 +174,10 @@ func TestIsPortalAnswer(t *testing.T) {
 		{redirect("https://api.okviz.com/"), false},
 		{redirect("http://login.hotel.test/portal"), true},
 		{redirect("/relative"), false},
+		{redirect("https://www.okviz.com/"), false},
+		{redirect("https://okviz.com/login"), false},
+		{redirect("http://okviz.com.portal.test/"), true},
+		{redirect("http://198.18.0.1/login"), true},
 		{&httpAnswer{Status: 200, Header: http.Header{}, Body: []byte(`<form><input type="password"></form>`)}, true},
 		{&httpAnswer{Status: 200, Header: http.Header{}, Body: []byte(`{"status":"ok"}`)}, false},
 	}

@@ -17,8 +17,20 @@ type Stages struct {
 	HTTP     bool
 }
 
-// Full is the stages of `okviz-check check`.
-var Full = Stages{DNSViews: true, TCP: true, TLS: true, HTTP: true}
+// Full returns the stages of `okviz-check check`.
+func Full() Stages { return Stages{DNSViews: true, TCP: true, TLS: true, HTTP: true} }
+
+// partialOK is the pass summary of a run that stopped before HTTP: it
+// claims only what was tested.
+func partialOK(st Stages) string {
+	switch {
+	case st.TLS:
+		return "The TLS handshake succeeds with a trusted certificate (HTTP not checked by this command)."
+	case st.TCP:
+		return "The route to the target opens (TLS and HTTP not checked by this command)."
+	}
+	return "The name resolves to usable addresses (TCP, TLS and HTTP not checked by this command)."
+}
 
 // maxParallelTargets bounds how many targets are probed at once: enough to
 // finish a long list in about the time of its slowest few, few enough not to
@@ -57,7 +69,9 @@ func (p *Prober) ProbeChain(ctx context.Context, t Target, st Stages) (TargetRes
 
 func (p *Prober) probe(ctx context.Context, t Target, st Stages) (TargetResult, []*x509.Certificate) {
 	route := Route{Kind: "direct"}
-	if p.Route != nil {
+	if p.Route != nil && st.TCP {
+		// Only connections follow the route: DNS-only runs ask this
+		// machine's resolvers whatever the proxy settings say.
 		route = p.Route(ctx, t)
 	}
 	if route.Kind == "proxy" && route.Tunnel == nil {
@@ -72,6 +86,9 @@ func (p *Prober) probe(ctx context.Context, t Target, st Stages) (TargetResult, 
 		chain = p.direct(ctx, t, st, &res)
 	}
 	res.Verdict = verdict(res.Checks)
+	if res.Verdict.Code == "ok" && !st.HTTP {
+		res.Verdict.Summary = partialOK(st)
+	}
 	res.Status = res.Verdict.Status
 	return res, chain
 }

@@ -217,7 +217,7 @@ func TestRunScale(t *testing.T) {
 	}
 
 	done := make(chan []TargetResult, 1)
-	go func() { done <- p.Run(context.Background(), in, Full) }()
+	go func() { done <- p.Run(context.Background(), in, Full()) }()
 	var out []TargetResult
 	// Hang detector: the run needs a few seconds under the race detector;
 	// even black holes that missed their barrier end at scaleTimeout.
@@ -274,7 +274,7 @@ func BenchmarkRun200(b *testing.B) {
 		in[i] = st.tg
 	}
 	for b.Loop() {
-		out := p.Run(context.Background(), in, Full)
+		out := p.Run(context.Background(), in, Full())
 		for i, res := range out {
 			if res.Verdict.Code != targets[i].want {
 				b.Fatalf("%s: verdict %s, want %s", res.Target, res.Verdict.Code, targets[i].want)

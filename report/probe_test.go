@@ -92,7 +92,7 @@ func probeLab(t *testing.T, rec, public fakedns.Record) diag.TargetResult {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return p.Probe(ctx, target, diag.Full)
+	return p.Probe(ctx, target, diag.Full())
 }
 
 // targetBlock is the text of one target's section: from its header to the
