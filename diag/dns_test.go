@@ -278,7 +278,7 @@ func TestDNSServers(t *testing.T) {
 		{name: "other addresses", sys: real, other: fakedns.Record{A: []string{"203.0.113.5"}},
 			system: "dns.ok", servers: "dns.mismatch", summaryHas: "answers 203.0.113.5", explainedByID: "dns.servers"},
 		{name: "one server does not answer", sys: real, other: fakedns.Record{Drop: true},
-			system: "dns.ok", servers: "dns.mismatch", summaryHas: "did not answer (timeout)", explainedByID: "dns.servers"},
+			system: "dns.ok", servers: "dns.timeout", summaryHas: "does not answer for", explainedByID: "dns.servers"},
 		{name: "one server says NXDOMAIN", sys: real, other: fakedns.Record{Rcode: dns.RcodeNameError, SOA: true},
 			system: "dns.ok", servers: "dns.mismatch", summaryHas: "answers NXDOMAIN", explainedByID: "dns.servers"},
 		{name: "one server sinkholes", sys: fakedns.Record{A: []string{"0.0.0.0"}}, other: real,
