@@ -149,14 +149,3 @@ func TestClassifyNetErr(t *testing.T) {
 		}
 	}
 }
-
-func TestClassifyWinsock(t *testing.T) {
-	for n, want := range map[uintptr]string{
-		10061: failRefused, 10054: failReset, 10053: failReset, 10060: failTimeout,
-		10051: failUnreachable, 10065: failUnreachable, 10013: failLocal, 10022: "",
-	} {
-		if got := classifyWinsock(n); got != want {
-			t.Errorf("classifyWinsock(%d) = %q, want %q", n, got, want)
-		}
-	}
-}

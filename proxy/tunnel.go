@@ -5,16 +5,15 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/netclass"
 )
 
 // Problem codes a Hop carries: the proxy stage of the contract (docs/SPEC.md).
@@ -302,6 +301,8 @@ func unreachableReason(what, kind string) string {
 		return what + " reset the connection"
 	case "unreachable":
 		return what + " is unreachable (no route or rejected by a firewall)"
+	case "local_firewall":
+		return "the local firewall or security software denied the connection to " + what
 	case "canceled":
 		return "canceled"
 	}
@@ -432,9 +433,8 @@ func exchangeFailed(ctx context.Context, hop *Hop, pc *proxyConn, err error) {
 }
 
 // failureKind names what went wrong with a connection: dns, timeout,
-// refused, reset, unreachable, closed, canceled or other. Winsock numbers
-// are matched as well as errnos, since syscall.ECONNREFUSED does not
-// match a Windows refusal.
+// refused, reset, unreachable, local_firewall, closed, canceled or other.
+// The errno/Winsock classification is netclass's, shared with diag.
 func failureKind(ctx context.Context, err error) string {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return "canceled"
@@ -443,23 +443,13 @@ func failureKind(ctx context.Context, err error) string {
 	if errors.As(err, &dnsErr) && !dnsErr.IsTimeout {
 		return "dns"
 	}
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-		return "timeout"
-	}
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		switch {
-		case errno == syscall.ECONNREFUSED || errno == 10061:
-			return "refused"
-		case errno == syscall.ECONNRESET || errno == syscall.EPIPE || errno == syscall.ECONNABORTED || errno == 10054 || errno == 10053:
-			return "reset"
-		case errno == syscall.EHOSTUNREACH || errno == syscall.ENETUNREACH || errno == 10051 || errno == 10065:
-			return "unreachable"
-		}
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+	if errors.Is(err, net.ErrClosed) {
 		return "closed"
 	}
-	return "other"
+	switch k := netclass.Classify(err); k {
+	case netclass.EOF:
+		return "closed"
+	default:
+		return k
+	}
 }

@@ -1,4 +1,4 @@
-package diag
+package netclass
 
 // Winsock error numbers, from winerror.h. Kept in a file built everywhere so
 // the mapping is tested on every OS.
@@ -18,15 +18,15 @@ const (
 func classifyWinsock(n uintptr) string {
 	switch n {
 	case wsaECONNREFUSED:
-		return failRefused
+		return Refused
 	case wsaECONNRESET, wsaECONNABORTED:
-		return failReset
+		return Reset
 	case wsaENETUNREACH, wsaEHOSTUNREACH, wsaENETDOWN, wsaEHOSTDOWN:
-		return failUnreachable
+		return Unreachable
 	case wsaETIMEDOUT:
-		return failTimeout
+		return Timeout
 	case wsaEACCES:
-		return failLocal
+		return LocalFirewall
 	}
 	return ""
 }

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package diag
+package netclass
 
 import "syscall"
 
@@ -10,15 +10,15 @@ import "syscall"
 func classifyErrno(n uintptr) string {
 	switch syscall.Errno(n) {
 	case syscall.ECONNREFUSED:
-		return failRefused
+		return Refused
 	case syscall.ECONNRESET, syscall.EPIPE:
-		return failReset
+		return Reset
 	case syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.EHOSTDOWN, syscall.ENETDOWN:
-		return failUnreachable
+		return Unreachable
 	case syscall.ETIMEDOUT:
-		return failTimeout
+		return Timeout
 	case syscall.EACCES, syscall.EPERM:
-		return failLocal
+		return LocalFirewall
 	}
 	return ""
 }

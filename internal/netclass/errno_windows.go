@@ -1,6 +1,6 @@
 //go:build windows
 
-package diag
+package netclass
 
 // classifyErrno maps Winsock error numbers (WSAGetLastError), which
 // syscall's invented Windows errno constants do not match.
