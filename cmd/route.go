@@ -72,7 +72,7 @@ func (a *app) router(ps proxySetup, p *diag.Prober) func(context.Context, diag.T
 	dial := p.Dialer.DialContext
 	tun := &proxy.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now}
 	env := proxy.RouteEnv{
-		Fetcher: proxy.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent},
+		Fetcher: proxy.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: &proxy.FetchMemo{}},
 		Eval: proxy.EvalEnv{
 			Now: p.Now, Timeout: timeout,
 			Resolve: func(ctx context.Context, host string) ([]net.IP, error) {

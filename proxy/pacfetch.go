@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -74,6 +75,31 @@ type PACFetcher struct {
 	UserAgent string
 	// TLSConfig verifies https:// PAC servers; nil means the system roots.
 	TLSConfig *tls.Config
+	// Memo, when set, keeps each source's outcome for the rest of the run:
+	// one download per PAC file however many targets use it, and every
+	// target sees the same version. Nil fetches every time.
+	Memo *FetchMemo
+}
+
+// FetchMemo remembers fetch outcomes by source for one run; its zero value
+// is ready to use and it is safe for concurrent use.
+type FetchMemo struct {
+	mu   sync.Mutex
+	once map[string]func() ([]byte, error)
+}
+
+func (m *FetchMemo) get(source string, fetch func() ([]byte, error)) ([]byte, error) {
+	m.mu.Lock()
+	if m.once == nil {
+		m.once = map[string]func() ([]byte, error){}
+	}
+	f, ok := m.once[source]
+	if !ok {
+		f = sync.OnceValues(fetch)
+		m.once[source] = f
+	}
+	m.mu.Unlock()
+	return f()
 }
 
 // FetchPAC reads a PAC script from source: a file path, a file:// URL or an
@@ -85,6 +111,11 @@ func FetchPAC(ctx context.Context, dial func(ctx context.Context, network, addr 
 
 // Fetch reads a PAC script from source (see FetchPAC).
 func (f PACFetcher) Fetch(ctx context.Context, source string) ([]byte, error) {
+	if f.Memo != nil {
+		memo := f.Memo
+		f.Memo = nil
+		return memo.get(source, func() ([]byte, error) { return f.Fetch(ctx, source) })
+	}
 	timeout := f.Timeout
 	if timeout <= 0 {
 		timeout = DefaultPACFetchTimeout

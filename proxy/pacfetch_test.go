@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -217,5 +219,31 @@ func TestFetchPACHTTPS(t *testing.T) {
 	var ue x509.UnknownAuthorityError
 	if fe := wantFetchError(t, err, FetchNetwork); !errors.As(fe, &ue) {
 		t.Errorf("untrusted HTTPS: %v, want an unknown-authority error", fe)
+	}
+}
+
+// TestFetchMemo: with a memo, many concurrent fetches of one source make
+// one request, and every caller gets the same bytes.
+func TestFetchMemo(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, `function FindProxyForURL(u, h) { return "DIRECT"; }`)
+	}))
+	defer srv.Close()
+	f := PACFetcher{Timeout: 2 * time.Second, Memo: &FetchMemo{}}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if b, err := f.Fetch(context.Background(), srv.URL+"/proxy.pac"); err != nil || !strings.Contains(string(b), "DIRECT") {
+				t.Errorf("Fetch = %q, %v", b, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("%d requests for one PAC file, want 1", n)
 	}
 }
