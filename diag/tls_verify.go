@@ -54,7 +54,7 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time,
 // SystemCertPool() with added roots runs the platform verifier first and
 // Go's verifier with the added roots only second, which is the same union.
 func (p *Prober) verifySystem(chain []*x509.Certificate, now time.Time) verifyResult {
-	sys := verifyChain(chain, p.SystemRoots, now, "system")
+	sys := p.boundedVerify(func() verifyResult { return verifyChain(chain, p.SystemRoots, now, "system") })
 	if sys.OK || p.ExtraRoots == nil {
 		return sys
 	}
@@ -64,6 +64,25 @@ func (p *Prober) verifySystem(chain []*x509.Certificate, now time.Time) verifyRe
 	}
 	sys.Error += "; with --ca-file roots: " + extra.Error
 	return sys
+}
+
+// boundedVerify runs the platform verifier within p.Timeout. On Windows
+// CryptoAPI may fetch missing intermediates and root updates over HTTP,
+// synchronously and without a way to cancel it; on a network that drops
+// those fetches the run must still end near --timeout. A verifier that is
+// still busy then is reported as such (its goroutine finishes on its own).
+func (p *Prober) boundedVerify(verify func() verifyResult) verifyResult {
+	done := make(chan verifyResult, 1)
+	go func() { done <- verify() }()
+	timer := time.NewTimer(p.Timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r
+	case <-timer.C:
+		err := fmt.Errorf("the system verifier did not finish within %s (it may be fetching intermediates or revocation data that the network blocks)", p.Timeout)
+		return verifyResult{Error: err.Error(), err: err}
+	}
 }
 
 // verifyPublic is what a client with only the public web's roots (Mozilla's
