@@ -2,9 +2,12 @@ package cmd
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"sync"
 
@@ -18,6 +21,10 @@ type proxySetup struct {
 	sources []proxy.Source
 	browser proxy.Decision
 	cli     proxy.Decision
+	// tls verifies https:// proxies and PAC servers: the system roots plus
+	// --ca-file, as a browser with the enterprise CA would; nil when no
+	// --ca-file is given (the system roots).
+	tls *tls.Config
 }
 
 // discoverProxies reads every proxy source, with the user's own choices
@@ -62,7 +69,16 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 		}
 	}
 	srcs := proxy.Discover(ctx, sys, given)
-	return proxySetup{sources: srcs, browser: proxy.BrowserRoute(srcs, a.env.GOOS), cli: proxy.CLIRoute(srcs)}
+	ps := proxySetup{sources: srcs, browser: proxy.BrowserRoute(srcs, a.env.GOOS), cli: proxy.CLIRoute(srcs)}
+	if o.CAFile != "" {
+		// The file was read and checked by newProber already.
+		if pem, err := os.ReadFile(o.CAFile); err == nil {
+			if pool, err := x509.SystemCertPool(); err == nil && pool.AppendCertsFromPEM(pem) {
+				ps.tls = &tls.Config{RootCAs: pool}
+			}
+		}
+	}
+	return ps
 }
 
 // router turns the browser route into diag's per-target Route: the PAC file
@@ -70,9 +86,9 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 func (a *app) router(ps proxySetup, p *diag.Prober) func(context.Context, diag.Target) diag.Route {
 	timeout := a.global.Timeout
 	dial := p.Dialer.DialContext
-	tun := &proxy.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now}
+	tun := &proxy.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now, TLSConfig: ps.tls}
 	env := proxy.RouteEnv{
-		Fetcher: proxy.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: &proxy.FetchMemo{}},
+		Fetcher: proxy.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: &proxy.FetchMemo{}, TLSConfig: ps.tls},
 		Eval: proxy.EvalEnv{
 			Now: p.Now, Timeout: timeout,
 			Resolve: func(ctx context.Context, host string) ([]net.IP, error) {

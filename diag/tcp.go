@@ -111,6 +111,10 @@ func tcpCheck(t Target, attempts []tcpAttempt, chosen string) Check {
 	if code == "" {
 		code = "tcp.unreachable"
 	}
+	if kind != failTimeout && kind != failRefused && kind != failReset && kind != failUnreachable && kind != failLocal {
+		// Not one of the kinds the codes name: say what happened.
+		return newCheck("tcp.connect", code, fmt.Sprintf("TCP connections to %s fail: %s.", t.HostPort(), firstError(attempts)), details)
+	}
 	summary := map[string]string{
 		"tcp.timeout":        "No answer to TCP connections to %s: a firewall silently drops them.",
 		"tcp.refused":        "TCP connections to %s are refused (reset): a firewall rejects them or nothing listens.",
@@ -132,4 +136,13 @@ func dominantFailure(attempts []tcpAttempt) string {
 		}
 	}
 	return failOther
+}
+
+func firstError(attempts []tcpAttempt) string {
+	for _, a := range attempts {
+		if a.Error != "" {
+			return a.Error
+		}
+	}
+	return "no address to try"
 }
