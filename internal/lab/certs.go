@@ -21,7 +21,10 @@ type certSet struct {
 // makeCerts builds the lab's PKI in dir: a "public" root with an issuing
 // intermediate (what a commercial CA looks like), an interception root
 // named like Zscaler's, and a root nobody trusts.
-func makeCerts(dir string) (certSet, error) {
+//
+// now anchors the certificates whose point is their distance from the
+// present (not yet valid, expiring soon); all others have fixed dates.
+func makeCerts(dir string, now time.Time) (certSet, error) {
 	var cs certSet
 	root, err := certgen.NewCA("OKVIZ Lab Public Root CA", certgen.Organization("OKVIZ Lab Trust Services"))
 	if err != nil {
@@ -45,6 +48,10 @@ func makeCerts(dir string) (certSet, error) {
 	}
 
 	expired := certgen.Validity(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC))
+	// A certificate installed before its start date, and one about to end.
+	day := 24 * time.Hour
+	notYetValid := certgen.Validity(now.Add(30*day), now.Add(400*day))
+	expiring := certgen.Validity(now.Add(-60*day), now.Add(ExpiringSoonIn))
 	// One certificate for all the origins a client firewall blocks.
 	firewalled := []string{HostDropped, HostRefused, HostProhibited, HostIPv6Broken, HostPQDrop}
 	type leafSpec struct {
@@ -66,6 +73,9 @@ func makeCerts(dir string) (certSet, error) {
 		{certError, issuing, []string{HostServerError}, nil},
 		{certFirewalled, issuing, firewalled, nil},
 		{certSkew, issuing, []string{HostClockSkew}, nil},
+		{certNotYetValid, issuing, []string{HostNotYetValid}, []certgen.Option{notYetValid}},
+		{certExpiring, issuing, []string{HostExpiring}, []certgen.Option{expiring}},
+		{certProxy, issuing, []string{HostSecureProxy, hostOf(HTTPSProxyAddr)}, nil},
 	}
 	cs.leaves = make(map[string]certgen.Files)
 	for _, s := range specs {

@@ -110,8 +110,18 @@ func (l *Lab) Run(ctx context.Context, ns *Netns, argv ...string) Result {
 
 // RunEnv is Run with extra environment variables ("KEY=value").
 func (l *Lab) RunEnv(ctx context.Context, ns *Netns, env []string, argv ...string) Result {
+	return l.run(ctx, ns, env, "", argv)
+}
+
+// RunStdin is Run with stdin as the program's standard input.
+func (l *Lab) RunStdin(ctx context.Context, ns *Netns, stdin string, argv ...string) Result {
+	return l.run(ctx, ns, nil, stdin, argv)
+}
+
+func (l *Lab) run(ctx context.Context, ns *Netns, env []string, stdin string, argv []string) Result {
 	home := filepath.Join(l.Dir, "home")
 	cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns.Name}, argv...)...)
+	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Dir = filepath.Join(l.Dir, "work")
 	cmd.Env = append([]string{
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/okviz/okviz-check/internal/certgen"
 	"github.com/okviz/okviz-check/internal/lab/labconf"
 )
 
@@ -94,21 +95,26 @@ func (d *daemon) waitFor(ctx context.Context, probe func(context.Context) error)
 	}
 }
 
-// startDNS starts a dnsmasq answering only from its command line.
-func (l *Lab) startDNS(ctx context.Context, name, listen string, primary bool) error {
+// startDNS starts a dnsmasq that knows only its command line (no
+// resolv.conf, no hosts file) and waits until it answers.
+func (l *Lab) startDNS(ctx context.Context, r resolver) error {
 	args := []string{"dnsmasq",
 		"--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
-		"--bind-interfaces", "--listen-address=" + listen, "--port=53",
-		"--pid-file=" + filepath.Join(l.Dir, name+".pid"),
+		"--bind-interfaces", "--listen-address=" + r.listen, "--port=53",
+		"--pid-file=" + filepath.Join(l.Dir, r.name+".pid"),
 		"--log-facility=-", "--log-queries",
 	}
-	d, err := l.startDaemon(l.Internet, name, nil, append(args, dnsmasqArgs(listen, primary)...)...)
+	d, err := l.startDaemon(l.Internet, r.name, nil, append(args, r.args...)...)
 	if err != nil {
 		return err
 	}
-	r := l.Internet.Resolver(net.JoinHostPort(listen, "53"))
+	res := l.Internet.Resolver(net.JoinHostPort(r.listen, "53"))
 	return d.waitFor(ctx, func(ctx context.Context) error {
-		_, err := r.LookupHost(ctx, HostGood)
+		_, err := res.LookupHost(ctx, HostGood)
+		var dnsErr *net.DNSError
+		if !r.answers && errors.As(err, &dnsErr) && !dnsErr.IsTimeout {
+			return nil // a failing resolver is up once it says so
+		}
 		return err
 	})
 }
@@ -154,15 +160,17 @@ func squidHelper(name string) (string, error) {
 	return "", fmt.Errorf("squid helper %s not found", name)
 }
 
-// squidConf is one squid with three ports: open, Basic auth, and one
-// that denies the okviz.com domain.
-func squidConf(dir, ncsaAuth string) string {
+// squidConf is one squid with four ports: open, Basic auth, one that
+// denies the okviz.com domain, and an open https_port (TLS from the client
+// to the proxy) with the certificate in cert.
+func squidConf(dir, ncsaAuth string, cert certgen.Files) string {
 	port := func(addr, name string) string { return "http_port " + addr + " name=" + name }
 	return strings.Join([]string{
 		"# okviz-check network lab",
 		port(ProxyAddr, "open"),
 		port(AuthProxyAddr, "auth"),
 		port(DenyProxyAddr, "deny"),
+		"https_port " + HTTPSProxyAddr + " name=secure tls-cert=" + cert.Cert + " tls-key=" + cert.Key,
 		"visible_hostname okviz-lab-proxy",
 		"pid_filename none",
 		"cache deny all",
@@ -194,9 +202,9 @@ func squidConf(dir, ncsaAuth string) string {
 	}, "\n")
 }
 
-// startSquid writes squid's configuration and password file and waits
-// until every port accepts connections.
-func (l *Lab) startSquid(ctx context.Context) error {
+// startSquid writes squid's configuration, password file and https_port
+// certificate, and waits until every port accepts connections.
+func (l *Lab) startSquid(ctx context.Context, cert certgen.Files) error {
 	dir := filepath.Join(l.Dir, "squid")
 	// squid drops root for its own user: its files must be readable and
 	// its log directory writable by that user.
@@ -214,8 +222,20 @@ func (l *Lab) startSquid(ctx context.Context) error {
 	if err := os.WriteFile(filepath.Join(dir, "htpasswd"), []byte(ProxyUser+":"+hex.EncodeToString(sum[:])+"\n"), 0o644); err != nil {
 		return err
 	}
+	// Copies squid can read whichever user it runs as (the key is a
+	// throwaway made for this run).
+	own := certgen.Files{Cert: filepath.Join(dir, "proxy.pem"), Key: filepath.Join(dir, "proxy-key.pem")}
+	for _, f := range [][2]string{{cert.Cert, own.Cert}, {cert.Key, own.Key}} {
+		b, err := os.ReadFile(f[0])
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(f[1], b, 0o644); err != nil {
+			return err
+		}
+	}
 	conf := filepath.Join(dir, "squid.conf")
-	if err := os.WriteFile(conf, []byte(squidConf(dir, auth)), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(squidConf(dir, auth, own)), 0o644); err != nil {
 		return err
 	}
 	d, err := l.startDaemon(l.Internet, "squid", nil, "squid", "-N", "-f", conf)
@@ -223,7 +243,7 @@ func (l *Lab) startSquid(ctx context.Context) error {
 		return err
 	}
 	return d.waitFor(ctx, func(ctx context.Context) error {
-		for _, addr := range []string{ProxyAddr, AuthProxyAddr, DenyProxyAddr} {
+		for _, addr := range []string{ProxyAddr, AuthProxyAddr, DenyProxyAddr, HTTPSProxyAddr} {
 			c, err := l.Internet.DialContext(ctx, "tcp", addr)
 			if err != nil {
 				return err

@@ -4,17 +4,32 @@
 //
 // The topology, all inside 198.18.0.0/15 and fd00:198:18::/64:
 //
-//	client namespaces            "internet" namespace
-//	Direct     198.18.0.2 ─┐     br0 198.18.0.1, fd00:198:18::1 (gateway, dnsmasq)
-//	ProxyOnly  198.18.0.3 ─┼──── lo  198.18.1.x, fd00:198:18::1:x (origins, labserver)
-//	Blackhole  198.18.0.4 ─┘     lo  198.18.2.x (second dnsmasq, squid ports, PAC server)
+//	client namespaces                "internet" namespace
+//	Direct          198.18.0.2 ─┐    br0 198.18.0.1, fd00:198:18::1 (gateway, dnsmasq)
+//	ProxyOnly       198.18.0.3 ─┤    lo  198.18.1.x, fd00:198:18::1:x (origins, labserver)
+//	Blackhole       198.18.0.4 ─┤    lo  198.18.2.x (more resolvers, squid ports,
+//	ServfailDNS     198.18.0.5 ─┼──       fake proxies, SOCKS5, PAC server)
+//	RefusedDNS      198.18.0.6 ─┤
+//	SilentDNS       198.18.0.7 ─┤
+//	LocalDNSReject  198.18.0.8 ─┤
+//	LocalDNSDrop    198.18.0.9 ─┘
 //
 // Each client has its own iptables rules: Direct drops, rejects (RST or ICMP
 // administratively prohibited) or SNI-filters particular origins; ProxyOnly
 // can reach the proxies but not the origins; the internet namespace drops
-// everything Blackhole sends (so it meets silence, not local errors). The
-// clients resolve through /etc/netns/<name>/resolv.conf, which `ip netns
-// exec` mounts over /etc/resolv.conf.
+// everything Blackhole sends (so it meets silence, not local errors).
+// LocalDNSReject and LocalDNSDrop block their own DNS packets, as host
+// security software does. The clients resolve through /etc/netns/<name>/
+// resolv.conf, which `ip netns exec` mounts over /etc/resolv.conf: most
+// name the gateway's dnsmasq; ServfailDNS, RefusedDNS and SilentDNS name a
+// resolver that fails in that way (a dnsmasq relaying its upstream's
+// SERVFAIL, a dnsmasq without upstreams, an address whose DNS the internet
+// namespace drops).
+//
+// The proxies: squid on http:// ports (open, Basic authentication, a
+// denying ACL) and an https:// port; the labserver program (package
+// labserver) for what squid does not do: a SOCKS5 proxy, a 407 offering
+// only NTLM and Negotiate, a port that answers CONNECT with an SSH banner.
 //
 // Use from a test or benchmark (this is what lab_test.go does):
 //

@@ -29,6 +29,12 @@ type Lab struct {
 	// server and DNS; everything Blackhole sends is silently dropped on
 	// the way (DNS included).
 	Direct, ProxyOnly, Blackhole *Netns
+	// ServfailDNS, RefusedDNS and SilentDNS reach everything, but their
+	// only resolver is ServfailDNSAddr, RefusedDNSAddr or SilentDNSAddr.
+	ServfailDNS, RefusedDNS, SilentDNS *Netns
+	// LocalDNSReject and LocalDNSDrop resolve through GatewayAddr, but
+	// their own firewall rejects (or drops) every DNS packet they send.
+	LocalDNSReject, LocalDNSDrop *Netns
 	// CAFile holds the lab's public root and the interception root (what
 	// a managed machine trusts): pass it as --ca-file.
 	CAFile string
@@ -129,22 +135,29 @@ func build(ctx context.Context, tb testing.TB) (*Lab, error) {
 		func() error {
 			return l.startLabserver(ctx, labserver, labserverConfig(certs, filepath.Join(dir, "pac")))
 		},
-		func() error { return l.startDNS(ctx, "dnsmasq", GatewayAddr, true) },
-		func() error { return l.startDNS(ctx, "dnsmasq2", DNS2Addr, false) },
-		func() error { return l.startSquid(ctx) },
+		func() error { return l.startSquid(ctx, certs.leaves[certProxy]) },
 	}
-	errs := make([]error, len(starts))
+	for _, r := range resolvers() {
+		starts = append(starts, func() error { return l.startDNS(ctx, r) })
+	}
+	return l, parallel(starts)
+}
+
+// parallel runs the functions at once and returns the first error in
+// their order.
+func parallel(fns []func() error) error {
+	errs := make([]error, len(fns))
 	var wg sync.WaitGroup
-	for i, start := range starts {
-		wg.Go(func() { errs[i] = start() })
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = fn() })
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return l, nil
+	return nil
 }
 
 // prepare builds the network and writes the certificates and PAC files.
@@ -152,7 +165,7 @@ func (l *Lab) prepare(ctx context.Context) (certSet, error) {
 	if err := l.buildNetwork(ctx); err != nil {
 		return certSet{}, err
 	}
-	certs, err := makeCerts(filepath.Join(l.Dir, "certs"))
+	certs, err := makeCerts(filepath.Join(l.Dir, "certs"), time.Now())
 	if err != nil {
 		return certs, err
 	}
@@ -194,8 +207,8 @@ func (l *Lab) buildNetwork(ctx context.Context) error {
 			inet = append(inet, "addr add "+o.addr6+"/128 dev lo")
 		}
 	}
-	for _, a := range []string{DNS2Addr, ProxyAddr, DeadProxyAddr, PACAddr, AuthProxyAddr, DenyProxyAddr} {
-		inet = append(inet, "addr add "+strings.TrimSuffix(a, ":3128")+"/32 dev lo")
+	for _, a := range infraAddrs() {
+		inet = append(inet, "addr add "+hostOf(a)+"/32 dev lo")
 	}
 	if err := l.Internet.ipBatch(ctx, inet...); err != nil {
 		return err
@@ -204,52 +217,61 @@ func (l *Lab) buildNetwork(ctx context.Context) error {
 	if err := l.Internet.setFirewall(ctx, v4, v6); err != nil {
 		return err
 	}
-	clients := []struct {
-		role, addr, addr6 string
-		ns                **Netns
-	}{
-		{"direct", directAddr, directAddr6, &l.Direct},
-		{"proxyonly", proxyOnlyAddr, proxyOnlyAddr6, &l.ProxyOnly},
-		{"blackhole", blackholeAddr, blackholeAddr6, &l.Blackhole},
+	// The clients are independent: build them together.
+	targets := map[string]**Netns{
+		"direct": &l.Direct, "proxyonly": &l.ProxyOnly, "blackhole": &l.Blackhole,
+		"servfail": &l.ServfailDNS, "refused": &l.RefusedDNS, "silentdns": &l.SilentDNS,
+		"fwreject": &l.LocalDNSReject, "fwdrop": &l.LocalDNSDrop,
 	}
-	for i, c := range clients {
-		n, err := newNS(c.role)
-		if err != nil {
-			return err
+	var builds []func() error
+	for i, c := range clients() {
+		field := targets[c.role]
+		if field == nil {
+			return fmt.Errorf("lab: client %q has no field", c.role)
 		}
-		n.Addr, n.Addr6 = c.addr, c.addr6
-		// The veth is created inside the internet namespace with its peer
-		// moved straight into the client: nothing appears on the host.
-		port := fmt.Sprintf("c%d", i)
-		if err := l.Internet.ipBatch(ctx,
-			"link add "+port+" type veth peer name eth0 netns "+n.Name,
-			"link set "+port+" master br0",
-			"link set "+port+" up",
-		); err != nil {
-			return err
-		}
-		if err := n.ipBatch(ctx,
-			"link set eth0 up",
-			"addr add "+n.Addr+"/24 dev eth0",
-			"addr add "+n.Addr6+"/"+linkPrefix6+" dev eth0 nodad",
-			"route add default via "+GatewayAddr,
-			"route add default via "+GatewayAddr6,
-		); err != nil {
-			return err
-		}
-		if err := n.setResolver(GatewayAddr); err != nil {
-			return err
-		}
-		v4, v6 := clientRules(c.role)
-		if err := n.setFirewall(ctx, v4, v6); err != nil {
-			return err
-		}
-		*c.ns = n
+		builds = append(builds, func() error {
+			n, err := newNS(c.role)
+			if err != nil {
+				return err
+			}
+			*field = n
+			return l.buildClient(ctx, n, c, fmt.Sprintf("c%d", i))
+		})
 	}
-	return nil
+	return parallel(builds)
 }
 
-// labserverConfig lists every origin listener and the PAC server.
+// buildClient links a client namespace to the internet namespace's bridge
+// through the veth port, and sets its addresses, resolver and firewall.
+func (l *Lab) buildClient(ctx context.Context, n *Netns, c client, port string) error {
+	n.Addr, n.Addr6 = c.addr, c.addr6
+	// The veth is created inside the internet namespace with its peer
+	// moved straight into the client: nothing appears on the host.
+	if err := l.Internet.ipBatch(ctx,
+		"link add "+port+" type veth peer name eth0 netns "+n.Name,
+		"link set "+port+" master br0",
+		"link set "+port+" up",
+	); err != nil {
+		return err
+	}
+	if err := n.ipBatch(ctx,
+		"link set eth0 up",
+		"addr add "+n.Addr+"/24 dev eth0",
+		"addr add "+n.Addr6+"/"+linkPrefix6+" dev eth0 nodad",
+		"route add default via "+GatewayAddr,
+		"route add default via "+GatewayAddr6,
+	); err != nil {
+		return err
+	}
+	if err := n.setResolver(c.resolver); err != nil {
+		return err
+	}
+	v4, v6 := clientRules(c.role)
+	return n.setFirewall(ctx, v4, v6)
+}
+
+// labserverConfig lists every origin listener, the PAC server and the
+// fake proxies and DNS upstream.
 func labserverConfig(certs certSet, pacDir string) labconf.Config {
 	var cfg labconf.Config
 	for _, o := range origins() {
@@ -276,6 +298,7 @@ func labserverConfig(certs certSet, pacDir string) labconf.Config {
 		}
 	}
 	cfg.Listeners = append(cfg.Listeners, labconf.Listener{Addr: PACAddr + ":80", Dir: pacDir})
+	cfg.Listeners = append(cfg.Listeners, fakeServers()...)
 	return cfg
 }
 

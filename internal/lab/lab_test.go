@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/dns/dnsmessage"
+
 	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/internal/lab"
 )
@@ -119,6 +121,7 @@ func testHarness(t *testing.T, l *lab.Lab) {
 			{lab.HostServerError, l.Roots, 503, nil},
 			{lab.HostBlockPage, l.TrustedRoots, 403, bodyHas("Website blocked")},
 			{lab.HostClockSkew, l.Roots, 200, dateOff(-3 * time.Hour)},
+			{lab.HostExpiring, l.Roots, 200, endsIn(lab.ExpiringSoonIn)},
 		} {
 			c := l.Direct.HTTPClient(tc.roots, nil, 5*time.Second)
 			resp, err := c.Get("https://" + tc.host + "/")
@@ -144,10 +147,8 @@ func testHarness(t *testing.T, l *lab.Lab) {
 			host string
 			want func(error) bool
 		}{
-			{lab.HostExpired, func(err error) bool {
-				var e x509.CertificateInvalidError
-				return errors.As(err, &e) && e.Reason == x509.Expired
-			}},
+			{lab.HostExpired, outsideValidity(func(c *x509.Certificate) bool { return time.Now().After(c.NotAfter) })},
+			{lab.HostNotYetValid, outsideValidity(func(c *x509.Certificate) bool { return time.Now().Before(c.NotBefore) })},
 			{lab.HostWrongName, isType[x509.HostnameError]},
 			{lab.HostCaptive, isType[x509.HostnameError]},
 			{lab.HostUntrusted, isType[x509.UnknownAuthorityError]},
@@ -238,6 +239,40 @@ func testHarness(t *testing.T, l *lab.Lab) {
 		}
 	})
 
+	t.Run("failing-resolvers", func(t *testing.T) {
+		t.Parallel()
+		answers := func(want dnsmessage.RCode) func(dnsmessage.RCode, error) bool {
+			return func(got dnsmessage.RCode, err error) bool { return err == nil && got == want }
+		}
+		fails := func(want func(error) bool) func(dnsmessage.RCode, error) bool {
+			return func(_ dnsmessage.RCode, err error) bool { return want(err) }
+		}
+		for _, tc := range []struct {
+			ns       *lab.Netns
+			server   string
+			udp, tcp func(dnsmessage.RCode, error) bool
+		}{
+			{l.ServfailDNS, lab.ServfailDNSAddr, answers(dnsmessage.RCodeServerFailure), answers(dnsmessage.RCodeServerFailure)},
+			{l.RefusedDNS, lab.RefusedDNSAddr, answers(dnsmessage.RCodeRefused), answers(dnsmessage.RCodeRefused)},
+			{l.SilentDNS, lab.SilentDNSAddr, fails(isTimeout), fails(isTimeout)},
+			// A local firewall fails UDP sends at once; TCP sees a reset
+			// (REJECT) or retransmits its SYN into the void (DROP).
+			{l.LocalDNSReject, lab.GatewayAddr, fails(isErrno(syscall.EPERM)), fails(isErrno(syscall.ECONNREFUSED))},
+			{l.LocalDNSDrop, lab.GatewayAddr, fails(isErrno(syscall.EPERM)), fails(isTimeout)},
+			{l.LocalDNSDrop, lab.ServfailDNSAddr, fails(isErrno(syscall.EPERM)), fails(isTimeout)},
+		} {
+			t.Run(tc.ns.Name+"->"+tc.server, func(t *testing.T) {
+				t.Parallel()
+				for network, want := range map[string]func(dnsmessage.RCode, error) bool{"udp": tc.udp, "tcp": tc.tcp} {
+					ctx := ctxTimeout(t, 500*time.Millisecond)
+					if got, err := rcode(ctx, tc.ns, network, tc.server, lab.HostGood); !want(got, err) {
+						t.Errorf("%s: got %v, %v", network, got, err)
+					}
+				}
+			})
+		}
+	})
+
 	t.Run("handshakes", func(t *testing.T) {
 		t.Parallel()
 		classic := []tls.CurveID{tls.X25519, tls.CurveP256}
@@ -274,6 +309,7 @@ func testHarness(t *testing.T, l *lab.Lab) {
 			{lab.AuthProxyAddr, lab.ProxyUser + ":wrong", 407, "Basic"},
 			{lab.AuthProxyAddr, lab.ProxyUser + ":" + lab.ProxyPassword, 200, ""},
 			{lab.DenyProxyAddr, "", 403, ""},
+			{lab.NTLMProxyAddr, "", 407, "NTLM"},
 		} {
 			ctx := ctxTimeout(t, 3*time.Second)
 			resp, err := connect(ctx, l.ProxyOnly, tc.proxy, target, tc.auth)
@@ -285,15 +321,32 @@ func testHarness(t *testing.T, l *lab.Lab) {
 				t.Errorf("CONNECT via %s (auth %q): %d %v, want %d %q", tc.proxy, tc.auth, resp.StatusCode, resp.Header, tc.status, tc.header)
 			}
 		}
-		// A whole HTTPS request through the open proxy from the proxy-only client.
-		c := l.ProxyOnly.HTTPClient(l.Roots, &url.URL{Scheme: "http", Host: lab.ProxyAddr}, 5*time.Second)
-		resp, err := c.Get("https://" + lab.HostGood + "/")
-		if err != nil {
-			t.Fatal(err)
+		ctx := ctxTimeout(t, 3*time.Second)
+		if resp, err := connect(ctx, l.ProxyOnly, lab.NTLMProxyAddr, target, ""); err != nil ||
+			!slices.Equal(resp.Header.Values("Proxy-Authenticate"), []string{"NTLM", "Negotiate"}) {
+			t.Errorf("NTLM proxy: %v, %v; want the challenges NTLM and Negotiate", resp, err)
 		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Errorf("through the proxy: %d", resp.StatusCode)
+		if got, err := rawConnect(ctx, l.ProxyOnly, lab.GarbageProxyAddr, target); got != lab.GarbageBanner {
+			t.Errorf("garbage proxy: %q, %v", got, err)
+		}
+		// A whole HTTPS request from the proxy-only client through each
+		// working kind of proxy (Go speaks https:// and socks5:// proxies
+		// itself, with the same roots for the proxy and the origin).
+		for _, proxy := range []*url.URL{
+			{Scheme: "http", Host: lab.ProxyAddr},
+			{Scheme: "https", Host: strings.TrimPrefix(lab.HTTPSProxyURL(), "https://")},
+			{Scheme: "socks5", Host: lab.SOCKSProxyAddr},
+		} {
+			c := l.ProxyOnly.HTTPClient(l.Roots, proxy, 5*time.Second)
+			resp, err := c.Get("https://" + lab.HostGood + "/")
+			if err != nil {
+				t.Errorf("through %s: %v", proxy, err)
+				continue
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("through %s: %d", proxy, resp.StatusCode)
+			}
 		}
 	})
 }
@@ -333,6 +386,67 @@ func connect(ctx context.Context, ns *lab.Netns, proxy, target, auth string) (*h
 	}
 	resp.Body.Close()
 	return resp, nil
+}
+
+// rawConnect sends a CONNECT request and returns everything the proxy
+// answers until it closes the connection.
+func rawConnect(ctx context.Context, ns *lab.Netns, proxy, target string) (string, error) {
+	c, err := ns.DialContext(ctx, "tcp", proxy)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	if d, ok := ctx.Deadline(); ok {
+		c.SetDeadline(d)
+	}
+	if _, err := io.WriteString(c, "CONNECT "+target+" HTTP/1.1\r\nHost: "+target+"\r\n\r\n"); err != nil {
+		return "", err
+	}
+	b, err := io.ReadAll(c)
+	return string(b), err
+}
+
+// rcode asks server, over network (udp or tcp) from inside ns, for the A
+// record of name and returns the response code.
+func rcode(ctx context.Context, ns *lab.Netns, network, server, name string) (dnsmessage.RCode, error) {
+	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: 4242, RecursionDesired: true})
+	b.StartQuestions()
+	b.Question(dnsmessage.Question{Name: dnsmessage.MustNewName(name + "."), Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET})
+	msg, err := b.Finish()
+	if err != nil {
+		return 0, err
+	}
+	c, err := ns.DialContext(ctx, network, net.JoinHostPort(server, "53"))
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	if d, ok := ctx.Deadline(); ok {
+		c.SetDeadline(d)
+	}
+	if network == "tcp" {
+		msg = append([]byte{byte(len(msg) >> 8), byte(len(msg))}, msg...)
+	}
+	if _, err := c.Write(msg); err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 1500)
+	n, err := c.Read(buf)
+	if err != nil {
+		return 0, err
+	}
+	if network == "tcp" && n >= 2 {
+		buf, n = buf[2:], n-2
+	}
+	var p dnsmessage.Parser
+	h, err := p.Start(buf[:n])
+	if err != nil {
+		return 0, err
+	}
+	if h.ID != 4242 || !h.Response {
+		return 0, errors.New("not an answer to the query")
+	}
+	return h.RCode, nil
 }
 
 func basicAuth(user, pass string) string {
@@ -377,6 +491,26 @@ func dateOff(want time.Duration) func(*http.Response) error {
 	}
 }
 
+// outsideValidity wants Go's "expired or not yet valid" error, which is
+// one reason for both, on a certificate that side accepts.
+func outsideValidity(side func(*x509.Certificate) bool) func(error) bool {
+	return func(err error) bool {
+		var e x509.CertificateInvalidError
+		return errors.As(err, &e) && e.Reason == x509.Expired && side(e.Cert)
+	}
+}
+
+// endsIn wants a leaf that expires about d from now.
+func endsIn(d time.Duration) func(*http.Response) error {
+	return func(r *http.Response) error {
+		left := time.Until(r.TLS.PeerCertificates[0].NotAfter)
+		if left > d || left < d-10*time.Minute {
+			return errors.New("the certificate ends in " + left.String())
+		}
+		return nil
+	}
+}
+
 func issuedBy(cn string) func(*http.Response) error {
 	return func(r *http.Response) error {
 		chain := r.TLS.VerifiedChains[0]
@@ -399,9 +533,11 @@ func bodyHas(s string) func(*http.Response) error {
 
 // ---- okviz-check scenarios ------------------------------------------------
 
-// scenario is one run of `okviz-check check` and what it must conclude.
+// scenario is one run of a probing command (check unless cmd says
+// otherwise) and what it must conclude.
 type scenario struct {
 	name   string
+	cmd    string // "" is check
 	client func(*lab.Lab) *lab.Netns
 	target string
 	args   []string // extra flags
@@ -417,14 +553,23 @@ type scenario struct {
 func (sc scenario) shown(proxy string) scenario    { sc.proxy = proxy; return sc }
 func (sc scenario) withEnv(env ...string) scenario { sc.env = env; return sc }
 func (sc scenario) anyRoute() scenario             { sc.route = ""; return sc }
+func (sc scenario) from(client func(*lab.Lab) *lab.Netns) scenario {
+	sc.client = client
+	return sc
+}
 func (sc scenario) withCheck(f func(*testing.T, diag.TargetResult)) scenario {
 	sc.check = f
 	return sc
 }
 
-func direct(l *lab.Lab) *lab.Netns    { return l.Direct }
-func proxyOnly(l *lab.Lab) *lab.Netns { return l.ProxyOnly }
-func blackhole(l *lab.Lab) *lab.Netns { return l.Blackhole }
+func direct(l *lab.Lab) *lab.Netns         { return l.Direct }
+func proxyOnly(l *lab.Lab) *lab.Netns      { return l.ProxyOnly }
+func blackhole(l *lab.Lab) *lab.Netns      { return l.Blackhole }
+func servfailDNS(l *lab.Lab) *lab.Netns    { return l.ServfailDNS }
+func refusedDNS(l *lab.Lab) *lab.Netns     { return l.RefusedDNS }
+func silentDNS(l *lab.Lab) *lab.Netns      { return l.SilentDNS }
+func localDNSReject(l *lab.Lab) *lab.Netns { return l.LocalDNSReject }
+func localDNSDrop(l *lab.Lab) *lab.Netns   { return l.LocalDNSDrop }
 
 const (
 	pass = diag.StatusPass
@@ -481,6 +626,21 @@ func scenarios(l *lab.Lab) []scenario {
 			exit: 1, code: "http.server_error", status: warn},
 		simple("http.blocked", lab.HostBlockPage, fail),
 		simple("clock.skew", lab.HostClockSkew, warn),
+		simple("tls.not_yet_valid", lab.HostNotYetValid, fail).withCheck(summaryHas("tls.not_yet_valid", "valid only from")),
+		simple("tls.expiring_soon", lab.HostExpiring, warn).withCheck(summaryHas("tls.expiring_soon", "in 3 days")),
+		// Resolvers that fail, each the only one of its client.
+		simple("dns.servfail", lab.HostGood, fail).from(servfailDNS).
+			withCheck(resolverSaid(lab.ServfailDNSAddr, "SERVFAIL")),
+		simple("dns.refused", lab.HostGood, fail).from(refusedDNS).
+			withCheck(resolverSaid(lab.RefusedDNSAddr, "REFUSED")),
+		simple("dns.timeout", lab.HostGood, fail).from(silentDNS).
+			withCheck(resolverSaid(lab.SilentDNSAddr, "timeout")),
+		// The client's own firewall blocks DNS: nobody answered, and the
+		// report must say the block is local.
+		{name: "dns.timeout/local-reject", client: localDNSReject, target: lab.HostGood, exit: 1, code: "dns.timeout", status: fail,
+			check: localFirewall},
+		{name: "dns.timeout/local-drop", client: localDNSDrop, target: lab.HostGood, exit: 1, code: "dns.timeout", status: fail,
+			check: localFirewall},
 		// Proxies, from a client whose direct egress to the origins is dropped.
 		proxied("proxy.ok", proxy(lab.ProxyAddr, "", ""), "ok", pass).shown(open),
 		proxied("proxy.ok/pac", pac(lab.PACProxy), "ok", pass).shown(open),
@@ -491,6 +651,12 @@ func scenarios(l *lab.Lab) []scenario {
 			withCheck(detailsMention("proxy.auth_required", "Basic")),
 		proxied("proxy.auth_failed", proxy(lab.AuthProxyAddr, lab.ProxyUser, "wrong-"+lab.ProxyPassword), "proxy.auth_failed", fail).shown(redacted),
 		proxied("proxy.denied", proxy(lab.DenyProxyAddr, "", ""), "proxy.denied", fail),
+		proxied("proxy.ok/https", []string{"--proxy", lab.HTTPSProxyURL()}, "ok", pass).shown(lab.HTTPSProxyURL()),
+		proxied("proxy.ok/socks5", []string{"--proxy", "socks5://" + lab.SOCKSProxyAddr}, "ok", pass).shown("socks5://" + lab.SOCKSProxyAddr),
+		proxied("proxy.protocol_error", proxy(lab.GarbageProxyAddr, "", ""), "proxy.protocol_error", fail).
+			withCheck(detailsMention("proxy.protocol_error", "not HTTP")),
+		proxied("proxy.auth_required/ntlm", proxy(lab.NTLMProxyAddr, "", ""), "proxy.auth_required", fail).
+			withCheck(offersSchemes("NTLM", "Negotiate")),
 		proxied("proxy.unreachable", proxy(lab.DeadProxyAddr, "", ""), "proxy.unreachable", fail),
 		proxied("proxy.unreachable/pac", pac(lab.PACDead), "proxy.unreachable", fail),
 		// A dead proxy before a working one: reachable, but a warning.
@@ -503,6 +669,18 @@ func scenarios(l *lab.Lab) []scenario {
 			exit: 0, code: "ok", status: pass, route: "direct"},
 		// Everything dropped, DNS included: the run must end near --timeout.
 		{name: "blackhole", client: blackhole, target: lab.HostGood, exit: 1, code: "dns.timeout", status: fail},
+
+		// The other probing commands, once each: the verdict, and only
+		// their own stages in the checks.
+		{name: "cmd-dns", cmd: "dns", client: direct, target: lab.HostGood, exit: 0, code: "ok", status: pass,
+			check: checkIDs("dns.system", "dns.servers")},
+		{name: "cmd-tls", cmd: "tls", client: direct, target: lab.HostExpired, exit: 1, code: "tls.expired", status: fail,
+			check: checkIDs("proxy.route", "dns.system", "tcp.connect", "tls.handshake")},
+		{name: "cmd-reach", cmd: "reach", client: direct, target: lab.HostGood, exit: 0, code: "ok", status: pass,
+			check: checkIDs("proxy.route", "dns.system", "tcp.connect", "tls.handshake", "http.get", "clock")},
+		{name: "cmd-proxy", cmd: "proxy", client: proxyOnly, target: lab.HostGood, args: proxy(lab.AuthProxyAddr, "", ""),
+			exit: 1, code: "proxy.auth_required", status: fail, route: "proxy",
+			check: checkIDs("proxy.route", "proxy.connect")},
 	}
 }
 
@@ -510,7 +688,11 @@ func testScenarios(t *testing.T, l *lab.Lab, bin string) {
 	for _, sc := range scenarios(l) {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
-			tr, res := runCheck(t, l, bin, sc.client(l), sc.env, append([]string{sc.target}, sc.args...)...)
+			cmd := sc.cmd
+			if cmd == "" {
+				cmd = "check"
+			}
+			tr, res := runProbe(t, l, bin, sc.client(l), sc.env, cmd, append([]string{sc.target}, sc.args...)...)
 			if len(tr) != 1 {
 				t.Fatalf("%d targets in the report, want 1\n%s", len(tr), res)
 			}
@@ -528,26 +710,69 @@ func testScenarios(t *testing.T, l *lab.Lab, bin string) {
 		})
 	}
 
+	// rules --resolve asks the client's resolver (the lab's dnsmasq) and
+	// writes the answers into the rules; without it, no address appears.
+	// The real iptables-restore and ip6tables-restore accept the result.
+	t.Run("rules-resolve", func(t *testing.T) {
+		t.Parallel()
+		addrs := lab.OriginAddrs(lab.HostGood)
+		rules := []string{"-d " + addrs[0] + "/32 --dport 443", "-d " + addrs[1] + "/128 --dport 443"}
+		for _, resolve := range []bool{true, false} {
+			argv := []string{bin, "rules", lab.HostGood, "--format", "iptables", "--timeout", cliTimeout.String()}
+			if resolve {
+				argv = append(argv, "--resolve")
+			}
+			ctx := ctxTimeout(t, hangFactor*cliTimeout)
+			res := l.Run(ctx, l.Direct, argv...)
+			if res.ExitCode != 0 {
+				t.Errorf("want exit 0\n%s", res)
+				continue
+			}
+			out := string(res.Stdout)
+			for _, a := range append(addrs, rules...) {
+				if strings.Contains(out, a) != resolve {
+					t.Errorf("--resolve %v: %q in the output: %v\n%s", resolve, a, !resolve, res)
+				}
+			}
+			inputs := map[string]string{"iptables-restore": out}
+			// The IPv6 rules come commented out, between markers.
+			if _, v6, ok := strings.Cut(out, "# --- begin ip6tables ---"); ok {
+				v6, _, _ = strings.Cut(v6, "# --- end ip6tables ---")
+				inputs["ip6tables-restore"] = strings.ReplaceAll(v6, "\n# ", "\n")
+				if !strings.Contains(inputs["ip6tables-restore"], "\n-I OUTPUT -p tcp "+rules[1]) {
+					t.Errorf("the IPv6 block has no rule for %s:\n%s", addrs[1], v6)
+				}
+			} else if resolve {
+				t.Errorf("no IPv6 rules\n%s", res)
+			}
+			for tool, input := range inputs {
+				if r := l.RunStdin(ctx, l.Direct, input, tool, "--test", "--noflush"); r.ExitCode != 0 {
+					t.Errorf("%s rejects the rules:\n%s\ninput:\n%s", tool, r, input)
+				}
+			}
+		}
+	})
+
 	t.Run("two-targets", func(t *testing.T) {
 		t.Parallel()
-		tr, res := runCheck(t, l, bin, l.Direct, nil, lab.HostGood, lab.HostRefused)
+		tr, res := runProbe(t, l, bin, l.Direct, nil, "check", lab.HostGood, lab.HostRefused)
 		if res.ExitCode != 1 || len(tr) != 2 || tr[0].Verdict.Code != "ok" || tr[1].Verdict.Code != "tcp.refused" {
 			t.Errorf("want exit 1 with ok, tcp.refused\n%s", res)
 		}
 	})
 }
 
-// runCheck runs `okviz-check check ARGS --format json` with the lab's
+// runProbe runs `okviz-check CMD ARGS --format json` with the lab's
 // standard flags, checks what every report must satisfy, and returns its
 // targets.
-func runCheck(t *testing.T, l *lab.Lab, bin string, ns *lab.Netns, env []string, args ...string) ([]diag.TargetResult, lab.Result) {
+func runProbe(t *testing.T, l *lab.Lab, bin string, ns *lab.Netns, env []string, cmd string, args ...string) ([]diag.TargetResult, lab.Result) {
 	t.Helper()
-	argv := append([]string{bin, "check"}, args...)
+	argv := append([]string{bin, cmd}, args...)
 	argv = append(argv, "--format", "json", "--timeout", cliTimeout.String(), "--dns-compare", "none")
 	argv = append(argv, l.TrustArgs()...)
 	ctx := ctxTimeout(t, hangFactor*cliTimeout)
 	res := l.RunEnv(ctx, ns, env, argv...)
-	t.Logf("%s: exit %d after %v", strings.Join(args, " "), res.ExitCode, res.Duration.Round(time.Millisecond))
+	t.Logf("%s %s: exit %d after %v", cmd, strings.Join(args, " "), res.ExitCode, res.Duration.Round(time.Millisecond))
 	if res.Err != nil {
 		t.Fatalf("did not end by itself within %v: %v\n%s", hangFactor*cliTimeout, res.Err, res)
 	}
@@ -577,6 +802,9 @@ func runCheck(t *testing.T, l *lab.Lab, bin string, ns *lab.Netns, env []string,
 	}
 	if rep.Status != worst {
 		t.Errorf("report status %s, worst target status %s", rep.Status, worst)
+	}
+	for _, tr := range rep.Targets {
+		t.Logf("%s: %s [%s] %s", tr.Target, tr.Verdict.Code, tr.Verdict.Status, tr.Verdict.Summary)
 	}
 	return rep.Targets, res
 }
@@ -608,6 +836,97 @@ func detailsMention(code, s string) func(*testing.T, diag.TargetResult) {
 		b, _ := json.Marshal(c.Details)
 		if !strings.Contains(string(b), s) {
 			t.Errorf("%s details do not mention %q: %s", code, s, b)
+		}
+	}
+}
+
+// summaryHas wants a check with this code whose summary contains s.
+func summaryHas(code, s string) func(*testing.T, diag.TargetResult) {
+	return func(t *testing.T, tr diag.TargetResult) {
+		if c := lab.FindCheck(tr, code); c == nil || !strings.Contains(c.Summary, s) {
+			t.Errorf("no %s check whose summary says %q: %s", code, s, checkList(tr))
+		}
+	}
+}
+
+// findID returns the check with this id, or nil.
+func findID(tr diag.TargetResult, id string) *diag.Check {
+	for i := range tr.Checks {
+		if tr.Checks[i].ID == id {
+			return &tr.Checks[i]
+		}
+	}
+	return nil
+}
+
+// resolverSaid wants dns.system to report what the configured resolver
+// answered when asked directly.
+func resolverSaid(server, outcome string) func(*testing.T, diag.TargetResult) {
+	return func(t *testing.T, tr diag.TargetResult) {
+		c := findID(tr, "dns.system")
+		if c == nil {
+			t.Fatalf("no dns.system check: %s", checkList(tr))
+		}
+		rcodes, _ := c.Details["resolver_rcodes"].(map[string]any)
+		if got := rcodes[server]; got != outcome {
+			t.Errorf("dns.system resolver_rcodes[%s] = %v, want %q (details %v)", server, got, outcome, c.Details)
+		}
+	}
+}
+
+// localFirewall wants dns.system to blame the local firewall.
+func localFirewall(t *testing.T, tr diag.TargetResult) {
+	c := findID(tr, "dns.system")
+	if c == nil {
+		t.Fatalf("no dns.system check: %s", checkList(tr))
+	}
+	if kind := c.Details["error_kind"]; kind != "local_firewall" {
+		t.Errorf("dns.system error_kind %v, want local_firewall (details %v)", kind, c.Details)
+	}
+	// No query left this machine, so no resolver was slow.
+	if strings.Contains(c.Summary, "in time") || !strings.Contains(c.Summary, "firewall") {
+		t.Errorf("dns.system summary does not blame the local firewall: %q", c.Summary)
+	}
+}
+
+// offersSchemes wants the proxy.auth_required check to list the schemes
+// the proxy offered, in order.
+func offersSchemes(want ...string) func(*testing.T, diag.TargetResult) {
+	return func(t *testing.T, tr diag.TargetResult) {
+		c := lab.FindCheck(tr, "proxy.auth_required")
+		if c == nil {
+			t.Fatalf("no proxy.auth_required check: %s", checkList(tr))
+		}
+		b, _ := json.Marshal(c.Details)
+		var d struct {
+			Hops []struct {
+				Schemes []string `json:"schemes"`
+			} `json:"hops"`
+		}
+		if err := json.Unmarshal(b, &d); err != nil || len(d.Hops) == 0 || !slices.Equal(d.Hops[len(d.Hops)-1].Schemes, want) {
+			t.Errorf("proxy.auth_required details %s: want the schemes %v", b, want)
+		}
+		for _, s := range want {
+			if !strings.Contains(c.Summary, s) {
+				t.Errorf("summary %q does not name %s", c.Summary, s)
+			}
+		}
+	}
+}
+
+// checkIDs wants exactly these check ids, in this order, leaving out the
+// direct-path evidence of a proxied route (direct.*): how much of it ends
+// before the proxy's answer is a race by design.
+func checkIDs(want ...string) func(*testing.T, diag.TargetResult) {
+	return func(t *testing.T, tr diag.TargetResult) {
+		var got []string
+		for _, c := range tr.Checks {
+			if !strings.HasPrefix(c.ID, "direct.") {
+				got = append(got, c.ID)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("check ids %v, want %v", got, want)
 		}
 	}
 }

@@ -2,9 +2,13 @@ package lab
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/okviz/okviz-check/internal/lab/labconf"
 )
 
 // Host names the lab's DNS answers. They are public-looking names on
@@ -32,7 +36,17 @@ const (
 	HostClockSkew   = "skew.okviz.com"         // Date header three hours behind
 	HostNXDomain    = "missing.okviz.com"      // NXDOMAIN
 	HostSinkhole    = "sinkholed.okviz.com"    // 0.0.0.0 and ::
+	HostNotYetValid = "not-yet.okviz.com"      // leaf valid only from a month from now
+	HostExpiring    = "expiring.okviz.com"     // leaf ending ExpiringSoonIn after the lab started
+	// HostSecureProxy is the name of the https:// proxy (HTTPSProxyAddr);
+	// its certificate names it and that address.
+	HostSecureProxy = "proxy.corp.example"
 )
+
+// ExpiringSoonIn is how long HostExpiring's certificate has left when the
+// lab starts: inside okviz-check's warning window, and far enough from a
+// day boundary that its summary says "3 days" for the whole run.
+const ExpiringSoonIn = 3*24*time.Hour + time.Hour
 
 // Addresses of the lab's infrastructure.
 const (
@@ -49,6 +63,24 @@ const (
 	ProxyPassword = "lab-Secret-42"    // its password; it must never appear in okviz-check's output
 )
 
+// Proxies beside squid's http:// ports.
+const (
+	// HTTPSProxyAddr is squid's https_port with a certificate from the
+	// lab's public root (so --ca-file CAFile trusts it): use HTTPSProxyURL.
+	HTTPSProxyAddr   = "198.18.2.33:3129"
+	SOCKSProxyAddr   = "198.18.2.34:1080" // labserver: SOCKS5 without authentication
+	GarbageProxyAddr = "198.18.2.35:3128" // labserver: answers CONNECT with an SSH banner
+	NTLMProxyAddr    = "198.18.2.36:3128" // labserver: 407 offering NTLM and Negotiate only
+)
+
+// Resolvers that fail, each the only resolver of one client.
+const (
+	ServfailDNSAddr = "198.18.2.54" // dnsmasq forwarding to an upstream that answers SERVFAIL
+	RefusedDNSAddr  = "198.18.2.55" // dnsmasq with no upstream: REFUSED for every outside name
+	SilentDNSAddr   = "198.18.2.56" // the internet namespace drops DNS to it (UDP and TCP)
+	failingUpstream = "198.18.2.57" // labserver: SERVFAIL to everything, ServfailDNSAddr's upstream
+)
+
 // PAC files served on http://PACAddr/.
 const (
 	PACProxy    = "proxy.pac"    // PROXY ProxyAddr
@@ -58,13 +90,9 @@ const (
 	PACRunaway  = "runaway.pac"  // never returns
 )
 
-// Client addresses on the shared link.
+// Client addresses on the shared link (the rest are in clients()).
 const (
-	directAddr     = "198.18.0.2"
-	proxyOnlyAddr  = "198.18.0.3"
 	blackholeAddr  = "198.18.0.4"
-	directAddr6    = "fd00:198:18::2"
-	proxyOnlyAddr6 = "fd00:198:18::3"
 	blackholeAddr6 = "fd00:198:18::4"
 	originNet      = "198.18.1.0/24"
 	originNet6     = "fd00:198:18::1:0/112"
@@ -74,6 +102,52 @@ const (
 	// them with neighbour discovery and never find them.
 	linkPrefix6 = "112"
 )
+
+// GarbageBanner is what GarbageProxyAddr answers CONNECT with.
+const GarbageBanner = "SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n"
+
+// HTTPSProxyURL is the https:// proxy URL of HTTPSProxyAddr, by name.
+func HTTPSProxyURL() string {
+	_, port, _ := net.SplitHostPort(HTTPSProxyAddr)
+	return "https://" + net.JoinHostPort(HostSecureProxy, port)
+}
+
+// client is one client namespace: its role (part of the namespace name,
+// lower-case letters only), its addresses on the shared link and the
+// resolver its resolv.conf names.
+type client struct {
+	role, addr, addr6, resolver string
+}
+
+// clients lists the client namespaces; clientRules has each one's firewall.
+func clients() []client {
+	return []client{
+		{"direct", "198.18.0.2", "fd00:198:18::2", GatewayAddr},
+		{"proxyonly", "198.18.0.3", "fd00:198:18::3", GatewayAddr},
+		{"blackhole", blackholeAddr, blackholeAddr6, GatewayAddr},
+		{"servfail", "198.18.0.5", "fd00:198:18::5", ServfailDNSAddr},
+		{"refused", "198.18.0.6", "fd00:198:18::6", RefusedDNSAddr},
+		{"silentdns", "198.18.0.7", "fd00:198:18::7", SilentDNSAddr},
+		{"fwreject", "198.18.0.8", "fd00:198:18::8", GatewayAddr},
+		{"fwdrop", "198.18.0.9", "fd00:198:18::9", GatewayAddr},
+	}
+}
+
+// infraAddrs are the internet namespace's addresses besides the origins:
+// resolvers, proxies, the PAC server.
+func infraAddrs() []string {
+	return []string{DNS2Addr, ServfailDNSAddr, RefusedDNSAddr, SilentDNSAddr, failingUpstream,
+		ProxyAddr, AuthProxyAddr, DenyProxyAddr, DeadProxyAddr, HTTPSProxyAddr,
+		SOCKSProxyAddr, GarbageProxyAddr, NTLMProxyAddr, PACAddr}
+}
+
+// hostOf strips the port from a host:port address (and leaves a bare IP).
+func hostOf(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
+}
 
 // PACURL is the URL of one of the lab's PAC files.
 func PACURL(name string) string { return "http://" + PACAddr + "/" + name }
@@ -120,6 +194,9 @@ const (
 	certError       = "error"
 	certFirewalled  = "firewalled" // one leaf for every origin the client firewall blocks
 	certSkew        = "skew"
+	certNotYetValid = "not-yet-valid"
+	certExpiring    = "expiring"
+	certProxy       = "proxy" // HostSecureProxy, for squid's https_port
 )
 
 const blockPage = `<html><head><title>Website blocked</title></head><body><h1>Website blocked</h1>` +
@@ -148,6 +225,8 @@ func origins() []origin {
 		{host: HostBlockPage, addr: "198.18.1.25", cert: certBlockPage, status: 403, body: blockPage},
 		{host: HostPQDrop, addr: "198.18.1.26", cert: certFirewalled, body: okBody},
 		{host: HostClockSkew, addr: "198.18.1.27", cert: certSkew, body: okBody, dateOffset: "-3h"},
+		{host: HostNotYetValid, addr: "198.18.1.28", cert: certNotYetValid, body: okBody},
+		{host: HostExpiring, addr: "198.18.1.29", cert: certExpiring, body: okBody},
 		{host: "", addr: MismatchAddr, cert: certMismatch, body: okBody},
 	}
 }
@@ -174,16 +253,22 @@ func originAddr(host string) string {
 	return a[0]
 }
 
-// dnsmasqArgs are the records of one dnsmasq instance: every name in the
-// zones it serves that is not listed answers NXDOMAIN (--local), so nothing
-// is ever forwarded anywhere.
-func dnsmasqArgs(listen string, primary bool) []string {
-	args := []string{
-		"--local=/okviz.com/", "--local=/hotspot.example/",
-	}
-	if !primary {
-		return append(args, "--host-record="+HostGood+","+MismatchAddr)
-	}
+// resolver is one dnsmasq instance: its log name, where it listens, and
+// its records and upstreams.
+type resolver struct {
+	name, listen string
+	args         []string
+	// answers: a lookup of HostGood succeeds (else it must fail with an
+	// answer, not a timeout), which is how the lab knows it is up.
+	answers bool
+}
+
+// resolvers are the lab's DNS servers. Names in the zones they serve that
+// are not listed answer NXDOMAIN (--local); only ServfailDNSAddr forwards,
+// and only to the lab's own failing upstream.
+func resolvers() []resolver {
+	zones := []string{"--local=/okviz.com/", "--local=/hotspot.example/", "--local=/corp.example/"}
+	primary := zones
 	for _, o := range origins() {
 		if o.host == "" {
 			continue
@@ -192,13 +277,23 @@ func dnsmasqArgs(listen string, primary bool) []string {
 		if o.addr6 != "" {
 			rec += "," + o.addr6
 		}
-		args = append(args, rec)
+		primary = append(primary, rec)
 	}
-	return append(args,
+	primary = append(primary,
 		"--host-record="+HostPortal+","+originAddr(HostCaptive),
+		"--host-record="+HostSecureProxy+","+hostOf(HTTPSProxyAddr),
 		"--address=/"+HostSinkhole+"/0.0.0.0",
 		"--address=/"+HostSinkhole+"/::",
 	)
+	return []resolver{
+		{"dnsmasq", GatewayAddr, primary, true},
+		{"dnsmasq2", DNS2Addr, append(zones[:len(zones):len(zones)], "--host-record="+HostGood+","+MismatchAddr), true},
+		// A forwarder whose only upstream fails: it relays the SERVFAIL.
+		{"dnsmasq-servfail", ServfailDNSAddr, []string{"--server=" + failingUpstream}, false},
+		// No upstream at all: dnsmasq answers REFUSED, like a resolver that
+		// does not recurse for this client.
+		{"dnsmasq-refused", RefusedDNSAddr, nil, false},
+	}
 }
 
 // rules is an iptables-restore input for the filter table.
@@ -233,19 +328,44 @@ func clientRules(name string) (v4, v6 string) {
 		// Direct egress to the origins is dropped, the proxies and DNS are reachable.
 		return rules("ACCEPT", "-A OUTPUT -d "+originNet+" -j DROP"),
 			rules("ACCEPT", "-A OUTPUT -d "+originNet6+" -j DROP")
-	case "blackhole":
-		// Its packets vanish on the path (internetRules), not locally: a
-		// local DROP would fail UDP sends at once with EPERM.
+	case "blackhole", "servfail", "refused", "silentdns":
+		// Blackhole's packets vanish on the path (internetRules), not
+		// locally: a local DROP would fail UDP sends at once with EPERM.
+		// The others differ only in their resolver.
 		return rules("ACCEPT"), rules("ACCEPT")
+	case "fwreject":
+		// A host firewall that blocks DNS to anything: what security
+		// software forcing its own DNS client does.
+		dns := []string{"-A OUTPUT -p udp --dport 53 -j REJECT", "-A OUTPUT -p tcp --dport 53 -j REJECT --reject-with tcp-reset"}
+		return rules("ACCEPT", dns...), rules("ACCEPT", dns...)
+	case "fwdrop":
+		dns := []string{"-A OUTPUT -p udp --dport 53 -j DROP", "-A OUTPUT -p tcp --dport 53 -j DROP"}
+		return rules("ACCEPT", dns...), rules("ACCEPT", dns...)
 	}
 	panic("lab: unknown client " + name)
 }
 
 // internetRules is the internet namespace's firewall: it silently drops
-// everything the Blackhole client sends, DNS included.
+// everything the Blackhole client sends, DNS included, and every DNS
+// query to SilentDNSAddr.
 func internetRules() (v4, v6 string) {
-	return rules("ACCEPT", "-A INPUT -s "+blackholeAddr+"/32 -j DROP"),
+	return rules("ACCEPT", "-A INPUT -s "+blackholeAddr+"/32 -j DROP",
+			"-A INPUT -d "+SilentDNSAddr+"/32 -p udp --dport 53 -j DROP",
+			"-A INPUT -d "+SilentDNSAddr+"/32 -p tcp --dport 53 -j DROP"),
 		rules("ACCEPT", "-A INPUT -s "+blackholeAddr6+"/128 -j DROP")
+}
+
+// fakeServers are the labserver's listeners that are not origins: proxies
+// that misbehave in ways squid cannot, a SOCKS5 proxy, and the failing
+// DNS upstream.
+func fakeServers() []labconf.Listener {
+	return []labconf.Listener{
+		{Addr: GarbageProxyAddr, Mode: labconf.ModeGarbage, Body: GarbageBanner},
+		{Addr: NTLMProxyAddr, Status: 407, Body: "<html><body>Proxy authentication required</body></html>",
+			Headers: map[string][]string{"Proxy-Authenticate": {"NTLM", "Negotiate"}}},
+		{Addr: SOCKSProxyAddr, Mode: labconf.ModeSOCKS5, Resolver: net.JoinHostPort(GatewayAddr, "53")},
+		{Addr: net.JoinHostPort(failingUpstream, "53"), Mode: labconf.ModeDNS, Rcode: "SERVFAIL"},
+	}
 }
 
 // pacFiles are the PAC scripts the PAC server serves.

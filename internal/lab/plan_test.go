@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/okviz/okviz-check/internal/certgen"
 )
 
 // TestPlanStaysInsideTheLab checks, without root, that every address the
@@ -21,12 +23,17 @@ func TestPlanStaysInsideTheLab(t *testing.T) {
 		return false
 	}
 	var texts []string
-	texts = append(texts, dnsmasqArgs(GatewayAddr, true)...)
-	texts = append(texts, dnsmasqArgs(DNS2Addr, false)...)
-	texts = append(texts, squidConf("/lab", "/helper"))
-	for _, role := range []string{"direct", "proxyonly", "blackhole"} {
-		v4, v6 := clientRules(role)
-		texts = append(texts, v4, v6)
+	for _, r := range resolvers() {
+		texts = append(texts, r.listen)
+		texts = append(texts, r.args...)
+	}
+	texts = append(texts, squidConf("/lab", "/helper", certgen.Files{Cert: "/c.pem", Key: "/k.pem"}))
+	for _, c := range clients() {
+		v4, v6 := clientRules(c.role)
+		texts = append(texts, v4, v6, c.addr, c.addr6, c.resolver)
+	}
+	for _, f := range fakeServers() {
+		texts = append(texts, f.Addr, f.Resolver, f.Location)
 	}
 	v4, v6 := internetRules()
 	texts = append(texts, v4, v6)
@@ -36,9 +43,8 @@ func TestPlanStaysInsideTheLab(t *testing.T) {
 	for _, o := range origins() {
 		texts = append(texts, o.addr, o.addr6, o.location, o.http80)
 	}
-	texts = append(texts, GatewayAddr, GatewayAddr6, DNS2Addr, MismatchAddr, ProxyAddr, AuthProxyAddr,
-		DenyProxyAddr, DeadProxyAddr, PACAddr, directAddr, proxyOnlyAddr, blackholeAddr,
-		directAddr6, proxyOnlyAddr6, blackholeAddr6, originNet, originNet6)
+	texts = append(texts, infraAddrs()...)
+	texts = append(texts, GatewayAddr, GatewayAddr6, MismatchAddr, originNet, originNet6)
 
 	// Anything that looks like an address: dotted quads and hex groups with colons.
 	addrRE := regexp.MustCompile(`[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|[0-9a-f]*:[0-9a-f:]*:[0-9a-f]*`)
@@ -86,10 +92,37 @@ func TestPlanConsistent(t *testing.T) {
 			}
 		}
 	}
-	records := strings.Join(dnsmasqArgs(GatewayAddr, true), " ")
+	// The other addresses: unique, and the services the proxy-only
+	// client must reach outside the origin range it cannot.
+	for _, a := range infraAddrs() {
+		h := hostOf(a)
+		if prev, dup := seen[h]; dup {
+			t.Errorf("%s used by %q and %s", h, prev, a)
+		}
+		seen[h] = a
+		if origin4.Contains(netip.MustParseAddr(h)) {
+			t.Errorf("%s is inside the origin range", a)
+		}
+	}
+	for _, c := range clients() {
+		for _, a := range []string{c.addr, c.addr6} {
+			if prev, dup := seen[a]; dup {
+				t.Errorf("%s used by %q and client %s", a, prev, c.role)
+			}
+			seen[a] = c.role
+		}
+		if namePID("okvz-1-abcdef-"+c.role) != 1 {
+			t.Errorf("client role %q does not fit the namespace names removeStale recognises", c.role)
+		}
+		if !link6.Contains(netip.MustParseAddr(c.addr6)) {
+			t.Errorf("client %s: %s is off the client link", c.role, c.addr6)
+		}
+	}
+	records := strings.Join(resolvers()[0].args, " ")
 	for _, h := range []string{HostGood, HostExpired, HostWrongName, HostUntrusted, HostIntercepted, HostPlainHTTP,
 		HostCaptive, HostPortal, HostSNIBlocked, HostServerError, HostDropped, HostRefused, HostProhibited,
-		HostIPv6Broken, HostReset, HostStall, HostBlockPage, HostPQDrop, HostClockSkew, HostSinkhole} {
+		HostIPv6Broken, HostReset, HostStall, HostBlockPage, HostPQDrop, HostClockSkew, HostSinkhole,
+		HostNotYetValid, HostExpiring, HostSecureProxy} {
 		if !strings.Contains(records, "/"+h+"/") && !strings.Contains(records, "="+h+",") {
 			t.Errorf("no DNS record for %s", h)
 		}

@@ -20,7 +20,33 @@ const (
 	ModeReset = "reset"
 	// ModeStall accepts and never answers: a middlebox that swallows the handshake.
 	ModeStall = "stall"
+	// ModeGarbage reads the client's first bytes (a CONNECT request) and
+	// answers with Body, which is not HTTP: a "proxy" setting that points
+	// at some other service.
+	ModeGarbage = "garbage"
+	// ModeSOCKS5 is a SOCKS5 proxy without authentication that serves
+	// CONNECT, resolving names with Resolver.
+	ModeSOCKS5 = "socks5"
+	// ModeDNS is a UDP DNS server that answers every query with Rcode and
+	// no records: a broken upstream for a forwarding resolver.
+	ModeDNS = "dns"
 )
+
+// RcodeNumber is the number of a DNS response code name the DNS mode
+// accepts (NOERROR, SERVFAIL, NXDOMAIN, REFUSED).
+func RcodeNumber(name string) (int, bool) {
+	switch name {
+	case "NOERROR":
+		return 0, true
+	case "SERVFAIL":
+		return 2, true
+	case "NXDOMAIN":
+		return 3, true
+	case "REFUSED":
+		return 5, true
+	}
+	return 0, false
+}
 
 // Config is the whole labserver configuration.
 type Config struct {
@@ -29,13 +55,21 @@ type Config struct {
 
 // Listener is one address the server listens on.
 type Listener struct {
-	Addr     string `json:"addr"`               // host:port to listen on
-	Mode     string `json:"mode,omitempty"`     // ModeHTTP (default), ModeReset, ModeStall
+	Addr     string `json:"addr"`               // host:port to listen on (UDP for ModeDNS, else TCP)
+	Mode     string `json:"mode,omitempty"`     // ModeHTTP (default), ModeReset, ModeStall, …
 	CertFile string `json:"cert,omitempty"`     // PEM chain; when set, serve TLS
 	KeyFile  string `json:"key,omitempty"`      // PEM key for CertFile
 	Status   int    `json:"status,omitempty"`   // HTTP status (default 200)
 	Location string `json:"location,omitempty"` // Location header (for redirects)
-	Body     string `json:"body,omitempty"`     // response body
+	Body     string `json:"body,omitempty"`     // response body (ModeGarbage: the whole answer)
+	// Headers are added to every HTTP answer (several values of one name
+	// become several header lines, as proxies send Proxy-Authenticate).
+	Headers map[string][]string `json:"headers,omitempty"`
+	// Rcode is what ModeDNS answers: a name RcodeNumber knows.
+	Rcode string `json:"rcode,omitempty"`
+	// Resolver is the DNS server (ip:port) ModeSOCKS5 resolves names with,
+	// so it never asks the host's own resolver.
+	Resolver string `json:"resolver,omitempty"`
 	// Dir serves the files of a directory instead of Status/Body (PAC files).
 	Dir string `json:"dir,omitempty"`
 	// DateOffset shifts the Date header from the server's clock, to make
@@ -76,7 +110,15 @@ func Read(path string) (Config, error) {
 	}
 	for _, l := range c.Listeners {
 		switch l.Mode {
-		case "", ModeHTTP, ModeReset, ModeStall:
+		case "", ModeHTTP, ModeReset, ModeStall, ModeGarbage:
+		case ModeSOCKS5:
+			if l.Resolver == "" {
+				return c, fmt.Errorf("%s: listener %s: socks5 needs a resolver", path, l.Addr)
+			}
+		case ModeDNS:
+			if _, ok := RcodeNumber(l.Rcode); !ok {
+				return c, fmt.Errorf("%s: listener %s: unknown rcode %q", path, l.Addr, l.Rcode)
+			}
 		default:
 			return c, fmt.Errorf("%s: listener %s: unknown mode %q", path, l.Addr, l.Mode)
 		}

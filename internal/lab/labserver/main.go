@@ -7,7 +7,10 @@
 //     origin, a captive portal's redirect, a block page), or serving a
 //     directory (PAC files);
 //   - "reset": read the ClientHello, then close with an RST;
-//   - "stall": accept and never answer.
+//   - "stall": accept and never answer;
+//   - "garbage": answer the first bytes (a CONNECT) with something not HTTP;
+//   - "socks5": a SOCKS5 proxy (no authentication, CONNECT only);
+//   - "dns": a DNS server (UDP and TCP) answering every query with one rcode.
 //
 // It prints "ready" on stdout once every listener is bound, so the harness
 // knows when to start its scenarios, and logs each request on stderr.
@@ -30,6 +33,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/dns/dnsmessage"
 
 	"github.com/okviz/okviz-check/internal/lab/labconf"
 )
@@ -55,27 +60,44 @@ func run(ctx context.Context, configPath string, logger *log.Logger) error {
 	if err != nil {
 		return err
 	}
-	var listeners []net.Listener
+	var closers []io.Closer
 	defer func() {
-		for _, ln := range listeners {
-			ln.Close()
+		for _, c := range closers {
+			c.Close()
 		}
 	}()
 	// Bind everything first, so "ready" means every address answers.
-	for _, l := range cfg.Listeners {
+	serves := make([]func() error, len(cfg.Listeners))
+	for i, l := range cfg.Listeners {
 		ln, err := net.Listen("tcp", l.Addr)
 		if err != nil {
 			return err
 		}
-		listeners = append(listeners, ln)
-	}
-	errc := make(chan error, len(listeners))
-	for i, l := range cfg.Listeners {
+		closers = append(closers, ln)
+		if l.Mode == labconf.ModeDNS {
+			// DNS answers on UDP and TCP at the same address.
+			pc, err := net.ListenPacket("udp", l.Addr)
+			if err != nil {
+				return err
+			}
+			closers = append(closers, pc)
+			n, _ := labconf.RcodeNumber(l.Rcode)
+			d := dnsServer{rcode: dnsmessage.RCode(n), logger: logger}
+			serves[i] = func() error {
+				go d.serveUDP(pc)
+				return acceptLoop(ln, d.serveTCP)
+			}
+			continue
+		}
 		srv, err := newServer(l, logger)
 		if err != nil {
 			return err
 		}
-		go func() { errc <- srv(listeners[i]) }()
+		serves[i] = func() error { return srv(ln) }
+	}
+	errc := make(chan error, len(serves))
+	for _, serve := range serves {
+		go func() { errc <- serve() }()
 	}
 	fmt.Println("ready")
 	select {
@@ -101,6 +123,13 @@ func newServer(l labconf.Listener, logger *log.Logger) (func(net.Listener) error
 		return func(ln net.Listener) error { return acceptLoop(ln, resetConn) }, nil
 	case labconf.ModeStall:
 		return func(ln net.Listener) error { return acceptLoop(ln, stallConn) }, nil
+	case labconf.ModeGarbage:
+		return func(ln net.Listener) error {
+			return acceptLoop(ln, func(c net.Conn) { garbageConn(c, l.Body) })
+		}, nil
+	case labconf.ModeSOCKS5:
+		s := newSOCKS5(l.Resolver, logger)
+		return func(ln net.Listener) error { return acceptLoop(ln, s.serve) }, nil
 	}
 	h, err := handler(l, logger)
 	if err != nil {
@@ -147,6 +176,9 @@ func handler(l labconf.Listener, logger *log.Logger) (http.Handler, error) {
 		if l.Location != "" {
 			w.Header().Set("Location", l.Location)
 		}
+		for name, values := range l.Headers {
+			w.Header()[http.CanonicalHeaderKey(name)] = values
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
 		io.WriteString(w, l.Body)
@@ -178,6 +210,19 @@ func resetConn(c net.Conn) {
 	if tc, ok := c.(*net.TCPConn); ok {
 		tc.SetLinger(0)
 	}
+}
+
+// garbageConn waits for the client's first bytes, answers with answer and
+// closes: what a client meets when its proxy setting names an SSH server
+// or some other non-HTTP service.
+func garbageConn(c net.Conn, answer string) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 4096)
+	if _, err := c.Read(buf); err != nil {
+		return
+	}
+	io.WriteString(c, answer)
 }
 
 // stallConn reads and discards everything and never writes, until the
