@@ -116,6 +116,12 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 	if err := a.settleProxyChoice(o); err != nil {
 		return err
 	}
+	if name != "dns" {
+		// Parsing the OS trust store takes tens of milliseconds: start it
+		// now so it overlaps DNS and TCP (the result is cached for the
+		// TLS step's verifier).
+		go x509.SystemCertPool()
+	}
 	p, err := a.newProber(o)
 	if err != nil {
 		return err

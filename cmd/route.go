@@ -70,8 +70,9 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 	}
 	srcs := proxy.Discover(ctx, sys, given)
 	ps := proxySetup{sources: srcs, browser: proxy.BrowserRoute(srcs, a.env.GOOS), cli: proxy.CLIRoute(srcs)}
-	if o.CAFile != "" {
-		// The file was read and checked by newProber already.
+	if o.CAFile != "" && ps.browser.Kind != proxy.KindDirect {
+		// Only proxies and PAC servers use it; loading the system roots
+		// costs tens of milliseconds. The file was checked by newProber.
 		if pem, err := os.ReadFile(o.CAFile); err == nil {
 			if pool, err := x509.SystemCertPool(); err == nil && pool.AppendCertsFromPEM(pem) {
 				ps.tls = &tls.Config{RootCAs: pool}

@@ -68,6 +68,9 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 		details["error"] = err.Error()
 		details["error_kind"] = kind
 		c := newCheck("dns.system", code, systemFailSummary(code, kind, t.Host), details)
+		if kind == failLocal {
+			c.Remediation = localDNSFix
+		}
 		c.DurationMS = p.since(start)
 		return nil, c
 	}
@@ -144,6 +147,9 @@ func systemFailSummary(code, kind, host string) string {
 	case "dns.nxdomain":
 		return "The system resolver finds no such host as " + host
 	case "dns.timeout":
+		if kind == failLocal {
+			return "This machine's firewall or security software blocked the DNS queries for " + host + " (nothing was sent)"
+		}
 		if kind == failRefused {
 			return "The system resolver could not reach a DNS server to resolve " + host + " (connection refused)"
 		}

@@ -92,6 +92,9 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 	}
 
 	sc := p.refineSystem(t.Host, public, sysAddrs, sysCheck, local)
+	if sc.Code == "dns.timeout" && sc.Details["error_kind"] == failLocal {
+		sc.Remediation = localDNSFix
+	}
 	checks := []Check{sc, p.serversCheck(t.Host, sysAddrs, local)}
 	if len(p.Compare) > 0 {
 		checks = append(checks, compareCheck(t.Host, public, sysAddrs, sc.Code, names, chainKnown, compare))
@@ -254,8 +257,10 @@ func failureSummary(host, code string, vs []DNSView) string {
 		switch v.ErrKind {
 		case failRefused:
 			return who + " refused the DNS connection for " + host + ": nothing answers DNS there"
-		case failUnreachable, failLocal:
-			return who + " could not be reached to resolve " + host + " (" + v.ErrKind + ")"
+		case failLocal:
+			return "This machine's firewall or security software blocked the DNS queries to " + strings.TrimPrefix(strings.TrimPrefix(who, "The resolvers "), "The resolver ") + " for " + host + " (nothing was sent)"
+		case failUnreachable:
+			return who + " could not be reached to resolve " + host + " (no route, or an ICMP reject)"
 		}
 		return who + " did not answer for " + host + " in time"
 	}
@@ -447,3 +452,7 @@ func chainText(v DNSView) string {
 	}
 	return " (via " + v.CNAMEs[len(v.CNAMEs)-1] + ")"
 }
+
+// localDNSFix is the remediation when this machine itself refused to send
+// the queries: the fix is on the desk, not in the network.
+const localDNSFix = "Desk-side/endpoint team: the host firewall or endpoint security product blocks DNS from this machine; allow UDP and TCP 53 to the configured resolvers."

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -59,9 +60,22 @@ func TestKDESource(t *testing.T) {
 		}
 	}
 	// KDEHOME wins; a binary file is an error, not a panic.
-	m := &fakeMachine{goos: "linux", env: map[string]string{"KDEHOME": "/k", "HOME": "/home/u"},
+	m := &fakeMachine{goos: "linux", env: map[string]string{"KDEHOME": "/k", "HOME": "/home/u", "XDG_CURRENT_DESKTOP": "KDE"},
 		files: map[string][]byte{"/k/share/config/kioslaverc": testdata(t, "kde", "binary-kioslaverc"), "/home/u/.config/kioslaverc": testdata(t, "kde", "manual-kioslaverc")}}
 	if s := m.discover(t, "kde"); s.Found || s.Err == "" || s.Origin != "/k/share/config/kioslaverc" {
 		t.Errorf("KDEHOME binary: %+v", s)
+	}
+}
+
+// TestNoDesktopReadsNothing: on a server (no desktop session) the GNOME and
+// KDE settings are not read at all: Chromium would not use them.
+func TestNoDesktopReadsNothing(t *testing.T) {
+	m := &fakeMachine{goos: "linux", env: map[string]string{"HOME": "/home/u"},
+		files: map[string][]byte{"/home/u/.config/kioslaverc": testdata(t, "kde", "manual-kioslaverc")}}
+	for _, name := range []string{"kde", "gnome"} {
+		s := m.discover(t, name)
+		if s.Found || len(s.Notes) == 0 || !strings.Contains(s.Notes[0], "not read") {
+			t.Errorf("%s without a desktop session: %+v", name, s)
+		}
 	}
 }

@@ -282,8 +282,16 @@ func splitList(s, seps string) []string {
 // linuxDesktopSources reads the GNOME and KDE settings and marks the one
 // Chromium uses on the current desktop.
 func linuxDesktopSources(ctx context.Context, sys System) []Source {
-	gnome, kde := readGnome(ctx, sys), readKDE(sys)
 	desktop, why := linuxDesktop(sys.getenv)
+	if desktop == "" {
+		// A server or CI runner: Chromium reads neither, and starting
+		// gsettings costs more than the rest of discovery together.
+		gnome, kde := Source{Name: "gnome"}, Source{Name: "kde"}
+		gnome.note("%s: not read, Chromium would not use them", why)
+		kde.note("%s: not read, Chromium would not use them", why)
+		return []Source{gnome, kde}
+	}
+	gnome, kde := readGnome(ctx, sys), readKDE(sys)
 	for _, s := range []*Source{&gnome, &kde} {
 		switch {
 		case s.Name == desktop:
