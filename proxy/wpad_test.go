@@ -177,3 +177,16 @@ func TestPublicAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestValidDomain(t *testing.T) {
+	for d, want := range map[string]bool{
+		"corp.example.com": true, "a_b.example": true, "x": true, "a-b.c": true,
+		"": false, "-a.example": false, "a..b": false, "a.b.": false, "A.example": false,
+		"evil.example/x": false, "a b.example": false, strings.Repeat("a", 64) + ".com": false,
+		strings.Repeat("a", 63) + ".com": true,
+	} {
+		if got := validDomain(d); got != want {
+			t.Errorf("validDomain(%q) = %v, want %v", d, got, want)
+		}
+	}
+}
