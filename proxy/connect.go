@@ -74,6 +74,7 @@ type proxyConn struct {
 	net.Conn
 	counter *countingReader
 	br      *bufio.Reader
+	first   []byte // the first bytes of the last answer, to show when it is not HTTP
 }
 
 func newProxyConn(c net.Conn) *proxyConn {
@@ -124,6 +125,13 @@ func roundTrip(ctx context.Context, pc *proxyConn, req []byte) (*http.Response, 
 		return nil, err
 	}
 	pc.counter.limit = pc.counter.n + MaxHeaderBytes
+	pc.first = nil
+	if _, err := pc.br.Peek(1); err == nil {
+		// Keep what the answer starts with: an SSH banner or a TLS alert
+		// tells the admin at once that the port is not an HTTP proxy.
+		b, _ := pc.br.Peek(min(pc.br.Buffered(), 48))
+		pc.first = append([]byte(nil), b...)
+	}
 	resp, err := http.ReadResponse(pc.br, &http.Request{Method: http.MethodConnect})
 	pc.counter.limit = 0
 	if !stop() && err == nil {

@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -273,7 +274,17 @@ func (t *Tunneler) openProxy(ctx context.Context, u *url.URL, hop *Hop) net.Conn
 		}
 		// Chromium moves on after a proxy certificate or TLS protocol error:
 		// a captive portal may be answering instead of the proxy.
-		hop.fail(CodeProtocolError, "TLS to the proxy failed", err, true)
+		why := "TLS to the proxy failed"
+		var unknown x509.UnknownAuthorityError
+		var verify *tls.CertificateVerificationError
+		var host x509.HostnameError
+		switch {
+		case errors.As(err, &host):
+			why = "the https:// proxy's certificate does not name " + u.Hostname()
+		case errors.As(err, &unknown), errors.As(err, &verify):
+			why = "the https:// proxy's certificate is not trusted here (give its CA with --ca-file)"
+		}
+		hop.fail(CodeProtocolError, why, err, true)
 		return nil
 	}
 	return tc
@@ -427,6 +438,8 @@ func exchangeFailed(ctx context.Context, hop *Hop, pc *proxyConn, err error) {
 		hop.fail(CodeProtocolError, "the proxy closed the connection in the middle of its answer", err, false)
 	case kind == "reset":
 		hop.fail(CodeProtocolError, "the proxy reset the connection", err, true)
+	case len(pc.first) > 0:
+		hop.fail(CodeProtocolError, fmt.Sprintf("the answer is not HTTP: it starts with %q, so this port is not an HTTP proxy", pc.first), err, false)
 	default:
 		hop.fail(CodeProtocolError, "the answer is not HTTP", err, false)
 	}

@@ -231,7 +231,7 @@ func TestTunnelHTTP(t *testing.T) {
 					s.wait()
 				}
 			},
-			wantCode: CodeProtocolError, wantReason: []string{"not HTTP"},
+			wantCode: CodeProtocolError, wantReason: []string{"not HTTP", "SSH-2.0-OpenSSH_9.2p1", "not an HTTP proxy"},
 		},
 		{
 			name: "header larger than 64 KiB",
@@ -503,8 +503,8 @@ func TestTunnelHTTPSProxy(t *testing.T) {
 			if conn != nil {
 				defer conn.Close()
 				checkTunnel(t, conn, "")
-			} else if !hop.Fallback || !strings.Contains(hop.Error, "certificate") {
-				t.Errorf("hop %+v: want fallback and a certificate error", hop)
+			} else if !hop.Fallback || !strings.Contains(hop.Error, "certificate") || !strings.Contains(hop.Reason, "--ca-file") {
+				t.Errorf("hop %+v: want fallback, a certificate error and the --ca-file hint", hop)
 			}
 			assertNoSecrets(t, hop)
 		})
