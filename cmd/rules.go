@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -128,7 +127,10 @@ func (a *app) runRules(ctx context.Context, o *rulesOptions, args []string) erro
 func (a *app) revocationRules(ctx context.Context, o *rulesOptions, targets []diag.Target) ([]rules.Rule, error) {
 	fetch := o.fetchChain
 	if fetch == nil {
-		fetch = fetchChain
+		var err error
+		if fetch, err = a.routedChain(ctx); err != nil {
+			return nil, err
+		}
 	}
 	var out []rules.Rule
 	for _, t := range targets {
@@ -137,7 +139,7 @@ func (a *app) revocationRules(ctx context.Context, o *rulesOptions, targets []di
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, fmt.Errorf("--revocation: cannot read the certificate chain of %s: %v (it needs a direct TLS connection to the target)", t.HostPort(), err)
+			return nil, fmt.Errorf("--revocation: cannot read the certificate chain of %s: %v (it needs a TLS connection to the target, direct or through the proxy browsers use)", t.HostPort(), err)
 		}
 		urls := diag.RevocationURLs(chain)
 		if len(urls) == 0 {
@@ -152,29 +154,24 @@ func (a *app) revocationRules(ctx context.Context, o *rulesOptions, targets []di
 	return out, nil
 }
 
-// fetchChain is a plain TLS handshake to read the served chain; it does not
-// verify it (that is the tls command's job), it only reads the URLs in it.
-func fetchChain(ctx context.Context, t diag.Target, timeout time.Duration) ([]*x509.Certificate, error) {
-	d := &tls.Dialer{
-		NetDialer: &net.Dialer{Timeout: timeout},
-		Config:    &tls.Config{ServerName: serverName(t), InsecureSkipVerify: true}, // #nosec G402 -- reads the chain, trusts nothing
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	conn, err := d.DialContext(ctx, "tcp", t.HostPort())
+// routedChain returns a chain reader that handshakes with each target along
+// the route a browser on this machine takes (direct, or through the proxy or
+// PAC file it uses): behind a mandatory proxy a direct dial would fail. It
+// reads the chain without trusting it: the URLs in it are all it needs.
+func (a *app) routedChain(ctx context.Context) (func(context.Context, diag.Target, time.Duration) ([]*x509.Certificate, error), error) {
+	o := &checkOptions{}
+	p, err := a.newProber(o)
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close()
-	return conn.(*tls.Conn).ConnectionState().PeerCertificates, nil
-}
-
-// serverName is the SNI to send: none for an address literal.
-func serverName(t diag.Target) string {
-	if t.IsIP() {
-		return ""
-	}
-	return t.Host
+	p.Route = a.router(a.discoverProxies(ctx, o, p), p)
+	return func(ctx context.Context, t diag.Target, _ time.Duration) ([]*x509.Certificate, error) {
+		res, chain := p.ProbeChain(ctx, t, diag.Stages{TCP: true, TLS: true})
+		if len(chain) == 0 {
+			return nil, errors.New(res.Verdict.Summary)
+		}
+		return chain, nil
+	}, nil
 }
 
 // systemLookup resolves with the system resolver, each lookup bounded by
