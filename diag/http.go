@@ -120,13 +120,6 @@ func (p *Prober) plainGet(ctx context.Context, t Target, addr string) (*httpAnsw
 	return exchangeHTTP1(p.Now, conn, req)
 }
 
-func hostForURL(h string) string {
-	if strings.Contains(h, ":") {
-		return "[" + h + "]"
-	}
-	return h
-}
-
 // maxHeader bounds the status line and headers of an answer: a peer that
 // never ends its header, or sends a huge one, gets a protocol error rather
 // than the memory it asks for (net/http's client reader has no such bound).

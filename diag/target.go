@@ -73,10 +73,7 @@ func ParseTarget(s string) (Target, error) {
 		path += "?" + u.RawQuery
 	}
 	t := Target{Raw: raw, Host: host, Port: port, Path: path}
-	hp := host
-	if strings.Contains(host, ":") {
-		hp = "[" + host + "]"
-	}
+	hp := hostForURL(host)
 	if port != 443 {
 		hp += ":" + strconv.Itoa(port)
 	}
@@ -101,4 +98,12 @@ func validHostname(h string) bool {
 		}
 	}
 	return true
+}
+
+// hostForURL writes a host as it stands in a URL: IPv6 literals in brackets.
+func hostForURL(h string) string {
+	if strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return h
 }
