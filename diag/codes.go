@@ -29,7 +29,7 @@ var codes = []CodeInfo{
 	{"proxy.denied", "proxy", StatusFail, "The proxy refused to open a tunnel to the target (403 or similar).",
 		"Proxy team: allow CONNECT to the target host and port (443 unless the target names another; squid's SSL_ports often allows only 443) (see `okviz-check rules --format squid` or your proxy's format)."},
 	{"proxy.protocol_error", "proxy", StatusFail, "The proxy answered the CONNECT request with something that is not valid HTTP.",
-		"Network team: check that the configured port is an HTTP proxy port (not an HTTPS, SOCKS or web port)."},
+		"Network team: check that the configured address and port are the proxy's: an HTTP proxy port for http:// (not a SOCKS, SSH or web port), and for https:// a certificate this machine trusts (see the hop's reason)."},
 	{"proxy.pac_unreachable", "proxy", StatusFail, "The PAC file could not be fetched.",
 		"Network team: make sure the PAC URL is served (HTTP 200) to this machine; desk-side: check the auto-config URL in the proxy settings."},
 	{"proxy.pac_invalid", "proxy", StatusFail, "The PAC file does not work: syntax error, runtime error, runaway script or an unusable result.",
