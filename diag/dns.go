@@ -185,8 +185,7 @@ func isPublicName(host string) bool {
 }
 
 // blockPage is a range of addresses that DNS filters answer to send the
-// browser to their block page (ooni/blocking-fingerprints, vendor docs;
-// see /work/shared/reference/tls-dns.md §4.4).
+// browser to their block page (ooni/blocking-fingerprints, vendor docs).
 type blockPage struct {
 	from, to netip.Addr
 	product  string

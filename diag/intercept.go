@@ -30,9 +30,8 @@ const (
 // case-insensitively, against "CN, O, OU, e-mail" of the leaf's issuer and
 // of every other certificate in the served chain. More specific entries
 // come first (Cisco Umbrella before Cisco). Sources: Chromium's SSL error
-// assistant list, Tailscale's blockblame, vendor documentation (see
-// /work/shared/reference/tls-dns.md §2.3). Broad words that also name
-// public CAs (Symantec, Broadcom, Cloudflare) are only matched together
+// assistant list, Tailscale's blockblame, vendor documentation. Broad
+// words that also name public CAs (Symantec, Broadcom, Cloudflare) are only matched together
 // with their inspection products' names.
 var interceptorPatterns = []struct {
 	product, kind string
