@@ -52,10 +52,8 @@ func (d dnsServer) serveTCP(c net.Conn) {
 		if !ok {
 			return
 		}
-		if _, err := c.Write(binary.BigEndian.AppendUint16(nil, uint16(len(answer)))); err != nil {
-			return
-		}
-		if _, err := c.Write(answer); err != nil {
+		// One write: length prefix and message in the same segment.
+		if _, err := c.Write(append(binary.BigEndian.AppendUint16(nil, uint16(len(answer))), answer...)); err != nil {
 			return
 		}
 	}

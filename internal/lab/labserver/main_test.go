@@ -86,15 +86,19 @@ func TestDNSServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		buf := make([]byte, 1500)
-		n, err := c.Read(buf)
-		if err != nil {
-			t.Fatalf("%s: %v", network, err)
-		}
+		var n int
 		if network == "tcp" {
-			if int(binary.BigEndian.Uint16(buf)) != n-2 {
-				t.Fatalf("tcp: length prefix %d for %d bytes", binary.BigEndian.Uint16(buf), n-2)
+			// The length prefix and the message may arrive in separate
+			// segments: read exactly what the prefix announces.
+			if _, err := io.ReadFull(c, buf[:2]); err != nil {
+				t.Fatalf("tcp: length prefix: %v", err)
 			}
-			buf, n = buf[2:], n-2
+			n = int(binary.BigEndian.Uint16(buf))
+			if _, err := io.ReadFull(c, buf[:n]); err != nil {
+				t.Fatalf("tcp: message of %d bytes: %v", n, err)
+			}
+		} else if n, err = c.Read(buf); err != nil {
+			t.Fatalf("%s: %v", network, err)
 		}
 		check(network, buf[:n])
 	}
