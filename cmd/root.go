@@ -65,12 +65,7 @@ Without a subcommand it runs the full check.`,
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.global.ConfigFile, "config", "", "config file (default: okviz-check.yaml in the working, user config or system folder)")
-	pf.VarP(newEnum(&a.global.Format, "text", "text", "json", "markdown", "junit"), "format", "o", "output format: text, json, markdown or junit")
-	pf.Var(newEnum(&a.global.Color, "auto", "auto", "always", "never"), "color", "colour: auto, always or never (NO_COLOR and non-terminals mean never)")
-	a.global.Timeout = 5 * time.Second
-	pf.Var(timeoutValue{&a.global.Timeout}, "timeout", "bound of each network operation")
-	pf.BoolVarP(&a.global.Quiet, "quiet", "q", false, "print only the verdict line")
-	pf.BoolVarP(&a.global.Verbose, "verbose", "v", false, "log each connection as it is made (to stderr)")
+	addGlobalFlags(pf, &a.global)
 	addProbeFlags(root.Flags(), check)
 
 	root.AddCommand(subcommands(a)...)
@@ -91,17 +86,23 @@ func (a *app) loadConfig(c *cobra.Command) error {
 	return validateAll(cfg)
 }
 
+// addGlobalFlags defines the flags every command has (but --config, which
+// only the command line can give).
+func addGlobalFlags(fs *pflag.FlagSet, g *globalOptions) {
+	fs.VarP(newEnum(&g.Format, "text", "text", "json", "markdown", "junit"), "format", "o", "output format: text, json, markdown or junit")
+	fs.Var(newEnum(&g.Color, "auto", "auto", "always", "never"), "color", "colour: auto, always or never (NO_COLOR and non-terminals mean never)")
+	g.Timeout = 5 * time.Second
+	fs.Var(timeoutValue{&g.Timeout}, "timeout", "bound of each network operation")
+	fs.BoolVarP(&g.Quiet, "quiet", "q", false, "print only the verdict line")
+	fs.BoolVarP(&g.Verbose, "verbose", "v", false, "log each connection as it is made (to stderr)")
+}
+
 // validateAll checks every setting of the environment and the config file,
 // also those this command does not use: a bad value anywhere is a usage
 // error, so a typo shows up on the first run of any command.
 func validateAll(cfg *config) error {
 	fs := pflag.NewFlagSet("all settings", pflag.ContinueOnError)
-	var g globalOptions
-	fs.Var(newEnum(&g.Format, "text", "text", "json", "markdown", "junit"), "format", "")
-	fs.Var(newEnum(&g.Color, "auto", "auto", "always", "never"), "color", "")
-	fs.Var(timeoutValue{&g.Timeout}, "timeout", "")
-	fs.BoolVar(&g.Quiet, "quiet", false, "")
-	fs.BoolVar(&g.Verbose, "verbose", false, "")
+	addGlobalFlags(fs, &globalOptions{})
 	addProbeFlags(fs, &checkOptions{})
 	scratch := *cfg
 	scratch.origins = map[string]string{}

@@ -160,11 +160,7 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 	if rt.Reason != "" {
 		d["reason"] = rt.Reason
 	}
-	list := []string{}
-	for _, e := range rt.Proxies {
-		list = append(list, proxy.Redact(e.URL()))
-	}
-	d["proxies"] = list
+	d["proxies"] = proxyList(rt)
 	switch {
 	case err != nil:
 		code := "proxy.pac_invalid"
@@ -204,17 +200,26 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 	return diag.NewCheck("proxy.route", "proxy.none", fmt.Sprintf("Browsers on this machine connect to %s directly: %s.", t.Host, why), d)
 }
 
-func routeWords(rt proxy.Route) string {
-	var parts []string
+// proxyList is the route's failover list as the report shows it: proxies
+// with credentials redacted, DIRECT entries as "direct".
+func proxyList(rt proxy.Route) []string {
+	list := []string{}
 	for _, e := range rt.Proxies {
-		if e.Kind == proxy.ProxyDirect {
-			parts = append(parts, "DIRECT")
-		} else {
-			parts = append(parts, proxy.Redact(e.URL()))
-		}
+		list = append(list, proxy.Redact(e.URL()))
 	}
+	return list
+}
+
+// routeWords is the failover list for a sentence: "http://p:8080, then DIRECT".
+func routeWords(rt proxy.Route) string {
+	parts := proxyList(rt)
 	if len(parts) == 0 {
 		return "DIRECT"
+	}
+	for i, p := range parts {
+		if p == "direct" {
+			parts[i] = "DIRECT"
+		}
 	}
 	return strings.Join(parts, ", then ")
 }
