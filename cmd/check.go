@@ -113,8 +113,18 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 	if err != nil {
 		return err
 	}
-	if err := a.settleProxyChoice(o); err != nil {
+	rep, err := a.probeReport(ctx, name, o, targets)
+	if err != nil {
 		return err
+	}
+	return a.printReport(rep, name, o.Strict)
+}
+
+// probeReport runs the stages of a probing command against the targets
+// and builds the report, without printing it.
+func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, targets []diag.Target) (*report.Report, error) {
+	if err := a.settleProxyChoice(o); err != nil {
+		return nil, err
 	}
 	if name != "dns" {
 		// Parsing the OS trust store takes tens of milliseconds: start it
@@ -124,7 +134,7 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 	}
 	p, err := a.newProber(o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ps := a.discoverProxies(ctx, o, p)
 	p.Route = a.router(ps, p)
@@ -134,13 +144,13 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 	if o.ExportChain != "" {
 		results, err = a.probeAndExport(ctx, p, targets, st, o.ExportChain)
 		if err != nil {
-			return err
+			return nil, err
 		}
 	} else {
 		results = p.Run(ctx, targets, st)
 	}
 	if ctx.Err() != nil {
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	rep := &report.Report{
 		SchemaVersion: 1,
@@ -152,11 +162,17 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 		Targets:       results,
 	}
 	rep.Status = report.Overall(results)
-	opts := report.Options{Color: a.useColor(), Quiet: a.global.Quiet, Verbose: a.global.Verbose, Strict: o.Strict, Sources: name == "proxy"}
+	return rep, nil
+}
+
+// printReport renders the report in the chosen format; a failed target, or
+// a warning under --strict, makes the run exit 1.
+func (a *app) printReport(rep *report.Report, name string, strict bool) error {
+	opts := report.Options{Color: a.useColor(), Quiet: a.global.Quiet, Verbose: a.global.Verbose, Strict: strict, Sources: name == "proxy"}
 	if err := report.Render(a.env.Stdout, rep, a.global.Format, opts); err != nil {
 		return err
 	}
-	if rep.Status == diag.StatusFail || o.Strict && rep.Status == diag.StatusWarn {
+	if rep.Status == diag.StatusFail || strict && rep.Status == diag.StatusWarn {
 		return errUnreachable
 	}
 	return nil
