@@ -107,7 +107,7 @@ func (a *app) router(ps proxySetup, p *diag.Prober) func(context.Context, diag.T
 		rt, err := proxy.ResolveRoute(ctx, ps.browser, t.URL, env)
 		c := routeCheck(ps, t, rt, err)
 		c.DurationMS = p.Now().Sub(start).Milliseconds()
-		r := diag.Route{Kind: "direct", Checks: []diag.Check{c}}
+		r := diag.Route{Kind: "direct", Checks: []diag.Check{c}, FellBack: err == nil && len(rt.Failures) > 0}
 		if err != nil || !hasProxy(rt) || rt.Proxies[0].Kind == proxy.ProxyDirect {
 			// A list that starts with DIRECT is a direct route: browsers
 			// only fall back to its proxies when the direct path fails.
@@ -179,7 +179,7 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 			what = "does not work"
 		}
 		return diag.NewCheck("proxy.route", f.Code,
-			fmt.Sprintf("The PAC file %s (from %s) %s: %s; browsers fall back to %s.", proxy.Redact(f.PACURL), f.From, what, f.Error, routeWords(rt)), d)
+			fmt.Sprintf("The PAC file %s (from %s) %s: %s; browsers fall back to %s %s.", proxy.Redact(f.PACURL), f.From, what, f.Error, routeWords(rt), f.FallbackDelay()), d)
 	case rt.Decision.From == "flag" && rt.Decision.Kind == proxy.KindDirect:
 		return diag.NewCheck("proxy.route", "proxy.none", "--no-proxy forces a direct connection (the machine's proxy settings are listed in the report).", d)
 	case hasProxy(rt):

@@ -30,9 +30,9 @@ var codes = []CodeInfo{
 		"Proxy team: allow CONNECT to the target host and port (443 unless the target names another; squid's SSL_ports often allows only 443) (see `okviz-check rules --format squid` or your proxy's format)."},
 	{"proxy.protocol_error", "proxy", StatusFail, "The proxy answered the CONNECT request with something that is not valid HTTP.",
 		"Network team: check that the configured address and port are the proxy's: an HTTP proxy port for http:// (not a SOCKS, SSH or web port), and for https:// a certificate this machine trusts (see the hop's reason)."},
-	{"proxy.pac_unreachable", "proxy", StatusFail, "The PAC file could not be fetched.",
+	{"proxy.pac_unreachable", "proxy", StatusFail, "The PAC file could not be fetched. A warning when browsers fall back to a path that works; auto-detect (WPAD) that finds no PAC file at all is no finding (proxy.none).",
 		"Network team: make sure the PAC URL is served (HTTP 200) to this machine; desk-side: check the auto-config URL in the proxy settings."},
-	{"proxy.pac_invalid", "proxy", StatusFail, "The PAC file does not work: syntax error, runtime error, runaway script or an unusable result.",
+	{"proxy.pac_invalid", "proxy", StatusFail, "The PAC file does not work: syntax error, runtime error, runaway script or an unusable result. A warning when browsers fall back to a path that works.",
 		"Proxy team: fix the PAC script (the details give the line and message); `okviz-check pac FILE URL` reproduces it."},
 
 	{"dns.ok", "dns", StatusPass, "The name resolves to usable addresses.", ""},

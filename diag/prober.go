@@ -23,6 +23,10 @@ type Route struct {
 	// or SOCKS), following a failover list the way a browser does. The check
 	// (id "proxy.connect") reports every hop; conn is nil when it failed.
 	Tunnel func(ctx context.Context, hostport string) (net.Conn, Check)
+	// FellBack marks Checks[0] as a failure the browser recovers from by
+	// falling back (a PAC file it could not use): it stays a failure only
+	// when the fallback path fails too, and is a warning otherwise.
+	FellBack bool
 }
 
 // Prober runs the probes. Every field that touches the outside world is

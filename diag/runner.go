@@ -85,12 +85,32 @@ func (p *Prober) probe(ctx context.Context, t Target, st Stages) (TargetResult, 
 	} else {
 		chain = p.direct(ctx, t, st, &res)
 	}
+	if route.FellBack && len(route.Checks) > 0 {
+		settleFallback(&res.Checks[0], res.Checks[len(route.Checks):])
+	}
 	res.Verdict = verdict(res.Checks)
 	if res.Verdict.Code == "ok" && !st.HTTP {
 		res.Verdict.Summary = partialOK(st)
 	}
 	res.Status = res.Verdict.Status
 	return res, chain
+}
+
+// settleFallback decides a fallen-back route check by the path the browser
+// fell back to: a warning when that path works; a failure, naming the
+// fallback's own failure, when it does not — the PAC file would have routed
+// the traffic, so opening the firewall for the direct path is the wrong fix.
+func settleFallback(c *Check, rest []Check) {
+	if c.Status != StatusFail {
+		return
+	}
+	v := verdict(rest)
+	if v.Status == StatusFail {
+		c.Summary += " The fallback fails too: " + v.Summary
+		return
+	}
+	c.Status = StatusWarn
+	c.Summary += " The fallback works, so the target is reachable, but the PAC file must be fixed."
 }
 
 // direct probes DNS → TCP → TLS → HTTP from this machine. Direct resolver

@@ -16,7 +16,9 @@ func stageOf(c Check) string {
 
 // warningOrder ranks warnings by what an admin should hear about first.
 var warningOrder = []string{
-	"proxy.unreachable", // a dead proxy before a working one in a failover list
+	"proxy.unreachable",     // a dead proxy before a working one in a failover list
+	"proxy.pac_unreachable", // a PAC file the browser falls back from
+	"proxy.pac_invalid",
 	"tls.intercepted",
 	"clock.skew",
 	"dns.mismatch",

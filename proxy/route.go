@@ -278,21 +278,25 @@ func decisionFrom(s *Source, goos string, sources []Source) Decision {
 				continue
 			}
 			// Chromium's DNS step asks only for "wpad", completed by the
-			// resolver's search list; longer names are WinHTTP's.
-			w.WPAD = append(w.WPAD, WPADShortURL)
+			// resolver's search list; longer names are WinHTTP's. A name
+			// already seen not to resolve is no candidate: the browser's
+			// lookup fails the same way and it moves on.
+			shortFound := src.Found && src.set.pacURL == WPADShortURL
+			if shortFound || !src.set.looked {
+				w.WPAD = append(w.WPAD, WPADShortURL)
+			}
 			switch {
-			case !src.Found:
-			case src.set.pacURL == WPADShortURL:
+			case shortFound:
 				if w.PACURL == "" {
 					w.PACURL, w.PACFrom = WPADShortURL, src.Name
 				}
-			default:
+			case src.Found:
 				w.Notes = append(w.Notes, fmt.Sprintf("%s exists, but the browser only asks for \"wpad\" (completed by the DNS search list), which does not resolve; WinHTTP would use it", src.set.pacURL))
 			}
 		}
 		w.WPAD = dedupe(w.WPAD)
-		if w.PACURL == "" {
-			w.Notes = append(w.Notes, "auto-detect is on but no WPAD server was found; the browser falls back after the search times out")
+		if len(w.WPAD) == 0 {
+			w.Notes = append(w.Notes, WPADNothing+": browsers go on without a PAC file as soon as the lookups fail (Chromium waits at most 2 s per network adapter for the DHCP answer)")
 		}
 		return w
 	}

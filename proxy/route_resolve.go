@@ -136,6 +136,14 @@ func resolvePAC(ctx context.Context, d Decision, target string, env RouteEnv) (R
 	if d.Kind == KindWPAD {
 		cands = dedupe(append(cands, d.WPAD...))
 	}
+	if d.Kind == KindWPAD && len(cands) == 0 {
+		// Auto-detect that finds nothing is no fault: it is what most
+		// networks without a proxy look like.
+		if d.Fallback != nil {
+			return Route{}, nil, true, nil
+		}
+		return directRoute(d, WPADNothing), nil, false, nil
+	}
 	var failures []RouteFailure
 	fail := func(u, code string, err error) {
 		failures = append(failures, RouteFailure{PACURL: Redact(u), From: from, Code: code, Err: err, Error: err.Error()})
@@ -146,6 +154,9 @@ func resolvePAC(ctx context.Context, d Decision, target string, env RouteEnv) (R
 		}
 		body, err := env.Fetcher.Fetch(ctx, src)
 		if err != nil {
+			if d.Kind == KindWPAD && src != d.PACURL && nameNotFound(err) {
+				continue // a WPAD name that does not exist: nothing found
+			}
 			fail(src, CodePACUnreachable, err)
 			continue
 		}
@@ -187,7 +198,33 @@ func resolvePAC(ctx context.Context, d Decision, target string, env RouteEnv) (R
 	if d.PACMandatory {
 		return Route{Decision: d}, failures, false, ErrPACMandatory
 	}
+	if len(failures) == 0 && d.Fallback == nil {
+		return directRoute(d, WPADNothing), nil, false, nil
+	}
 	return Route{}, failures, true, nil
+}
+
+// WPADNothing says that auto-detect ran and found no PAC file.
+const WPADNothing = "auto-detect (WPAD) is on but finds no PAC file on this network: no DHCP option 252, and the name \"wpad\" does not resolve"
+
+// nameNotFound reports whether a fetch failed because the server's name
+// does not exist.
+func nameNotFound(err error) bool {
+	var de *net.DNSError
+	return errors.As(err, &de) && de.IsNotFound
+}
+
+// FallbackDelay says how long a browser loses on this failure before it
+// falls back, where that is known.
+func (f RouteFailure) FallbackDelay() string {
+	var fe *FetchError
+	switch {
+	case f.Code == CodePACInvalid:
+		return "right after the download, on every new browser session"
+	case errors.As(f.Err, &fe) && fe.Kind == FetchTimeout:
+		return "after waiting for the download: Chromium gives a PAC file up to 30 s"
+	}
+	return "at once, as the download fails without waiting"
 }
 
 // directRoute is a single DIRECT entry.

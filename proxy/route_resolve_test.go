@@ -137,3 +137,57 @@ func TestResolveRouteImplicitBypass(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// Auto-detect that finds nothing is what most networks without a proxy
+// look like: the route is direct and nothing counts as a failure. A WPAD
+// name that exists but serves no PAC file is a failure the browser falls
+// back from.
+func TestResolveRouteWPADFindsNothing(t *testing.T) {
+	srv := newPACServer(t, map[string]string{"pac.corp.example/good.pac": okvizPAC})
+	env := srv.env()
+	serverDial := env.Fetcher.Dial
+	env.Fetcher.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if strings.HasPrefix(addr, "nxwpad") {
+			return nil, &net.DNSError{Err: "no such host", Name: "nxwpad", IsNotFound: true}
+		}
+		return serverDial(ctx, network, addr)
+	}
+	tests := []struct {
+		name     string
+		d        Decision
+		proxies  string
+		failures int
+		reason   string
+	}{
+		{"no candidate left", Decision{Kind: KindWPAD, From: "windows-ie-user"}, "DIRECT", 0, WPADNothing},
+		{"candidate name does not exist", Decision{Kind: KindWPAD, WPAD: []string{"http://nxwpad/wpad.dat"}}, "DIRECT", 0, WPADNothing},
+		{"nothing found, then the PAC URL", Decision{Kind: KindWPAD, Fallback: &Decision{Kind: KindPAC, PACURL: "http://pac.corp.example/good.pac"}},
+			"PROXY p1.corp.example:8080;SOCKS5 s.corp.example:1080;DIRECT", 0, ""},
+		{"name exists, no PAC file", Decision{Kind: KindWPAD, WPAD: []string{"http://wpad.corp.example/wpad.dat"}}, "DIRECT", 1, "every PAC file failed, so the browser goes direct"},
+	}
+	for _, tt := range tests {
+		r, err := ResolveRoute(context.Background(), tt.d, "https://api.okviz.com/", env)
+		var got []string
+		for _, e := range r.Proxies {
+			got = append(got, e.String())
+		}
+		if err != nil || strings.Join(got, ";") != tt.proxies || len(r.Failures) != tt.failures || r.Reason != tt.reason {
+			t.Errorf("%s: %q, %d failures %+v, reason %q, err %v", tt.name, got, len(r.Failures), r.Failures, r.Reason, err)
+		}
+	}
+}
+
+// A default Windows PC: nothing stored means auto-detect, and on a network
+// without WPAD the browser goes direct without fetching anything.
+func TestResolveRouteDefaultWindows(t *testing.T) {
+	srv := newPACServer(t, nil)
+	m := &fakeMachine{goos: "windows", reg: regFile(t, "dns-suffixes.reg")}
+	d := BrowserRoute(Discover(context.Background(), m.system(), Given{}), "windows")
+	r, err := ResolveRoute(context.Background(), d, "https://api.okviz.com/", srv.env())
+	if err != nil || len(r.Proxies) != 1 || r.Proxies[0].Kind != ProxyDirect || len(r.Failures) != 0 || r.Reason != WPADNothing {
+		t.Fatalf("got %+v, %v", r, err)
+	}
+	if len(srv.hits) != 0 {
+		t.Errorf("fetched %q although no WPAD name resolves", srv.hits)
+	}
+}

@@ -149,6 +149,7 @@ type settings struct {
 	active      bool        // Linux: the desktop whose settings Chromium reads
 	noMode      bool        // a source that holds no proxy setting of its own
 	candidates  []string    // wpad-dns: WPAD URLs to try, in order
+	looked      bool        // wpad-dns: the candidate names were looked up
 	env         Env         // env: the variables, for the CLI route
 	display     *ProxyRules // env: what the report shows instead of rules
 }

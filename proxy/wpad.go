@@ -366,6 +366,7 @@ func readWPADDNS(ctx context.Context, sys System, need bool) Source {
 		}()
 	}
 	wg.Wait()
+	s.set.looked = true
 	for i, c := range cands {
 		a := answers[i]
 		h := strings.TrimSuffix(strings.TrimPrefix(c, "http://"), "/wpad.dat")

@@ -663,7 +663,14 @@ func scenarios(l *lab.Lab) []scenario {
 		proxied("proxy.unreachable/failover", pac(lab.PACFailover), "proxy.unreachable", warn),
 		proxied("proxy.pac_invalid/syntax", pac(lab.PACSyntax), "proxy.pac_invalid", fail).anyRoute(),
 		proxied("proxy.pac_invalid/runaway", pac(lab.PACRunaway), "proxy.pac_invalid", fail).anyRoute(),
-		proxied("proxy.pac_unreachable", pac("missing.pac"), "proxy.pac_unreachable", fail).anyRoute(),
+		proxied("proxy.pac_unreachable", pac("missing.pac"), "proxy.pac_unreachable", fail).anyRoute().
+			withCheck(summaryHas("proxy.pac_unreachable", "The fallback fails too")),
+		// The same PAC faults where the direct path works: browsers fall
+		// back to it, so the target is reachable and the PAC file is a warning.
+		{name: "proxy.pac_unreachable/fallback-works", client: direct, target: lab.HostGood, args: pac("missing.pac"),
+			exit: 0, code: "proxy.pac_unreachable", status: warn, route: "direct"},
+		{name: "proxy.pac_invalid/fallback-works", client: direct, target: lab.HostGood, args: pac(lab.PACSyntax),
+			exit: 0, code: "proxy.pac_invalid", status: warn, route: "direct"},
 		// --no-proxy wins over the environment.
 		{name: "no-proxy", client: direct, target: lab.HostGood, args: []string{"--no-proxy"}, env: []string{"HTTPS_PROXY=http://" + lab.DeadProxyAddr},
 			exit: 0, code: "ok", status: pass, route: "direct"},
