@@ -166,3 +166,16 @@ func (p *printer) setAddressObjects(s *Set, cmd string, name func(string) string
 		p.l("%s %s description %q", cmd, n, r.Comment)
 	}
 }
+
+// uniq keeps the first of each repeated string, in order.
+func uniq(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -15,7 +15,12 @@ func renderAzure(p *printer, s *Set) {
 Edit RG and POLICY; narrow --source-addresses from '*' to your client ranges.
 Application rules match the TLS SNI / HTTP Host, so they need no DNS proxy;
 TLS inspection (Premium) stays off for these rules unless you enable it.
-Azure Firewall does not filter IPv6, so IPv6 addresses are left out.`)
+Azure Firewall does not filter IPv6, so IPv6 addresses are left out.
+The priorities (group 200, collections 200 and up) are fixed numbers: if your
+policy already uses them, the call fails; pick free ones.
+Bash syntax: variables and "\" line ends. In PowerShell write $RG = 'rg-network'
+and $POLICY = 'fw-policy', use $RG and $POLICY, and end continued lines with a
+backtick instead of "\".`)
 	p.l("RG=rg-network")
 	p.l("POLICY=fw-policy")
 	p.blank()

@@ -13,7 +13,11 @@ func renderCheckPoint(p *printer, s *Set) {
 	p.comment("#", `Run on the management server (or add -m <server>). A Domain object's name is
 the host with a leading dot; is-sub-domain false is FQDN mode: the exact name,
 resolved by the gateway with its DNS servers. "Network" and "Default Layer"
-are the default access and HTTPS-inspection layer names: use yours.`)
+are the default access and HTTPS-inspection layer names: use yours.
+The HTTPS-inspection layer may not match Domain objects (it decides on the SNI
+and the certificate before addresses are known): if the bypass does not take,
+use an Application/Site object with the host in its URL list as the rule's
+site-category instead (Security Policies > HTTPS Inspection).`)
 	p.blank()
 	p.l("mgmt_cli login user admin > id.txt")
 	for _, r := range s.Rules {

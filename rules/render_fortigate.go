@@ -22,7 +22,10 @@ func renderFortiGate(p *printer, s *Set) {
 and WAN ports. One policy with IPv4 and IPv6 addresses needs FortiOS 6.4 or
 later; on older releases split it. The FortiGate resolves FQDN objects with
 its own DNS settings (config system dns): use the resolver the PCs use.
-Check with: diagnose firewall fqdn list`)
+Check with: diagnose firewall fqdn list
+"set nat enable" source-NATs to the outgoing interface, as internet-bound
+policies need; with central NAT (config system settings: set central-nat
+enable) the line is refused and the central SNAT table applies: drop it.`)
 	p.blank()
 	// IPv4 and IPv6 objects live in separate tables; a name serves both
 	// (type fqdn), an address literal only its own family.
@@ -81,11 +84,18 @@ Check with: diagnose firewall fqdn list`)
 		}
 		p.l("        set schedule \"always\"")
 		p.l("        set service %q", svc)
+		p.l("        set nat enable")
 		p.l("        set logtraffic all")
 		p.l("        set comments %q", "okviz-check tcp/"+g.Key())
 		p.l("    next")
 	}
 	p.l("end")
+	p.comment("#", `"edit 0" appends each policy at the bottom of the list, below any deny policy
+of yours. Move each one above the first policy that would drop it (find the
+IDs with: show firewall policy | grep -f okviz-check), e.g.:
+  config firewall policy
+      move <okviz-check policy ID> before <ID of your first deny policy>
+  end`)
 	if !anyTLS(s) {
 		return
 	}

@@ -14,7 +14,10 @@ func renderGCP(p *printer, s *Set) {
 	p.header(s, "#", "Google Cloud firewall policy rules (gcloud)")
 	p.comment("#", `Edit POLICY (a global network firewall policy associated with your VPC).
 FQDN objects work in firewall policies only (not VPC firewall rules); Cloud
-DNS resolves them, up to 32 IPv4 and 32 IPv6 addresses per name.`)
+DNS resolves them, up to 32 IPv4 and 32 IPv6 addresses per name. Rule
+priorities (1000 and up) are fixed numbers and unique per policy: if one is
+taken, the command fails; pick free ones (gcloud compute
+network-firewall-policies describe "$POLICY" --global lists them).`)
 	p.l("POLICY=corp-egress")
 	p.blank()
 	prio := 1000

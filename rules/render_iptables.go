@@ -14,16 +14,31 @@ const ipsetNameMax = 31
 // the addresses from --resolve; the IPv6 counterpart, for ip6tables-restore,
 // follows as a marked comment block, and the DNS-driven alternative (an
 // ipset that dnsmasq fills) as comments.
+// iptChain is the tool's own chain: iptables-restore --noflush empties a
+// chain its file declares, so reloading replaces the rules instead of
+// adding a second copy. (Chain names are at most 28 characters.)
+const iptChain = "OKVIZ-CHECK"
+
+// renderIPTables writes an iptables-restore file for IPv4. iptables has no
+// FQDN objects (a name in -d is resolved once, at load), so the rules use
+// the addresses from --resolve; the IPv6 counterpart, for ip6tables-restore,
+// follows as a marked comment block, and the DNS-driven alternative (an
+// ipset that dnsmasq fills) as comments. The rules live in their own chain,
+// which the file empties on every load; the jump to it is added once.
 func renderIPTables(p *printer, s *Set) {
 	p.header(s, "#", "iptables-restore rules (IPv4)")
-	p.comment("#", `Load without flushing the live ruleset:
+	p.comment("#", `Load without flushing the rest of the live ruleset (reloading replaces the
+chain `+iptChain+`, so it never holds two copies):
   iptables-restore --noflush < okviz-check.v4.rules
-The rules cover this machine's own traffic (OUTPUT); on a Linux gateway use
-FORWARD instead. Replies need an ESTABLISHED,RELATED accept (most rulesets
-have one). Built-in chain policies are left as they are.`)
+then jump to it once, from OUTPUT (this machine) or FORWARD (a Linux gateway):
+  iptables -C OUTPUT -j `+iptChain+` 2>/dev/null || iptables -I OUTPUT -j `+iptChain+`
+Replies need an ESTABLISHED,RELATED accept (most rulesets have one). Built-in
+chain policies are left as they are. Remove with:
+  iptables -D OUTPUT -j `+iptChain+`; iptables -F `+iptChain+`; iptables -X `+iptChain)
 	var v6 []string
 	missing := false
 	p.l("*filter")
+	p.l(":%s - [0:0]", iptChain)
 	for _, r := range s.Rules {
 		if len(r.IPv4)+len(r.IPv6) == 0 {
 			missing = true
@@ -40,9 +55,10 @@ have one). Built-in chain policies are left as they are.`)
 	p.l("COMMIT")
 	if len(v6) > 0 {
 		p.blank()
-		p.comment("#", "IPv6: save the lines between the markers, without the leading \"# \", as\nokviz-check.v6.rules and load them with: ip6tables-restore --noflush < okviz-check.v6.rules")
+		p.comment("#", "IPv6: save the lines between the markers, without the leading \"# \", as\nokviz-check.v6.rules, load them with: ip6tables-restore --noflush < okviz-check.v6.rules\nand jump once: ip6tables -C OUTPUT -j "+iptChain+" 2>/dev/null || ip6tables -I OUTPUT -j "+iptChain)
 		p.l("# --- begin ip6tables ---")
 		p.l("# *filter")
+		p.l("# :%s - [0:0]", iptChain)
 		for _, l := range v6 {
 			p.l("# %s", l)
 		}
@@ -64,10 +80,10 @@ have one). Built-in chain policies are left as they are.`)
 				p.l("#   ipset=/%s/%s,%s", h, set4, set6)
 			}
 		}
-		p.l("# rules (iptables, and ip6tables with the inet6 set):")
+		p.l("# rules, in the file above (iptables; ip6tables with the inet6 set):")
 		for _, g := range s.Groups() {
 			set4, _ := ipsetNames(g)
-			p.l("#   -I OUTPUT -p tcp -m set --match-set %s dst --dport %d -m comment --comment \"okviz-check\" -j ACCEPT", set4, g.Port)
+			p.l("#   -A %s -p tcp -m set --match-set %s dst --dport %d -m comment --comment \"okviz-check\" -j ACCEPT", iptChain, set4, g.Port)
 		}
 	}
 }
@@ -77,7 +93,7 @@ func iptablesRule(r Rule, a netip.Addr) string {
 	if c == "" {
 		c = "okviz-check"
 	}
-	return "-I OUTPUT -p tcp -d " + netip.PrefixFrom(a, a.BitLen()).String() +
+	return "-A " + iptChain + " -p tcp -d " + netip.PrefixFrom(a, a.BitLen()).String() +
 		" --dport " + strconv.Itoa(r.Port) +
 		" -m conntrack --ctstate NEW,ESTABLISHED -m comment --comment \"" + c + "\" -j ACCEPT"
 }

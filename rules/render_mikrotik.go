@@ -11,7 +11,8 @@ func renderMikroTik(p *printer, s *Set) {
 a name in an address list with /ip dns and adds a dynamic entry per address.
 The rules go to the end of the forward chain: move them above your drop rules
 (or add place-before=<number of the first drop rule>). For traffic of the
-router itself use chain=output.`)
+router itself use chain=output. DNS names in /ipv6 firewall address-list need
+RouterOS 7; on RouterOS 6 use only the /ip lines (and addresses for IPv6).`)
 	p.blank()
 	for _, fam := range []string{"ip", "ipv6"} {
 		for _, g := range s.Groups() {

@@ -13,8 +13,10 @@ func renderOPNsense(p *printer, s *Set) {
 	p.comment("#", `Create an API key (System > Access > Users > API keys), then set:
   FW=https://your-firewall  KEY=...  SECRET=...
 OPNsense re-resolves the names of a Host(s) alias every 300 seconds by
-default, A and AAAA alike. The same objects in the GUI: Firewall > Aliases
-(type Host(s)) and Firewall > Rules > LAN (pass, TCP, destination = alias).`)
+default, A and AAAA alike. Rules made through this API land under Firewall >
+Automation > Filter (not Firewall > Rules > LAN), and are evaluated before the
+interface rules. The same by hand: Firewall > Aliases (type Host(s)), then
+Firewall > Rules > LAN (pass, TCP, destination = alias).`)
 	p.blank()
 	api := `curl -sS -u "$KEY:$SECRET" -H 'Content-Type: application/json' -X POST`
 	for _, g := range s.Groups() {

@@ -12,9 +12,21 @@ func renderSquid(p *printer, s *Set) {
 	p.comment("#", `Include it ABOVE "http_access deny all" and above the site's other ssl_bump
 lines, e.g. in squid.conf under "INSERT YOUR OWN RULE(S) HERE":
   include /etc/squid/conf.d/okviz-check.conf
-then check with "squid -k parse" and reload with "squid -k reconfigure".`)
+then check with "squid -k parse" and reload with "squid -k reconfigure".
+The stock squid.conf denies CONNECT to ports outside SSL_ports (and requests to
+ports outside Safe_ports) ABOVE the include: the SSL_ports/Safe_ports lines
+below add this file's other ports to those lists, which is what lets them pass.`)
 	p.blank()
 	p.l("acl okviz_check_connect method CONNECT")
+	for _, g := range s.Groups() {
+		if _, ok := wellKnownService(g.Port); ok {
+			continue
+		}
+		if g.TLS() {
+			p.l("acl SSL_ports port %d", g.Port)
+		}
+		p.l("acl Safe_ports port %d", g.Port)
+	}
 	for _, g := range s.Groups() {
 		name := "okviz_check_" + g.Key()
 		p.l("acl %s_port port %d", name, g.Port)

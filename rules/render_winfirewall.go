@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"crypto/sha1"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -11,9 +13,21 @@ import (
 func renderWindows(p *printer, s *Set) {
 	p.header(s, "#", "Windows Defender Firewall rules (PowerShell, outbound)")
 	p.comment("#", `Run in an elevated PowerShell. Windows allows outbound traffic unless a policy
-(GPO/Intune) blocks it; these rules matter where it does. Remove them with:
-  Remove-NetFirewallRule -Group "okviz-check"
-One rule holds IPv4 and IPv6 addresses alike.`)
+(GPO/Intune) blocks it; these rules matter where it does. One rule holds IPv4
+and IPv6 addresses alike. Running the script again first removes what the last
+run created (the rules of group "okviz-check" and the dynamic keyword
+addresses below, whose fixed IDs are derived from the host names).`)
+	names := nameRules(s)
+	p.l("# Remove everything this script creates (also the way to undo it):")
+	p.l("Remove-NetFirewallRule -Group \"okviz-check\" -ErrorAction SilentlyContinue")
+	if len(names) > 0 {
+		// The cmdlet exists from Windows 10 21H2 on; older systems skip it.
+		p.l("if (Get-Command Remove-NetFirewallDynamicKeywordAddress -ErrorAction SilentlyContinue) {")
+		for _, h := range uniq(hostsOf(names)) {
+			p.l("  Remove-NetFirewallDynamicKeywordAddress -Id '%s' -ErrorAction SilentlyContinue", stableGUID("okviz-check "+h))
+		}
+		p.l("}")
+	}
 	p.blank()
 	var unresolved []Rule
 	for _, r := range s.Rules {
@@ -25,12 +39,6 @@ One rule holds IPv4 and IPv6 addresses alike.`)
 		p.l("New-NetFirewallRule -DisplayName %s -Group \"okviz-check\" -Direction Outbound -Action Allow `", winName(r, ""))
 		p.l("  -Protocol TCP -RemotePort %d -RemoteAddress %s -Profile Any -Description %q",
 			r.Port, join(r.Addrs(), ","), r.Comment)
-	}
-	var names []Rule
-	for _, r := range s.Rules {
-		if !r.IsIP() {
-			names = append(names, r)
-		}
 	}
 	if len(names) == 0 {
 		return
@@ -47,19 +55,38 @@ are forgotten at reboot.`)
 		p.l("# The address rules above are active; to use the FQDN form instead, remove the")
 		p.l("# leading \"# \" from these lines:")
 	}
-	// One dynamic keyword address per host, shared by its rules.
-	kw := map[string]string{}
+	// One dynamic keyword address per host, shared by its rules; its ID is
+	// fixed, so the removal lines above find it.
+	kw := map[string]bool{}
 	for _, r := range names {
-		v, ok := kw[r.Host]
-		if !ok {
-			v = "$kw" + strconv.Itoa(len(kw)+1)
-			kw[r.Host] = v
-			p.l("%s%s = '{' + [guid]::NewGuid().ToString() + '}'", mark, v)
-			p.l("%sNew-NetFirewallDynamicKeywordAddress -Id %s -Keyword %q -AutoResolve $true", mark, v, r.Host)
+		id := stableGUID("okviz-check " + r.Host)
+		if !kw[r.Host] {
+			kw[r.Host] = true
+			p.l("%sNew-NetFirewallDynamicKeywordAddress -Id '%s' -Keyword %q -AutoResolve $true", mark, id, r.Host)
 		}
 		p.l("%sNew-NetFirewallRule -DisplayName %s -Group \"okviz-check\" -Direction Outbound -Action Allow `", mark, winName(r, " (FQDN)"))
-		p.l("%s  -Protocol TCP -RemotePort %d -RemoteDynamicKeywordAddresses %s -Profile Any -Description %q", mark, r.Port, v, r.Comment)
+		p.l("%s  -Protocol TCP -RemotePort %d -RemoteDynamicKeywordAddresses '%s' -Profile Any -Description %q", mark, r.Port, id, r.Comment)
 	}
+}
+
+// nameRules keeps the rules whose host is a name, not an address literal.
+func nameRules(s *Set) []Rule {
+	var out []Rule
+	for _, r := range s.Rules {
+		if !r.IsIP() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// stableGUID derives a braced GUID from s (SHA-1, laid out as an RFC 4122
+// version 5 UUID), so a script can remove tomorrow what it created today.
+func stableGUID(s string) string {
+	h := sha1.Sum([]byte(s))
+	h[6] = h[6]&0x0f | 0x50
+	h[8] = h[8]&0x3f | 0x80
+	return fmt.Sprintf("{%x-%x-%x-%x-%x}", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
 
 func winName(r Rule, suffix string) string {

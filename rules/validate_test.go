@@ -9,11 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/okviz/okviz-check/internal/lab"
 	"github.com/okviz/okviz-check/proxy"
 )
 
@@ -94,6 +98,9 @@ func commentedBlock(out, name string) string {
 	return b.String()
 }
 
+// TestIPTablesRestore loads each file twice into a throwaway namespace: the
+// second load must replace the tool's chain, not add a second copy, and the
+// printed jump command must add the jump only once.
 func TestIPTablesRestore(t *testing.T) {
 	needBinary(t, "iptables-restore")
 	needBinary(t, "ip6tables-restore")
@@ -104,15 +111,27 @@ func TestIPTablesRestore(t *testing.T) {
 		if msg, err := inNetns(ns, "iptables-restore", "--test", v4); err != nil {
 			t.Errorf("%s: iptables-restore --test: %v\n%s\n%s", name, err, msg, out)
 		}
-		// Load it for real (the namespace is throwaway) and see the rules.
-		if msg, err := inNetns(ns, "iptables-restore", "--noflush", v4); err != nil {
-			t.Errorf("%s: iptables-restore --noflush: %v\n%s", name, err, msg)
+		// Load it for real, twice (the namespace is throwaway), and see the rules.
+		for i := 0; i < 2; i++ {
+			if msg, err := inNetns(ns, "iptables-restore", "--noflush", v4); err != nil {
+				t.Errorf("%s: iptables-restore --noflush (load %d): %v\n%s", name, i+1, err, msg)
+			}
+			jump := regexp.MustCompile(`(?m)^#\s+(iptables -C OUTPUT .*)$`).FindStringSubmatch(out)
+			if jump == nil {
+				t.Fatalf("%s: no jump command in the header:\n%s", name, out)
+			}
+			if msg, err := inNetns(ns, "sh", "-c", jump[1]); err != nil {
+				t.Errorf("%s: %s: %v\n%s", name, jump[1], err, msg)
+			}
 		}
-		got, _ := inNetns(ns, "iptables", "-S", "OUTPUT")
+		got, _ := inNetns(ns, "iptables", "-S")
+		if n := strings.Count(got, "-A OUTPUT -j "+iptChain); n != 1 {
+			t.Errorf("%s: %d jumps to %s after two loads, want 1:\n%s", name, n, iptChain, got)
+		}
 		for _, r := range set.Rules {
 			for _, a := range r.IPv4 {
-				if !strings.Contains(got, "-d "+a.String()+"/32 ") {
-					t.Errorf("%s: loaded ruleset lacks %s:\n%s", name, a, got)
+				if n := strings.Count(got, "-A "+iptChain+" -d "+a.String()+"/32 "); n != 1 {
+					t.Errorf("%s: %s appears %d times after two loads, want 1:\n%s", name, a, n, got)
 				}
 			}
 		}
@@ -125,29 +144,66 @@ func TestIPTablesRestore(t *testing.T) {
 			t.Errorf("%s: IPv6 addresses but no ip6tables block", name)
 		}
 	}
-	// The validator itself must be able to say no.
+	// The validator itself must be able to say no, and the copy count must
+	// see a file that appends to a built-in chain (the old form) pile up.
 	bad := writeTemp(t, "bad.rules", "*filter\n-I OUTPUT -p tcp -d 203.0.113.10/32 --dport 443 -m nosuchmatch -j ACCEPT\nCOMMIT\n")
 	if _, err := inNetns(ns, "iptables-restore", "--test", bad); err == nil {
 		t.Error("iptables-restore --test accepted a broken file: the check proves nothing")
 	}
+	ns2 := netns(t)
+	old := writeTemp(t, "old.rules", "*filter\n-I OUTPUT -p tcp -d 203.0.113.10/32 --dport 443 -j ACCEPT\nCOMMIT\n")
+	for i := 0; i < 2; i++ {
+		if msg, err := inNetns(ns2, "iptables-restore", "--noflush", old); err != nil {
+			t.Fatalf("old form: %v\n%s", err, msg)
+		}
+	}
+	if got, _ := inNetns(ns2, "iptables", "-S", "OUTPUT"); strings.Count(got, "203.0.113.10/32") != 2 {
+		t.Errorf("the copy count cannot tell: a built-in chain loaded twice shows\n%s", got)
+	}
 }
 
+// adminNFT is an admin's ruleset with a default-drop output chain that
+// accepts replies and jumps to the tool's chain, as the nftables output
+// tells the admin to write it.
+const adminNFT = `table inet filter {
+	chain output {
+		type filter hook output priority filter; policy drop;
+		ct state established,related accept
+		oifname "lo" tcp dport 9 accept
+		jump okviz_check
+	}
+}
+`
+
+// TestNFTablesCheck checks the nft file with nft -c, loads it twice into a
+// namespace whose admin chain drops by default, and connects: a connection
+// to a listed address and port gets through, one to another port does not.
 func TestNFTablesCheck(t *testing.T) {
 	needBinary(t, "nft")
-	ns := netns(t)
 	for name, set := range fixtures(t) {
+		ns := netns(t)
 		out := render(t, "nftables", set)
 		p := writeTemp(t, name+".nft", out)
 		if msg, err := inNetns(ns, "nft", "-c", "-f", p); err != nil {
 			t.Errorf("%s: nft -c -f: %v\n%s\n%s", name, err, msg, out)
 		}
-		// Loading twice must work: the file replaces its own table.
+		admin := writeTemp(t, "admin.nft", strings.Replace(adminNFT, "\t\tjump okviz_check\n", "", 1))
+		if msg, err := inNetns(ns, "nft", "-f", admin); err != nil {
+			t.Fatalf("%s: admin ruleset: %v\n%s", name, err, msg)
+		}
+		// Loading twice must work and leave one copy.
 		for i := 0; i < 2; i++ {
 			if msg, err := inNetns(ns, "nft", "-f", p); err != nil {
 				t.Errorf("%s: nft -f (load %d): %v\n%s", name, i+1, err, msg)
 			}
 		}
-		got, _ := inNetns(ns, "nft", "list", "table", "inet", "okviz_check")
+		if msg, err := inNetns(ns, "nft", "add", "rule", "inet", "filter", "output", "jump", nftChain); err != nil {
+			t.Fatalf("%s: jump: %v\n%s", name, err, msg)
+		}
+		got, _ := inNetns(ns, "nft", "list", "table", "inet", "filter")
+		if n := strings.Count(got, "tcp dport "); n != 2*len(set.Groups())+1 {
+			t.Errorf("%s: %d port rules after two loads, want %d:\n%s", name, n, 2*len(set.Groups())+1, got)
+		}
 		for _, r := range set.Rules {
 			for _, a := range r.Addrs() {
 				if !strings.Contains(got, a.String()) {
@@ -155,11 +211,73 @@ func TestNFTablesCheck(t *testing.T) {
 				}
 			}
 		}
+		for _, r := range set.Rules {
+			if len(r.Addrs()) == 0 {
+				continue
+			}
+			a := r.Addrs()[0]
+			if err := nftDial(t, ns, a, r.Port); err != nil {
+				t.Errorf("%s: %s port %d through the default-drop chain: %v", name, a, r.Port, err)
+			}
+			if err := nftDial(t, ns, a, 5555); err == nil {
+				t.Errorf("%s: %s port 5555 got through: the live check proves nothing", name, a)
+			}
+		}
+	}
+	// Without the jump, a separate table's accept does not get through the
+	// admin's drop: the old form (its own table) fails this same live test.
+	ns := netns(t)
+	admin := writeTemp(t, "admin.nft", strings.Replace(adminNFT, "\t\tjump okviz_check\n", "", 1))
+	sep := writeTemp(t, "sep.nft", "table inet okviz_check {\n\tchain output {\n\t\ttype filter hook output priority filter - 10; policy accept;\n\t\tip daddr 203.0.113.10 tcp dport 443 accept\n\t}\n}\n")
+	for _, f := range []string{admin, sep} {
+		if msg, err := inNetns(ns, "nft", "-f", f); err != nil {
+			t.Fatalf("%v\n%s", err, msg)
+		}
+	}
+	if err := nftDial(t, ns, netip.MustParseAddr("203.0.113.10"), 443); err == nil {
+		t.Error("an accept in a separate table got through a default-drop chain: the live check proves nothing")
 	}
 	bad := writeTemp(t, "bad.nft", "table inet x {\n\tchain c {\n\t\tip daddr @missing accept\n\t}\n}\n")
 	if _, err := inNetns(ns, "nft", "-c", "-f", bad); err == nil {
 		t.Error("nft -c accepted a broken file: the check proves nothing")
 	}
+}
+
+// nftDial puts addr on the namespace's loopback, listens on it and connects
+// from inside the namespace, with a short deadline (a drop is a timeout).
+func nftDial(t *testing.T, ns string, addr netip.Addr, port int) error {
+	t.Helper()
+	bits := 32
+	if addr.Is6() {
+		bits = 128
+	}
+	inNetns(ns, "ip", "link", "set", "lo", "up")
+	// "nodad": an IPv6 address must be usable at once.
+	args := []string{"ip", "addr", "replace", netip.PrefixFrom(addr, bits).String(), "dev", "lo"}
+	if addr.Is6() {
+		args = append(args, "nodad")
+	}
+	if msg, err := inNetns(ns, args...); err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, msg)
+	}
+	hp := net.JoinHostPort(addr.String(), strconv.Itoa(port))
+	return (&lab.Netns{Name: ns}).Do(func() error {
+		ln, err := net.Listen("tcp", hp)
+		if err != nil {
+			t.Fatalf("listen %s: %v", hp, err)
+		}
+		defer ln.Close()
+		go func() {
+			if c, err := ln.Accept(); err == nil {
+				c.Close()
+			}
+		}()
+		c, err := net.DialTimeout("tcp", hp, 700*time.Millisecond)
+		if err != nil {
+			return err
+		}
+		return c.Close()
+	})
 }
 
 func hasV6(s Set) bool {
@@ -247,4 +365,44 @@ func hostForURL(h string) string {
 		return "[" + h + "]"
 	}
 	return h
+}
+
+// suricataTest runs suricata -T (Suricata 7, the engine AWS Network Firewall
+// runs) on a rules file with the stock suricata.yaml.
+func suricataTest(t *testing.T, rules string) (string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "okviz-check.rules")
+	if err := os.WriteFile(p, []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("suricata", "-T", "-c", "/etc/suricata/suricata.yaml", "-S", p, "-l", dir).CombinedOutput()
+	return string(out), err
+}
+
+// TestSuricataRules checks every Suricata block the formats print, for
+// every fixture (with and without --revocation hosts).
+func TestSuricataRules(t *testing.T) {
+	needBinary(t, "suricata")
+	ver, _ := exec.Command("suricata", "-V").CombinedOutput()
+	need(t, regexp.MustCompile(`version [7-9]\.`).Match(ver), "suricata is older than 7 (Debian: bookworm-backports): "+strings.TrimSpace(string(ver)))
+	_, err := os.Stat("/etc/suricata/suricata.yaml")
+	need(t, err == nil, "no /etc/suricata/suricata.yaml")
+	for _, format := range []string{"aws-network-firewall"} {
+		for name, set := range fixtures(t) {
+			block := commentedBlock(render(t, format, set), "suricata")
+			if block == "" {
+				t.Fatalf("%s/%s: no suricata block", format, name)
+			}
+			if msg, err := suricataTest(t, block); err != nil || strings.Contains(msg, "E: ") {
+				t.Errorf("%s/%s: suricata -T: %v\n%s\n%s", format, name, err, msg, block)
+			}
+		}
+	}
+	// What the format printed before: nocase after http.host is an error in
+	// Suricata 7.
+	old := `pass http $HOME_NET any -> $EXTERNAL_NET 80 (http.host; content:"ocsp.example.com"; startswith; endswith; nocase; msg:"okviz-check"; flow:to_server, established; sid:3000005; rev:1;)` + "\n"
+	if _, err := suricataTest(t, old); err == nil {
+		t.Error("suricata -T accepted nocase after http.host: the check proves nothing")
+	}
 }
