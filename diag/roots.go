@@ -45,6 +45,11 @@ func LoadCertPool(path string) (*x509.CertPool, error) {
 		return nil, err // *PathError names the file and the reason
 	}
 	defer f.Close()
+	// Reading a directory fails on Unix with "is a directory" but on
+	// Windows with "Incorrect function.": say it the same way everywhere.
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a certificate file", path)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxCertFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/okviz/okviz-check/internal/certgen"
+	"github.com/okviz/okviz-check/internal/wine"
 )
 
 func TestPublicRoots(t *testing.T) {
@@ -34,7 +35,7 @@ func TestPublicRoots(t *testing.T) {
 }
 
 func TestLoadCertPool(t *testing.T) {
-	dir := t.TempDir()
+	dir := wine.TempDir(t)
 	ca := certgen.Must(certgen.NewCA("Corp Inspection CA"))
 	files, err := ca.WritePEM(dir)
 	if err != nil {
@@ -47,6 +48,10 @@ func TestLoadCertPool(t *testing.T) {
 		}
 		return p
 	}
+	// A missing file is worded by the OS ("no such file", "The system
+	// cannot find the file specified."): wantErr for it is the error's
+	// meaning, fs.ErrNotExist, not a text.
+	const notExist = "\x00not exist"
 	tests := []struct {
 		name    string
 		path    string
@@ -54,7 +59,7 @@ func TestLoadCertPool(t *testing.T) {
 	}{
 		{"PEM", files.Cert, ""},
 		{"DER", write("ca.cer", ca.Cert.Raw), ""},
-		{"missing", filepath.Join(dir, "nope.pem"), "no such file"},
+		{"missing", filepath.Join(dir, "nope.pem"), notExist},
 		{"empty", write("empty.pem", nil), "empty"},
 		{"garbage", write("garbage.pem", []byte("this is not a certificate")), "neither PEM nor DER"},
 		{"key instead of certificate", files.Key, "no CERTIFICATE PEM block"},
@@ -64,7 +69,9 @@ func TestLoadCertPool(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			pool, err := LoadCertPool(tt.path)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				if tt.wantErr == notExist && !errors.Is(err, fs.ErrNotExist) {
+					t.Fatalf("err %v, want one saying the file does not exist", err)
+				} else if tt.wantErr != notExist && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 					t.Fatalf("err %v, want one containing %q", err, tt.wantErr)
 				}
 				if !strings.Contains(err.Error(), tt.path) {

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"net"
 	"os"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/netclass/netclasstest"
 )
 
 // fakeDialer answers each address with a scripted error, or dials for real.
@@ -54,7 +55,7 @@ func TestProbeTCP(t *testing.T) {
 	openPort := ln.Addr().(*net.TCPAddr).Port
 	v4 := net.ParseIP("127.0.0.1")
 	v6 := net.ParseIP("fd00:198:18::1")
-	unreach := &os.SyscallError{Syscall: "connect", Err: syscall.EHOSTUNREACH}
+	unreach := &os.SyscallError{Syscall: "connect", Err: netclasstest.HostUnreach}
 	tests := []struct {
 		name  string
 		port  int
@@ -67,7 +68,7 @@ func TestProbeTCP(t *testing.T) {
 		{"refused by a reset", closedPort(t), []net.IP{v4}, nil, "tcp.refused", false},
 		{"silently dropped", openPort, []net.IP{v4}, map[string]error{"127.0.0.1": nil}, "tcp.timeout", false},
 		{"icmp prohibited", openPort, []net.IP{v4}, map[string]error{"127.0.0.1": unreach}, "tcp.unreachable", false},
-		{"local firewall", openPort, []net.IP{v4}, map[string]error{"127.0.0.1": &os.SyscallError{Syscall: "connect", Err: syscall.EACCES}}, "tcp.local_firewall", false},
+		{"local firewall", openPort, []net.IP{v4}, map[string]error{"127.0.0.1": &os.SyscallError{Syscall: "connect", Err: netclasstest.LocalFirewall}}, "tcp.local_firewall", false},
 		{"ipv6 broken, ipv4 fine", openPort, []net.IP{v6, v4}, map[string]error{"fd00:198:18::1": unreach}, "tcp.ipv6_broken", true},
 		{"only ipv6, failing", openPort, []net.IP{v6}, map[string]error{"fd00:198:18::1": unreach}, "tcp.unreachable", false},
 		{"ipv4 failure decides over ipv6", openPort, []net.IP{v6, v4}, map[string]error{"fd00:198:18::1": unreach, "127.0.0.1": nil}, "tcp.timeout", false},
@@ -89,7 +90,7 @@ func TestProbeTCP(t *testing.T) {
 			if tt.conn && addr == "" {
 				t.Fatal("no chosen address reported")
 			}
-			if len(c.Details["attempts"].([]tcpAttempt)) != len(tt.addrs) {
+			if len(c.Details.(*TCPDetails).Attempts) != len(tt.addrs) {
 				t.Fatal("every address must be reported")
 			}
 		})
@@ -126,9 +127,9 @@ func TestClassifyNetErr(t *testing.T) {
 	}{
 		{context.DeadlineExceeded, failTimeout},
 		{os.ErrDeadlineExceeded, failTimeout},
-		{&os.SyscallError{Err: syscall.ECONNREFUSED}, failRefused},
-		{&os.SyscallError{Err: syscall.ECONNRESET}, failReset},
-		{&os.SyscallError{Err: syscall.ENETUNREACH}, failUnreachable},
+		{&os.SyscallError{Err: netclasstest.Refused}, failRefused},
+		{&os.SyscallError{Err: netclasstest.Reset}, failReset},
+		{&os.SyscallError{Err: netclasstest.NetUnreach}, failUnreachable},
 		{errors.New("x: EOF wrapped"), failOther},
 	}
 	for _, tt := range tests {

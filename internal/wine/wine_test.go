@@ -1,7 +1,10 @@
 package wine
 
 import (
+	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -19,5 +22,24 @@ func TestVersion(t *testing.T) {
 	}
 	if runtime.GOOS != "windows" && v != "" {
 		t.Errorf("Wine detected on %s", runtime.GOOS)
+	}
+}
+
+func TestRemoveTree(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "001")
+	for _, d := range []string{dir, filepath.Join(dir, "a", "b")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{filepath.Join(dir, "x"), filepath.Join(dir, "a", "b", "y")} {
+		if err := os.WriteFile(f, []byte("z"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeTree(dir)
+	if _, err := os.Stat(parent); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after removeTree, the parent %s: %v", parent, err)
 	}
 }
