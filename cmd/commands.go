@@ -12,6 +12,7 @@ func subcommands(a *app) []*cobra.Command {
 		newProxyCmd(a),
 		newPacCmd(a),
 		newRulesCmd(a),
+		newBrowserCmd(a),
 		newVersionCmd(a),
 	}
 }

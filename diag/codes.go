@@ -101,6 +101,12 @@ var codes = []CodeInfo{
 	{"http.protocol_error", "http", StatusFail, "The answer to the HTTPS request was not valid HTTP.",
 		"Network team: a middlebox mangles HTTPS traffic to the target."},
 
+	{"browser.ok", "browser", StatusPass, "The real browser (headless or the default one) reached the target, fetching it the way a visual does.", ""},
+	{"browser.failed", "browser", StatusFail, "The real browser could not reach the target; the summary says whether that agrees with the tool's own verdict.",
+		"When the tool agrees, follow its verdict; when it does not, believe the browser: the details give the browser's own error and route, and the difference lies in what only the browser has (proxy settings, extensions, enterprise policies, trust store)."},
+	{"browser.unavailable", "browser", StatusInfo, "No browser could be asked (none found, it did not start, or it did not report in time); the verdict is the tool's own.",
+		"Desk-side: run `okviz-check browser` on a machine with Edge, Chrome or Chromium, or name one with --browser PATH."},
+
 	{"clock.ok", "clock", StatusPass, "This machine's clock agrees with the server's.", ""},
 	{"clock.skew", "clock", StatusWarn, "This machine's clock differs from the server's by more than a few minutes.",
 		"Desk-side: set the clock right (enable time synchronisation); a wrong clock makes valid certificates look expired."},
@@ -126,7 +132,7 @@ func Lookup(code string) CodeInfo {
 // Codes returns the whole table in a stable order (by stage, as in the spec).
 func Codes() []CodeInfo {
 	out := append([]CodeInfo(nil), codes...)
-	order := map[string]int{"overall": 0, "proxy": 1, "dns": 2, "tcp": 3, "tls": 4, "http": 5, "clock": 6}
+	order := map[string]int{"overall": 0, "proxy": 1, "dns": 2, "tcp": 3, "tls": 4, "http": 5, "browser": 6, "clock": 7}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Stage] < order[out[j].Stage] })
 	return out
 }
