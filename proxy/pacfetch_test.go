@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/wine"
 )
 
 const pacFetchScript = "function FindProxyForURL(u, h) { return \"DIRECT\"; }\n"
@@ -41,7 +43,7 @@ func wantFetchError(t *testing.T, err error, kind FetchErrorKind) *FetchError {
 }
 
 func TestFetchPACFiles(t *testing.T) {
-	dir := t.TempDir()
+	dir := wine.TempDir(t)
 	path := filepath.Join(dir, "proxy.pac")
 	if err := os.WriteFile(path, []byte(pacFetchScript), 0o644); err != nil {
 		t.Fatal(err)

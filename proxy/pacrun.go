@@ -69,7 +69,12 @@ func (st *pacState) run(parent context.Context, prog *goja.Program) error {
 	wd := startPACWatchdog(ctx, cancel, st.vm, st.env.MaxHeap)
 	err := st.guarded(prog)
 	reason := wd.stop()
-	late := errors.Is(ctx.Err(), context.DeadlineExceeded)
+	// A DNS lookup bounded by the same deadline can end the script just
+	// before ctx's own timer fires: where the clock is coarse (Windows
+	// ticks every 0.5 to 15.6 ms) the two deadlines come out equal and
+	// either timer may fire first. The deadline decides, not the timer.
+	deadline, _ := ctx.Deadline()
+	late := errors.Is(ctx.Err(), context.DeadlineExceeded) || !time.Now().Before(deadline)
 	cancel()
 	st.waitLookups()
 

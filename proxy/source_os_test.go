@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/okviz/okviz-check/internal/wine"
 )
 
 func TestRunCommand(t *testing.T) {
@@ -52,7 +54,7 @@ func TestNewOSSystem(t *testing.T) {
 	if sys.GOOS != runtime.GOOS || sys.getenv("HTTPS_PROXY") != "p:1" || (sys.Registry != nil) != (runtime.GOOS == "windows") {
 		t.Errorf("system: %+v", sys)
 	}
-	dir := t.TempDir()
+	dir := wine.TempDir(t)
 	if err := os.WriteFile(dir+"/a.json", []byte("{}"), 0o600); err != nil {
 		t.Fatal(err)
 	}

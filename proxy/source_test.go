@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -78,8 +79,10 @@ func (m *fakeMachine) system() System {
 		ReadDir: func(dir string) ([]string, error) {
 			var names []string
 			for p := range m.files {
-				if filepath.Dir(p) == dir {
-					names = append(names, filepath.Base(p))
+				// Slash paths, as the sources build them for the OS
+				// they read (a Linux policy directory on any OS).
+				if path.Dir(p) == dir {
+					names = append(names, path.Base(p))
 				}
 			}
 			if names == nil {
