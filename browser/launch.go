@@ -65,7 +65,11 @@ func pacURL(s string) string {
 	if err != nil {
 		abs = s
 	}
-	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x.pac: file:///C:/x.pac
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
 }
 
 // HeadlessArgs is the command line of a headless run: a fresh profile in
