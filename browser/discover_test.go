@@ -12,19 +12,19 @@ func TestParseAppPath(t *testing.T) {
 	vars := env(map[string]string{"ProgramFiles": `C:\Program Files`, "LOCALAPPDATA": `C:\Users\ann\AppData\Local`})
 	for raw, want := range map[string]string{
 		// Recorded shapes of the default value of App Paths\msedge.exe and chrome.exe.
-		`C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe`:         `C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe`,
-		`"C:\Program Files\Google\Chrome\Application\chrome.exe"`:              `C:\Program Files\Google\Chrome\Application\chrome.exe`,
-		`"C:\Program Files\Google\Chrome\Application\chrome.exe" --flag`:       `C:\Program Files\Google\Chrome\Application\chrome.exe`,
-		`%ProgramFiles%\Google\Chrome\Application\chrome.exe`:                  `C:\Program Files\Google\Chrome\Application\chrome.exe`,
-		`  %LOCALAPPDATA%\Google\Chrome\Application\chrome.exe  `:              `C:\Users\ann\AppData\Local\Google\Chrome\Application\chrome.exe`,
-		`\\server\share\chrome.exe`:                                            `\\server\share\chrome.exe`,
-		`%UNSET%\chrome.exe`:                                                   "", // not absolute once expanded
-		`"C:\Program Files\Google\Chrome\Application\chrome.exe`:               "", // unclosed quote
-		`C:\Program Files\Google\Chrome\Application\`:                          "",
-		`chrome.exe`:                                                           "",
-		``:                                                                     "",
-		`C:\x\%ProgramFiles%%LOCALAPPDATA%\a.exe`:                              `C:\x\C:\Program FilesC:\Users\ann\AppData\Local\a.exe`,
-		`C:\odd%name\a.exe`:                                                    `C:\odd%name\a.exe`,
+		`C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe`:   `C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe`,
+		`"C:\Program Files\Google\Chrome\Application\chrome.exe"`:        `C:\Program Files\Google\Chrome\Application\chrome.exe`,
+		`"C:\Program Files\Google\Chrome\Application\chrome.exe" --flag`: `C:\Program Files\Google\Chrome\Application\chrome.exe`,
+		`%ProgramFiles%\Google\Chrome\Application\chrome.exe`:            `C:\Program Files\Google\Chrome\Application\chrome.exe`,
+		`  %LOCALAPPDATA%\Google\Chrome\Application\chrome.exe  `:        `C:\Users\ann\AppData\Local\Google\Chrome\Application\chrome.exe`,
+		`\\server\share\chrome.exe`:                                      `\\server\share\chrome.exe`,
+		`%UNSET%\chrome.exe`:                                             "", // not absolute once expanded
+		`"C:\Program Files\Google\Chrome\Application\chrome.exe`:         "", // unclosed quote
+		`C:\Program Files\Google\Chrome\Application\`:                    "",
+		`chrome.exe`: "",
+		``:           "",
+		`C:\x\%ProgramFiles%%LOCALAPPDATA%\a.exe`: `C:\x\C:\Program FilesC:\Users\ann\AppData\Local\a.exe`,
+		`C:\odd%name\a.exe`:                       `C:\odd%name\a.exe`,
 	} {
 		if got := ParseAppPath(raw, vars); got != want {
 			t.Errorf("ParseAppPath(%q) = %q, want %q", raw, got, want)

@@ -8,7 +8,9 @@ import (
 )
 
 func TestDecide(t *testing.T) {
-	ok := func(mode string, status int) postedAttempt { return postedAttempt{Mode: mode, OK: true, Status: status, Type: "cors"} }
+	ok := func(mode string, status int) postedAttempt {
+		return postedAttempt{Mode: mode, OK: true, Status: status, Type: "cors"}
+	}
 	bad := func(mode string) postedAttempt { return postedAttempt{Mode: mode, Error: "TypeError: Failed to fetch"} }
 	slow := func(mode string) postedAttempt { return postedAttempt{Mode: mode, Error: "AbortError", TimedOut: true} }
 	for _, tc := range []struct {
