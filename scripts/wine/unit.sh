@@ -27,7 +27,7 @@ for p in $pkgs; do
 done
 # Build them all at once; go shares the work between them.
 for p in $pkgs; do
-  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "${exe[$p]}" "$p" &
+  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "${exe[$p]}" "$p" >/dev/null &
 done
 fail=0
 for job in $(jobs -p); do wait "$job" || fail=1; done
@@ -53,7 +53,15 @@ for p in $pkgs; do
     grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- PASS)' "$out" | tail -n 200
     fail=1
   fi
-  # Skips are listed with their reasons: none may hide.
-  grep -A1 -E '^\s*--- SKIP' "$out" | grep -v -E '^(--)$' | sed 's/^/      /' || true
+  # Skips are counted and their reasons listed, so none hides: Wine's
+  # reasons (internal/wine.Skip) wherever they were logged, others as the
+  # line before their "--- SKIP".
+  n=$(grep -c -E '^\s*--- SKIP' "$out" || true)
+  if [ "$n" -gt 0 ]; then
+    echo "      $n skipped; reasons (tests):"
+    { grep -E '^\s+\S+\.go:[0-9]+: under Wine ' "$out" || true
+      grep -B1 -E '^\s*--- SKIP' "$out" | grep -E '^\s+\S+\.go:[0-9]+: ' | grep -v ': under Wine ' || true
+    } | sed -E 's/^\s+\S+\.go:[0-9]+: //' | sort | uniq -c | sed 's/^/      /'
+  fi
 done
 exit $fail
