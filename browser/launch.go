@@ -88,6 +88,10 @@ func HeadlessArgs(profileDir, netLog string, noSandbox bool, proxy ProxyFlags, p
 		"--disable-default-apps",
 		"--disable-domain-reliability",
 		"--no-pings",
+		"--disable-client-side-phishing-detection",
+		"--disable-extensions",
+		"--disable-breakpad",
+		"--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
 		"--disable-gpu",
 		"--log-net-log=" + netLog,
 	}
