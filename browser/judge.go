@@ -1,8 +1,6 @@
 package browser
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 

@@ -96,12 +96,12 @@ func TestJudge(t *testing.T) {
 	}
 }
 
-// The details keep their typed shape through the report's map.
-func TestFetchDetailsMap(t *testing.T) {
+// The details keep their typed shape through a report read back from JSON.
+func TestFetchDetailsJSON(t *testing.T) {
 	dns := int64(3)
 	d := FetchDetails{Mode: "headless", Outcome: OutcomeReached, HTTPStatus: 200, Timing: &Timing{DurationMS: 12, DNSMS: &dns}, Attempts: []Attempt{}, Redirected: []string{}, Notes: []string{}}
 	want, _ := json.Marshal(d)
-	got, _ := json.Marshal(d.Map())
+	got, _ := json.Marshal(diag.NewCheck(CheckID, "browser.ok", "", &d).Details)
 	var a, b any
 	json.Unmarshal(want, &a)
 	json.Unmarshal(got, &b)

@@ -147,20 +147,16 @@ func hasProxy(rt proxy.Route) bool {
 // routeCheck reports how the route for t was decided, and a PAC file that
 // could not be used (the browser then falls back, but the admin must fix it).
 func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Check {
-	d := map[string]any{"browser": ps.browser, "cli": ps.cli}
+	d := &diag.RouteDetails{Browser: decisionEvidence(ps.browser), CLI: decisionEvidence(ps.cli), Reason: rt.Reason, Proxies: proxyList(rt)}
 	notes := append([]string{}, proxy.Disagreements(ps.browser, ps.cli)...)
-	d["notes"] = append(notes, proxy.NoProxyNotes(ps.sources, t.URL)...)
+	d.Notes = append(notes, proxy.NoProxyNotes(ps.sources, t.URL)...)
 	if rt.PACURL != "" {
-		d["pac_url"] = proxy.Redact(rt.PACURL)
-		d["pac_result"] = rt.PACResult
+		d.PACURL = proxy.Redact(rt.PACURL)
+		d.PACResult = &rt.PACResult
 	}
-	if len(rt.Failures) > 0 {
-		d["failures"] = rt.Failures
+	for _, f := range rt.Failures {
+		d.Failures = append(d.Failures, diag.RouteFailure{PACURL: f.PACURL, From: f.From, Code: f.Code, Error: f.Error})
 	}
-	if rt.Reason != "" {
-		d["reason"] = rt.Reason
-	}
-	d["proxies"] = proxyList(rt)
 	switch {
 	case err != nil:
 		code := "proxy.pac_invalid"
@@ -228,7 +224,7 @@ func routeWords(rt proxy.Route) string {
 // hop decides; a dead proxy before a working one is a warning, because
 // browsers wait for it on every new connection.
 func connectCheck(conn net.Conn, hops []proxy.Hop) diag.Check {
-	d := map[string]any{"hops": hops}
+	d := &diag.TunnelDetails{Hops: hopEvidence(hops)}
 	if len(hops) == 0 {
 		return diag.NewCheck("proxy.connect", "proxy.unreachable", "No proxy could be tried.", d)
 	}
@@ -271,6 +267,35 @@ func connectCheck(conn net.Conn, hops []proxy.Hop) diag.Check {
 		summary = "The proxy %s failed: %s."
 	}
 	return diag.NewCheck("proxy.connect", code, fmt.Sprintf(summary, last.Proxy, hopWhy(last)), d)
+}
+
+// decisionEvidence is a route as the report shows it, credentials redacted.
+func decisionEvidence(d proxy.Decision) diag.RouteDecision {
+	r := d.Redacted()
+	e := diag.RouteDecision{
+		Kind: r.Kind, Proxies: r.Proxies, PACURL: r.PACURL, PACFrom: r.PACFrom, WPAD: r.WPAD,
+		PACMandatory: r.PACMandatory, Bypass: r.Bypass, BypassStyle: r.BypassStyle, BypassReversed: r.BypassReversed,
+		From: r.From, Notes: r.Notes,
+		Rules: diag.RouteRules{All: r.Rules.All, HTTP: r.Rules.HTTP, HTTPS: r.Rules.HTTPS, FTP: r.Rules.FTP, Fallback: r.Rules.Fallback},
+	}
+	if r.Fallback != nil {
+		f := decisionEvidence(*r.Fallback)
+		e.Fallback = &f
+	}
+	return e
+}
+
+// hopEvidence is the hops of a failover list as the report shows them.
+func hopEvidence(hops []proxy.Hop) []diag.ProxyHop {
+	if hops == nil {
+		return nil
+	}
+	out := make([]diag.ProxyHop, len(hops))
+	for i, h := range hops {
+		out[i] = diag.ProxyHop{Proxy: h.Proxy, Code: h.Code, Status: h.Status, Schemes: h.Schemes, Reason: h.Reason,
+			AuthSent: h.AuthSent, Fallback: h.Fallback, DurationMS: h.DurationMS, Error: h.Error}
+	}
+	return out
 }
 
 // hopWhy is the short reason of one hop for a summary.

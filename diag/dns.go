@@ -26,6 +26,35 @@ func (p *Prober) DNSOnly(ctx context.Context, t Target) []Check {
 	return p.dnsChecks(t, sys, sc, views)
 }
 
+// DNSSystemDetails is the evidence of dns.system: what the system resolver
+// gave applications, and what the configured resolvers said when it failed.
+type DNSSystemDetails struct {
+	Addresses     []string `json:"addresses"`
+	CanonicalName string   `json:"canonical_name,omitempty"`
+	// ConfiguredResolvers is absent for an address literal (nothing was
+	// looked up), and [] when the machine has none.
+	ConfiguredResolvers []string `json:"configured_resolvers,omitzero"`
+	Error               string   `json:"error,omitempty"`
+	ErrorKind           string   `json:"error_kind,omitempty"`
+	Note                string   `json:"note,omitempty"` // direct-path evidence beside a proxy route
+	Resolver            string   `json:"resolver"`       // system, or none for an address literal
+	// ResolverAddresses are what the DNS servers answer when a sinkhole
+	// answer is local; ResolverRcodes what each configured resolver said
+	// when the system lookup failed.
+	ResolverAddresses []string          `json:"resolver_addresses,omitempty"`
+	ResolverRcodes    map[string]string `json:"resolver_rcodes,omitempty"`
+	Sinkhole          *SinkholeDetails  `json:"sinkhole,omitempty"`
+}
+
+func (*DNSSystemDetails) CheckDetails() {}
+
+// SinkholeDetails says what kind of block answer the name got.
+type SinkholeDetails struct {
+	Addresses []string `json:"addresses"`
+	Kind      string   `json:"kind"` // unspecified, loopback, block_page, private
+	Product   string   `json:"product,omitempty"`
+}
+
 // dnsSystem resolves t.Host the way applications do, with p.Resolver (A
 // and AAAA, plus the canonical name), bounded by p.Timeout. An address
 // literal passes without a lookup. A sinkhole answer already fails here, so
@@ -34,7 +63,7 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 	start := p.Now()
 	if ip := net.ParseIP(t.Host); ip != nil {
 		c := newCheck("dns.system", "dns.ok", t.Host+" is an IP address: no DNS lookup is needed",
-			map[string]any{"addresses": []string{ip.String()}, "resolver": "none"})
+			&DNSSystemDetails{Addresses: []string{ip.String()}, Resolver: "none"})
 		return []net.IP{ip}, c
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.dnsTimeout())
@@ -58,15 +87,15 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 	}
 	<-done
 
-	details := map[string]any{
-		"resolver":             "system",
-		"addresses":            []string{},
-		"configured_resolvers": append([]string{}, p.Nameservers...),
+	details := &DNSSystemDetails{
+		Resolver:            "system",
+		Addresses:           []string{},
+		ConfiguredResolvers: append([]string{}, p.Nameservers...),
 	}
 	if err != nil {
 		code, kind := classifySystemErr(err)
-		details["error"] = err.Error()
-		details["error_kind"] = kind
+		details.Error = err.Error()
+		details.ErrorKind = kind
 		c := newCheck("dns.system", code, systemFailSummary(code, kind, t.Host), details)
 		if kind == failLocal {
 			c.Remediation = localDNSFix
@@ -75,7 +104,7 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 		return nil, c
 	}
 	if canonErr == nil && canon != "" {
-		details["canonical_name"] = strings.TrimSuffix(canon, ".")
+		details.CanonicalName = strings.TrimSuffix(canon, ".")
 	}
 	ips := make([]net.IP, 0, len(ipas))
 	addrs := make([]netip.Addr, 0, len(ipas))
@@ -85,17 +114,17 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 			addrs = append(addrs, na.Unmap())
 		}
 	}
-	details["addresses"] = addrStrings(addrs)
+	details.Addresses = addrStrings(addrs)
 	var c Check
 	switch sh := sinkholeOf(addrs, isPublicName(t.Host)); {
 	case len(ips) == 0:
 		c = newCheck("dns.system", "dns.no_address", t.Host+" resolves to no address", details)
 	case sh.kind != "":
-		details["sinkhole"] = sh.details()
+		details.Sinkhole = sh.details()
 		c = newCheck("dns.system", "dns.sinkhole", sh.summary(t.Host, nil), details)
 	default:
 		sum := t.Host + " resolves to " + listAddrs(addrs)
-		if cn, _ := details["canonical_name"].(string); cn != "" && !sameName(cn, t.Host) {
+		if cn := details.CanonicalName; cn != "" && !sameName(cn, t.Host) {
 			sum += " (canonical name " + cn + ")"
 		}
 		c = newCheck("dns.system", "dns.ok", sum, details)
@@ -257,12 +286,8 @@ func sinkholeOf(addrs []netip.Addr, public bool) sinkhole {
 	return sinkhole{}
 }
 
-func (s sinkhole) details() map[string]any {
-	d := map[string]any{"kind": s.kind, "addresses": addrStrings(s.addrs)}
-	if s.product != "" {
-		d["product"] = s.product
-	}
-	return d
+func (s sinkhole) details() *SinkholeDetails {
+	return &SinkholeDetails{Kind: s.kind, Addresses: addrStrings(s.addrs), Product: s.product}
 }
 
 // summary says what was seen; real is what the configured resolvers answer

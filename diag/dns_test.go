@@ -60,11 +60,11 @@ func checkByID(t testing.TB, checks []Check, id string) Check {
 
 func viewsOf(t testing.TB, c Check) []DNSView {
 	t.Helper()
-	vs, ok := c.Details["views"].([]DNSView)
+	d, ok := c.Details.(*DNSViewsDetails)
 	if !ok {
 		t.Fatalf("%s details have no views: %#v", c.ID, c.Details)
 	}
-	return vs
+	return d.Views
 }
 
 // echoLoop answers a query with a packet whose answer name points at
@@ -101,7 +101,7 @@ func TestDNSOnlyFakeServer(t *testing.T) {
 			check: func(t *testing.T, sys Check, v DNSView, _ *fakedns.Server) {
 				// Go's own resolver reports the first CNAME target or the
 				// last, depending on the order of the answers it reads.
-				if cn, _ := sys.Details["canonical_name"].(string); !slices.Contains(v.CNAMEs, cn) {
+				if cn := sys.Details.(*DNSSystemDetails).CanonicalName; !slices.Contains(v.CNAMEs, cn) {
 					t.Errorf("canonical name %q is not on the chain %q", cn, v.CNAMEs)
 				}
 				if !slices.Equal(v.CNAMEs, []string{"edge.cdn.example", "e1.cdn.example"}) || v.TTL != 45 {
@@ -307,7 +307,7 @@ func TestDNSServers(t *testing.T) {
 			if len(views) != 2 || views[1].Role != roleExtra || views[1].Server != otherFS.Addr {
 				t.Fatalf("views = %+v", views)
 			}
-			dis, _ := srv.Details["disagreeing"].([]string)
+			dis := srv.Details.(*DNSViewsDetails).Disagreeing
 			if want := tt.servers == "dns.mismatch"; want != slices.Contains(dis, otherFS.Addr) || slices.Contains(dis, sysFS.Addr) {
 				t.Errorf("disagreeing = %q", dis)
 			}

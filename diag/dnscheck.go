@@ -1,7 +1,6 @@
 package diag
 
 import (
-	"maps"
 	"net"
 	"net/netip"
 	"strconv"
@@ -59,10 +58,14 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 			sysAddrs = append(sysAddrs, a.Unmap())
 		}
 	}
-	sysCheck.Details = maps.Clone(sysCheck.Details)
-	if sysCheck.Details == nil {
-		sysCheck.Details = map[string]any{}
+	sd, _ := sysCheck.Details.(*DNSSystemDetails)
+	if sd == nil {
+		sd = &DNSSystemDetails{}
+	} else {
+		c := *sd
+		sd = &c
 	}
+	sysCheck.Details = sd
 
 	var local, compare []DNSView
 	for _, v := range views {
@@ -77,7 +80,8 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 	// The names the system's answer went through, for telling a CDN's
 	// rotation from a different answer.
 	names := map[string]bool{}
-	canon, chainKnown := sysCheck.Details["canonical_name"].(string)
+	canon := sd.CanonicalName
+	chainKnown := canon != ""
 	if chainKnown && !sameName(canon, t.Host) {
 		names[strings.ToLower(canon)] = true
 	}
@@ -92,7 +96,7 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 	}
 
 	sc := p.refineSystem(t.Host, public, sysAddrs, sysCheck, local)
-	if sc.Code == "dns.timeout" && sc.Details["error_kind"] == failLocal {
+	if sd, ok := sc.Details.(*DNSSystemDetails); ok && sc.Code == "dns.timeout" && sd.ErrorKind == failLocal {
 		sc.Remediation = localDNSFix
 	}
 	checks := []Check{sc, p.serversCheck(t.Host, sysAddrs, local)}
@@ -151,7 +155,7 @@ func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Che
 		}
 		if len(real) > 0 {
 			sc.Summary = sinkholeOf(sys, public).summary(host, real)
-			sc.Details["resolver_addresses"] = addrStrings(real)
+			sc.Details.(*DNSSystemDetails).ResolverAddresses = addrStrings(real)
 		}
 		return sc
 	}
@@ -163,7 +167,7 @@ func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Che
 		rcodes[v.Server] = viewOutcome(v)
 	}
 	if len(configured) > 0 {
-		sc.Details["resolver_rcodes"] = rcodes
+		sc.Details.(*DNSSystemDetails).ResolverRcodes = rcodes
 	}
 	if len(p.Nameservers) == 0 && sc.Code != "dns.nxdomain" {
 		return renew(sc, "dns.unavailable", "No DNS resolver is configured on this machine, so "+host+" cannot be resolved")
@@ -311,6 +315,16 @@ func answerText(v DNSView) string {
 	return "did not answer (" + viewOutcome(v) + ")"
 }
 
+// DNSViewsDetails is the evidence of dns.servers and dns.compare: each
+// resolver asked directly, next to what applications got.
+type DNSViewsDetails struct {
+	Disagreeing     []string  `json:"disagreeing"`
+	SystemAddresses []string  `json:"system_addresses"`
+	Views           []DNSView `json:"views"`
+}
+
+func (*DNSViewsDetails) CheckDetails() {}
+
 // serversCheck compares each configured and extra resolver's direct answer
 // with the system's.
 func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Check {
@@ -334,11 +348,7 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 			parts = append(parts, v.Server+" "+answerText(v))
 		}
 	}
-	details := map[string]any{
-		"views":            local,
-		"system_addresses": addrStrings(sys),
-		"disagreeing":      append([]string{}, disagree...),
-	}
+	details := &DNSViewsDetails{Views: local, SystemAddresses: addrStrings(sys), Disagreeing: append([]string{}, disagree...)}
 	if len(disagree) > 0 {
 		var sum string
 		if len(sys) > 0 {
@@ -403,11 +413,7 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode string, na
 			parts = append(parts, v.Server+" "+answerText(*v)+chainText(*v))
 		}
 	}
-	details := map[string]any{
-		"views":            views,
-		"system_addresses": addrStrings(sys),
-		"disagreeing":      append([]string{}, disagree...),
-	}
+	details := &DNSViewsDetails{Views: views, SystemAddresses: addrStrings(sys), Disagreeing: append([]string{}, disagree...)}
 	if len(disagree) > 0 {
 		local := "this machine gets " + listAddrs(sys)
 		switch {

@@ -401,7 +401,7 @@ func TestProbeHostilePeers(t *testing.T) {
 func checkList(cs []Check) string {
 	var b strings.Builder
 	for _, c := range cs {
-		fmt.Fprintf(&b, "  %s %s %s: %s %v\n", c.ID, c.Status, c.Code, c.Summary, c.Details["error"])
+		fmt.Fprintf(&b, "  %s %s %s: %s %v\n", c.ID, c.Status, c.Code, c.Summary, errorOf(c))
 	}
 	return b.String()
 }
@@ -561,7 +561,7 @@ func TestDNSHostileServers(t *testing.T) {
 				t.Fatalf("DNSOnly did not return within %v (timeout %v): hung", hangLimit(dnsTestTimeout), dnsTestTimeout)
 			}
 			sys := checkByID(t, checks, "dns.system")
-			if sys.Code != tt.sysCode || sys.Status != StatusFail || sys.Details["error"] == nil {
+			if sys.Code != tt.sysCode || sys.Status != StatusFail || errorOf(sys) == "" {
 				t.Errorf("dns.system = %s %s (%s), want %s with its error", sys.Status, sys.Code, sys.Summary, tt.sysCode)
 			}
 			views := viewsOf(t, checkByID(t, checks, "dns.servers"))
@@ -580,7 +580,7 @@ func TestDNSHostileServers(t *testing.T) {
 					t.Errorf("%s query error %q lacks %q", q.Type, q.Err, tt.errHas)
 				}
 			}
-			t.Logf("system: %s %v; view: %s", sys.Code, sys.Details["error"], v.Err)
+			t.Logf("system: %s %v; view: %s", sys.Code, errorOf(sys), v.Err)
 		})
 	}
 }
@@ -702,4 +702,17 @@ func TestProbeHostilePortal(t *testing.T) {
 			t.Logf("port 80 sent %d KiB, %d KiB allocated", sent.Load()>>10, alloc>>10)
 		})
 	}
+}
+
+// errorOf is the error a check's evidence records, if any.
+func errorOf(c Check) string {
+	switch d := c.Details.(type) {
+	case *DNSSystemDetails:
+		return d.Error
+	case *TLSDetails:
+		return d.Error
+	case *HTTPDetails:
+		return d.Error
+	}
+	return ""
 }

@@ -201,7 +201,7 @@ func (p *Prober) probeHTTP(ctx context.Context, t Target, conn *tls.Conn, f http
 	switch {
 	case err != nil:
 		kind := classifyNetErr(err)
-		details := map[string]any{"error": err.Error()}
+		details := &HTTPDetails{Error: err.Error()}
 		switch {
 		case errors.Is(err, errHeaderTooLarge):
 			c = newCheck("http.get", "http.protocol_error", fmt.Sprintf("The answer from %s has a header larger than %d KiB: not a plausible HTTP answer.", t.URL, maxHeader>>10), details)
@@ -219,17 +219,33 @@ func (p *Prober) probeHTTP(ctx context.Context, t Target, conn *tls.Conn, f http
 	return c, a
 }
 
-func answerDetails(a *httpAnswer) map[string]any {
-	d := map[string]any{"status": a.Status, "protocol": a.Proto}
-	for _, h := range []string{"Server", "Via", "Location", "Date", "Content-Type", "X-Squid-Error"} {
-		if v := a.Header.Get(h); v != "" {
-			d[strings.ToLower(strings.ReplaceAll(h, "-", "_"))] = v
-		}
+// HTTPDetails is the evidence of http.get and http.portal: the answer's
+// status and the headers that tell who answered, or why none came.
+type HTTPDetails struct {
+	ContentType string `json:"content_type,omitempty"`
+	Date        string `json:"date,omitempty"`
+	Error       string `json:"error,omitempty"`
+	Location    string `json:"location,omitempty"`
+	Product     string `json:"product,omitempty"` // the block page's product
+	Protocol    string `json:"protocol,omitempty"`
+	Server      string `json:"server,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	Title       string `json:"title,omitempty"` // of an HTML answer
+	URL         string `json:"url,omitempty"`   // http.portal: the plain-HTTP URL asked
+	Via         string `json:"via,omitempty"`
+	XSquidError string `json:"x_squid_error,omitempty"`
+}
+
+func (*HTTPDetails) CheckDetails() {}
+
+func answerDetails(a *httpAnswer) *HTTPDetails {
+	h := a.Header.Get
+	return &HTTPDetails{
+		Status: a.Status, Protocol: a.Proto,
+		Server: h("Server"), Via: h("Via"), Location: h("Location"), Date: h("Date"),
+		ContentType: h("Content-Type"), XSquidError: h("X-Squid-Error"),
+		Title: htmlTitle(a.Body),
 	}
-	if title := htmlTitle(a.Body); title != "" {
-		d["title"] = title
-	}
-	return d
 }
 
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
@@ -253,7 +269,7 @@ func (p *Prober) classifyAnswer(t Target, a *httpAnswer, f httpFacts) Check {
 		product = blockProduct(a)
 	}
 	if product != "" && (a.Status >= 300 || !f.trusted || a.Status == 200 && f.code == "tls.intercepted") {
-		d["product"] = product
+		d.Product = product
 		return newCheck("http.get", "http.blocked",
 			fmt.Sprintf("%s answered %s with a block page (HTTP %d) instead of the service.", productOr(product, "A middlebox"), t.URL, a.Status), d)
 	}
@@ -340,12 +356,22 @@ func (p *Prober) portalCheck(ctx context.Context, t Target, ip string) (Check, b
 		return Check{}, false
 	}
 	d := answerDetails(a)
-	d["url"] = "http://" + hostForURL(t.Host) + "/"
+	d.URL = "http://" + hostForURL(t.Host) + "/"
 	c := newCheck("http.portal", "http.captive_portal",
 		fmt.Sprintf("http://%s/ is answered by a captive portal (HTTP %d%s).", t.Host, a.Status, locationNote(a)), d)
 	c.DurationMS = p.since(start)
 	return c, true
 }
+
+// ClockDetails is the evidence of the clock check.
+type ClockDetails struct {
+	LocalTime  string `json:"local_time"`  // RFC 3339, at the middle of the round trip
+	ServerDate string `json:"server_date"` // the answer's Date header
+	SkewS      int64  `json:"skew_s"`      // local minus server, in seconds
+	Trusted    bool   `json:"trusted"`     // the answer came over a verified connection
+}
+
+func (*ClockDetails) CheckDetails() {}
 
 // clockSkewLimit is how far the local clock may be off before it is worth
 // a warning: beyond it, certificate validity and token lifetimes break.
@@ -363,11 +389,11 @@ func clockCheck(a *httpAnswer, trusted bool) (Check, time.Duration, bool) {
 	}
 	local := a.Sent.Add(a.Received.Sub(a.Sent) / 2)
 	skew := local.Sub(date)
-	d := map[string]any{
-		"server_date": date.UTC().Format(time.RFC3339),
-		"local_time":  local.UTC().Format(time.RFC3339),
-		"skew_s":      int64(skew.Round(time.Second) / time.Second),
-		"trusted":     trusted,
+	d := &ClockDetails{
+		ServerDate: date.UTC().Format(time.RFC3339),
+		LocalTime:  local.UTC().Format(time.RFC3339),
+		SkewS:      int64(skew.Round(time.Second) / time.Second),
+		Trusted:    trusted,
 	}
 	abs := skew
 	if abs < 0 {

@@ -29,13 +29,13 @@ func (s Status) Rank() int {
 
 // Check is one probe's conclusion with its evidence.
 type Check struct {
-	ID          string         `json:"id"`
-	Status      Status         `json:"status"`
-	Code        string         `json:"code"`
-	Summary     string         `json:"summary"`
-	Remediation string         `json:"remediation,omitempty"`
-	DurationMS  int64          `json:"duration_ms"`
-	Details     map[string]any `json:"details"`
+	ID          string  `json:"id"`
+	Status      Status  `json:"status"`
+	Code        string  `json:"code"`
+	Summary     string  `json:"summary"`
+	Remediation string  `json:"remediation,omitempty"`
+	DurationMS  int64   `json:"duration_ms"`
+	Details     Details `json:"details"`
 }
 
 // Verdict is the single root cause for a target.
@@ -59,14 +59,14 @@ type TargetResult struct {
 }
 
 // newCheck builds a check whose status, remediation and default summary
-// come from the code table; details is never nil so JSON shows {}.
-func newCheck(id, code, summary string, details map[string]any) Check {
+// come from the code table; nil details become NoDetails, so JSON shows {}.
+func newCheck(id, code, summary string, details Details) Check {
 	info := Lookup(code)
 	if summary == "" {
 		summary = info.Meaning
 	}
 	if details == nil {
-		details = map[string]any{}
+		details = NoDetails{}
 	}
 	c := Check{ID: id, Status: info.Status, Code: code, Summary: summary, Details: details}
 	if info.Status != StatusPass {
@@ -76,11 +76,11 @@ func newCheck(id, code, summary string, details map[string]any) Check {
 }
 
 // NewCheck is newCheck for other packages (proxy discovery, tunnels).
-func NewCheck(id, code, summary string, details map[string]any) Check {
+func NewCheck(id, code, summary string, details Details) Check {
 	return newCheck(id, code, summary, details)
 }
 
 // SkipCheck records a check that could not run because an earlier stage failed.
 func SkipCheck(id, why string) Check {
-	return Check{ID: id, Status: StatusSkip, Code: "skipped", Summary: why, Details: map[string]any{}}
+	return Check{ID: id, Status: StatusSkip, Code: "skipped", Summary: why, Details: NoDetails{}}
 }

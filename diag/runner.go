@@ -203,7 +203,17 @@ func (p *Prober) directEvidence(ctx context.Context, t Target, st Stages) []Chec
 			checks[i].Status = StatusInfo
 			checks[i].Remediation = ""
 		}
-		checks[i].Details["note"] = "direct path, probed for evidence: the route is the proxy"
+		const note = "direct path, probed for evidence: the route is the proxy"
+		switch d := checks[i].Details.(type) {
+		case *DNSSystemDetails:
+			c := *d
+			c.Note = note
+			checks[i].Details = &c
+		case *TCPDetails:
+			c := *d
+			c.Note = note
+			checks[i].Details = &c
+		}
 	}
 	return checks
 }

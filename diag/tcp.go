@@ -8,8 +8,18 @@ import (
 	"sync"
 )
 
-// tcpAttempt is the outcome of one connection attempt to one address.
-type tcpAttempt struct {
+// TCPDetails is the evidence of tcp.connect: every address tried.
+type TCPDetails struct {
+	Attempts  []TCPAttempt `json:"attempts"`
+	Connected string       `json:"connected,omitempty"` // the address the later stages use
+	Note      string       `json:"note,omitempty"`      // direct-path evidence beside a proxy route
+	Port      int          `json:"port"`
+}
+
+func (*TCPDetails) CheckDetails() {}
+
+// TCPAttempt is the outcome of one connection attempt to one address.
+type TCPAttempt struct {
 	Address    string `json:"address"`
 	Family     string `json:"family"` // ipv4 or ipv6
 	Result     string `json:"result"` // ok, timeout, refused, unreachable, local_firewall, reset, other
@@ -23,7 +33,7 @@ type tcpAttempt struct {
 // in resolver order for the TLS step; the others are closed.
 func (p *Prober) probeTCP(ctx context.Context, t Target, addrs []net.IP) (net.Conn, string, Check) {
 	start := p.Now()
-	attempts := make([]tcpAttempt, len(addrs))
+	attempts := make([]TCPAttempt, len(addrs))
 	var wg sync.WaitGroup
 	for i, ip := range addrs {
 		wg.Add(1)
@@ -53,9 +63,9 @@ func (p *Prober) probeTCP(ctx context.Context, t Target, addrs []net.IP) (net.Co
 	return conn, chosen, c
 }
 
-func (p *Prober) dialOne(ctx context.Context, ip net.IP, port int) tcpAttempt {
+func (p *Prober) dialOne(ctx context.Context, ip net.IP, port int) TCPAttempt {
 	addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
-	a := tcpAttempt{Address: addr, Family: family(ip)}
+	a := TCPAttempt{Address: addr, Family: family(ip)}
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
 	p.logf("tcp: connecting to %s", addr)
@@ -84,10 +94,9 @@ func family(ip net.IP) string {
 // tcpCheck turns the attempts into one check. A target is reachable when
 // any address works; IPv6 failing where IPv4 works is a warning because
 // applications may stall on it before falling back.
-func tcpCheck(t Target, attempts []tcpAttempt, chosen string) Check {
-	details := map[string]any{"attempts": attempts, "port": t.Port}
+func tcpCheck(t Target, attempts []TCPAttempt, chosen string) Check {
+	details := &TCPDetails{Attempts: attempts, Port: t.Port, Connected: chosen}
 	if chosen != "" {
-		details["connected"] = chosen
 		var v4ok, v6bad []string
 		for _, a := range attempts {
 			if a.Family == "ipv4" && a.Result == "ok" {
@@ -127,7 +136,7 @@ func tcpCheck(t Target, attempts []tcpAttempt, chosen string) Check {
 // dominantFailure picks the failure kind to report when every address
 // failed: IPv4's kind wins (IPv6 often fails for unrelated routing reasons),
 // and among equals the first address's.
-func dominantFailure(attempts []tcpAttempt) string {
+func dominantFailure(attempts []TCPAttempt) string {
 	for _, fam := range []string{"ipv4", "ipv6"} {
 		for _, a := range attempts {
 			if a.Family == fam {
@@ -138,7 +147,7 @@ func dominantFailure(attempts []tcpAttempt) string {
 	return failOther
 }
 
-func firstError(attempts []tcpAttempt) string {
+func firstError(attempts []TCPAttempt) string {
 	for _, a := range attempts {
 		if a.Error != "" {
 			return a.Error

@@ -173,12 +173,12 @@ func (p *Prober) probeTLS(ctx context.Context, t Target, conn net.Conn, redial f
 	if t.IsIP() {
 		sni = "" // Go sends no SNI for an address; say so in the details
 	}
-	details := map[string]any{"sni": sni, "alpn_offered": offeredALPN}
+	details := &TLSDetails{SNI: sni, ALPNOffered: offeredALPN}
 	if conn == nil {
 		c := newCheck("tls.handshake", "tls.reset", "No connection to run the TLS handshake over.", details)
 		return TLSResult{Check: c}
 	}
-	details["address"] = conn.RemoteAddr().String()
+	details.Address = conn.RemoteAddr().String()
 	p.logf("tls: handshake to %s (sni %q)", conn.RemoteAddr(), sni)
 
 	mainCh := make(chan attempt, 1)
@@ -204,7 +204,7 @@ wait:
 	}
 
 	var kind string
-	var extra map[string]any
+	var extra *peerSaid
 	if main.err != nil {
 		kind, extra = classifyTLSErr(main.err, main.first)
 		if (kind == failReset || kind == failEOF) && redial != nil && parent.Err() == nil {
@@ -228,7 +228,7 @@ wait:
 		}
 	}
 	if len(variants) > 0 {
-		details["variants"] = variantDetails(variants, !needVariants)
+		details.Variants = variantDetails(variants, !needVariants)
 	}
 
 	if main.err != nil {
@@ -245,33 +245,32 @@ wait:
 }
 
 // addStateDetails records the negotiated parameters.
-func addStateDetails(details map[string]any, st tls.ConnectionState) {
-	details["version"] = tls.VersionName(st.Version)
-	details["cipher"] = tls.CipherSuiteName(st.CipherSuite)
-	details["alpn"] = st.NegotiatedProtocol
-	details["curve"] = st.CurveID.String()
-	details["ocsp_stapled"] = len(st.OCSPResponse) > 0
-	details["tls_scts"] = len(st.SignedCertificateTimestamps)
+func addStateDetails(d *TLSDetails, st tls.ConnectionState) {
+	d.Version = tls.VersionName(st.Version)
+	d.Cipher = tls.CipherSuiteName(st.CipherSuite)
+	d.ALPN = ptr(st.NegotiatedProtocol)
+	d.Curve = st.CurveID.String()
+	d.OCSPStapled = ptr(len(st.OCSPResponse) > 0)
+	d.TLSSCTs = ptr(len(st.SignedCertificateTimestamps))
 }
 
 // variantDetails reports each variant handshake; cancelled ones ran as a
 // hedge and were stopped because the main handshake ended first.
-func variantDetails(vs []attempt, cancelled bool) []map[string]any {
-	out := make([]map[string]any, 0, len(vs))
+func variantDetails(vs []attempt, cancelled bool) []TLSVariant {
+	out := make([]TLSVariant, 0, len(vs))
 	for _, v := range vs {
-		d := map[string]any{"variant": v.name, "sni": v.sni, "duration_ms": v.elapsed.Milliseconds()}
+		d := TLSVariant{Variant: v.name, SNI: v.sni, DurationMS: v.elapsed.Milliseconds()}
 		if v.name == variantClassic {
-			d["curves"] = []string{tls.X25519.String(), tls.CurveP256.String()}
+			d.Curves = []string{tls.X25519.String(), tls.CurveP256.String()}
 		}
 		switch {
 		case v.err == nil:
-			d["result"] = "ok"
+			d.Result = "ok"
 		case cancelled && errors.Is(v.err, context.Canceled):
-			d["result"] = kindCancelled
+			d.Result = kindCancelled
 		default:
-			k, _ := classifyTLSErr(v.err, v.first)
-			d["result"] = k
-			d["error"] = v.err.Error()
+			d.Result, _ = classifyTLSErr(v.err, v.first)
+			d.Error = v.err.Error()
 		}
 		out = append(out, d)
 	}
@@ -293,11 +292,12 @@ func passed(a attempt, alertCounts bool) bool {
 }
 
 // failedCheck turns a failed main handshake (and its variants) into the check.
-func (p *Prober) failedCheck(kind string, extra map[string]any, main attempt, variants []attempt, details map[string]any) Check {
-	details["error"] = main.err.Error()
-	details["error_kind"] = kind
-	for k, v := range extra {
-		details[k] = v
+func (p *Prober) failedCheck(kind string, extra *peerSaid, main attempt, variants []attempt, details *TLSDetails) Check {
+	details.Error = main.err.Error()
+	details.ErrorKind = kind
+	if extra != nil {
+		details.RecordHeader, details.FirstBytes = extra.recordHeader, extra.firstBytes
+		details.Alert, details.AlertCode = extra.alert, extra.alertCode
 	}
 	var neutral, classic *attempt
 	for i := range variants {
@@ -336,20 +336,29 @@ func (p *Prober) failedCheck(kind string, extra map[string]any, main attempt, va
 	return newCheck("tls.handshake", "tls.reset", summary, details)
 }
 
-func protocolSummary(extra map[string]any) string {
-	if a, ok := extra["alert"].(string); ok {
+func protocolSummary(extra *peerSaid) string {
+	if extra == nil {
+		return ""
+	}
+	if a := extra.alert; a != "" {
 		return "The peer answered the ClientHello with a TLS alert (" + a + ") instead of a certificate."
 	}
-	if fb, ok := extra["first_bytes"].(string); ok && strings.HasPrefix(fb, "HTTP/") {
+	if fb := extra.firstBytes; strings.HasPrefix(fb, "HTTP/") {
 		return "Something answered in plain HTTP on the TLS port (a transparent proxy, captive portal or block page)."
 	}
 	return ""
 }
 
+// peerSaid is what a peer that does not speak TLS properly sent instead.
+type peerSaid struct {
+	recordHeader, firstBytes, alert string
+	alertCode                       *int
+}
+
 // classifyTLSErr sorts a handshake error: kindProtocol when the peer spoke
 // something other than TLS or sent an alert (with the evidence in extra),
 // otherwise the network failure kind of classifyNetErr.
-func classifyTLSErr(err error, first []byte) (string, map[string]any) {
+func classifyTLSErr(err error, first []byte) (string, *peerSaid) {
 	if errors.Is(err, context.Canceled) {
 		return kindCancelled, nil
 	}
@@ -357,16 +366,12 @@ func classifyTLSErr(err error, first []byte) (string, map[string]any) {
 		return kindRedial, nil
 	}
 	if rhe, ok := errors.AsType[tls.RecordHeaderError](err); ok {
-		extra := map[string]any{"record_header": string(rhe.RecordHeader[:])}
-		if len(first) > 0 {
-			extra["first_bytes"] = string(first)
-		}
-		return kindProtocol, extra
+		return kindProtocol, &peerSaid{recordHeader: string(rhe.RecordHeader[:]), firstBytes: string(first)}
 	}
 	if text, ok := receivedAlert(err); ok {
-		extra := map[string]any{"alert": text}
+		extra := &peerSaid{alert: text}
 		if code, ok := alertCode(err); ok {
-			extra["alert_code"] = code
+			extra.alertCode = &code
 		}
 		return kindProtocol, extra
 	}

@@ -316,23 +316,24 @@ func TestProbeTLSTrust(t *testing.T) {
 			if len(res.Chain) != len(tt.leaf.Chain) || !res.Chain[0].Equal(tt.leaf.Cert) {
 				t.Errorf("chain: got %d certs, want %d", len(res.Chain), len(tt.leaf.Chain))
 			}
-			if got, _ := c.Details["product"].(string); got != tt.wantProduct {
+			d := c.Details.(*TLSDetails)
+			if got := d.Product; got != tt.wantProduct {
 				t.Errorf("product %q, want %q", got, tt.wantProduct)
 			}
 			if tt.wantProduct != "" && !bytes.Contains([]byte(c.Summary), []byte(tt.wantProduct)) {
 				t.Errorf("summary does not name %s: %s", tt.wantProduct, c.Summary)
 			}
-			v := c.Details["verify"].(map[string]any)
-			if sys := v["system"].(verifyResult); sys.OK != tt.sysOK {
+			v := d.Verify
+			if sys := v.System; sys.OK != tt.sysOK {
 				t.Errorf("system verification ok=%v (%s), want %v", sys.OK, sys.Error, tt.sysOK)
 			}
-			if pub := v["public"].(verifyResult); pub.OK != tt.pubOK {
+			if pub := v.Public; pub.OK != tt.pubOK {
 				t.Errorf("public verification ok=%v (%s), want %v", pub.OK, pub.Error, tt.pubOK)
 			}
-			if c.Details["alpn"] != "h2" || c.Details["version"] != "TLS 1.3" || c.Details["curve"] == "" {
-				t.Errorf("negotiated: alpn %v version %v curve %v", c.Details["alpn"], c.Details["version"], c.Details["curve"])
+			if d.ALPN == nil || *d.ALPN != "h2" || d.Version != "TLS 1.3" || d.Curve == "" {
+				t.Errorf("negotiated: alpn %v version %v curve %v", d.ALPN, d.Version, d.Curve)
 			}
-			if chain := c.Details["chain"].([]CertSummary); len(chain) != len(tt.leaf.Chain) || len(chain[0].SHA256) != 64 {
+			if chain := d.Chain; len(chain) != len(tt.leaf.Chain) || len(chain[0].SHA256) != 64 {
 				t.Errorf("chain details: %+v", chain)
 			}
 		})
@@ -349,14 +350,14 @@ func TestProbeTLSRevocationDetails(t *testing.T) {
 		certgen.IssuingCertificateURL("http://aia.example.test/issuing.crt")))
 	srv := newFaultServer(t, serveTLS(leaf))
 	res := runProbe(t, testProber(time.Now, ca.Pool(), nil, ca.Pool()), srv, tlsTestHost)
-	d := res.Check.Details
-	for key, want := range map[string][]string{
-		"ocsp":             {"http://ocsp.example.test"},
-		"crl":              {"http://crl.example.test/issuing.crl", "http://crl.example.test/root.crl"},
-		"aia":              {"http://aia.example.test/issuing.crt"},
-		"revocation_hosts": {"ocsp.example.test", "crl.example.test", "aia.example.test"},
+	d := res.Check.Details.(*TLSDetails)
+	for key, tt := range map[string]struct{ got, want []string }{
+		"ocsp":             {d.OCSP, []string{"http://ocsp.example.test"}},
+		"crl":              {d.CRL, []string{"http://crl.example.test/issuing.crl", "http://crl.example.test/root.crl"}},
+		"aia":              {d.AIA, []string{"http://aia.example.test/issuing.crt"}},
+		"revocation_hosts": {d.RevocationHosts, []string{"ocsp.example.test", "crl.example.test", "aia.example.test"}},
 	} {
-		got, _ := d[key].([]string)
+		got, want := tt.got, tt.want
 		if !slices.Equal(got, want) {
 			t.Errorf("%s = %q, want %q", key, got, want)
 		}
@@ -368,7 +369,7 @@ func hostileCases(t *testing.T) []struct {
 	name     string
 	serve    func(net.Conn)
 	wantCode string
-	check    func(t *testing.T, d map[string]any)
+	check    func(t *testing.T, d *TLSDetails)
 } {
 	ca := certgen.Must(certgen.NewCA("Hostile Test Root"))
 	leaf := certgen.Must(ca.Leaf([]string{tlsTestHost, "neutral.example.test"}))
@@ -376,55 +377,54 @@ func hostileCases(t *testing.T) []struct {
 		name     string
 		serve    func(net.Conn)
 		wantCode string
-		check    func(t *testing.T, d map[string]any)
+		check    func(t *testing.T, d *TLSDetails)
 	}{
-		{"never answers", stall, "tls.timeout", func(t *testing.T, d map[string]any) {
-			if d["error_kind"] != failTimeout {
-				t.Errorf("error_kind %v", d["error_kind"])
+		{"never answers", stall, "tls.timeout", func(t *testing.T, d *TLSDetails) {
+			if d.ErrorKind != failTimeout {
+				t.Errorf("error_kind %v", d.ErrorKind)
 			}
 		}},
-		{"reset after ClientHello", resetAfterHello, "tls.reset", func(t *testing.T, d map[string]any) {
-			if d["error_kind"] != failReset {
-				t.Errorf("error_kind %v", d["error_kind"])
+		{"reset after ClientHello", resetAfterHello, "tls.reset", func(t *testing.T, d *TLSDetails) {
+			if d.ErrorKind != failReset {
+				t.Errorf("error_kind %v", d.ErrorKind)
 			}
 			wantVariants(t, d, map[string]string{variantNeutral: failReset, variantClassic: failReset})
 		}},
-		{"closed after ClientHello", closeAfterHello, "tls.reset", func(t *testing.T, d map[string]any) {
-			if d["error_kind"] != failEOF {
-				t.Errorf("error_kind %v", d["error_kind"])
+		{"closed after ClientHello", closeAfterHello, "tls.reset", func(t *testing.T, d *TLSDetails) {
+			if d.ErrorKind != failEOF {
+				t.Errorf("error_kind %v", d.ErrorKind)
 			}
 		}},
-		{"SNI filter", sniFilter(tlsTestHost, leaf), "tls.sni_blocked", func(t *testing.T, d map[string]any) {
+		{"SNI filter", sniFilter(tlsTestHost, leaf), "tls.sni_blocked", func(t *testing.T, d *TLSDetails) {
 			wantVariants(t, d, map[string]string{variantNeutral: "ok", variantClassic: failReset})
 		}},
-		{"large ClientHello dropped", sizeFilter(1000, leaf), "tls.clienthello_blocked", func(t *testing.T, d map[string]any) {
-			if d["error_kind"] != failTimeout {
-				t.Errorf("error_kind %v", d["error_kind"])
+		{"large ClientHello dropped", sizeFilter(1000, leaf), "tls.clienthello_blocked", func(t *testing.T, d *TLSDetails) {
+			if d.ErrorKind != failTimeout {
+				t.Errorf("error_kind %v", d.ErrorKind)
 			}
 			wantVariants(t, d, map[string]string{variantClassic: "ok"})
 		}},
-		{"plain HTTP answer", plainHTTP, "tls.protocol_error", func(t *testing.T, d map[string]any) {
-			if fb, _ := d["first_bytes"].(string); !bytes.HasPrefix([]byte(fb), []byte("HTTP/1.1 403 Forbidden")) {
+		{"plain HTTP answer", plainHTTP, "tls.protocol_error", func(t *testing.T, d *TLSDetails) {
+			if fb := d.FirstBytes; !bytes.HasPrefix([]byte(fb), []byte("HTTP/1.1 403 Forbidden")) {
 				t.Errorf("first_bytes %q", fb)
 			}
-			if d["record_header"] != "HTTP/" {
-				t.Errorf("record_header %q", d["record_header"])
+			if d.RecordHeader != "HTTP/" {
+				t.Errorf("record_header %q", d.RecordHeader)
 			}
 		}},
-		{"alert", alertHandshakeFailure, "tls.protocol_error", func(t *testing.T, d map[string]any) {
-			if d["alert"] != "handshake failure" || d["alert_code"] != 40 {
-				t.Errorf("alert %v (%v)", d["alert"], d["alert_code"])
+		{"alert", alertHandshakeFailure, "tls.protocol_error", func(t *testing.T, d *TLSDetails) {
+			if d.Alert != "handshake failure" || d.AlertCode == nil || *d.AlertCode != 40 {
+				t.Errorf("alert %v (%v)", d.Alert, d.AlertCode)
 			}
 		}},
 	}
 }
 
-func wantVariants(t *testing.T, d map[string]any, want map[string]string) {
+func wantVariants(t *testing.T, d *TLSDetails, want map[string]string) {
 	t.Helper()
-	vs, _ := d["variants"].([]map[string]any)
 	got := map[string]string{}
-	for _, v := range vs {
-		got[v["variant"].(string)], _ = v["result"].(string)
+	for _, v := range d.Variants {
+		got[v.Variant] = v.Result
 	}
 	for name, result := range want {
 		if got[name] != result {
@@ -458,7 +458,7 @@ func TestProbeTLSHostile(t *testing.T) {
 			if c.Remediation == "" {
 				t.Error("no remediation")
 			}
-			tt.check(t, c.Details)
+			tt.check(t, c.Details.(*TLSDetails))
 			srv.Close()
 		})
 	}
@@ -497,7 +497,7 @@ func TestProbeTLSHedgeCancelled(t *testing.T) {
 	if res.Check.Code != "tls.ok" {
 		t.Fatalf("got %s: %s", res.Check.Code, res.Check.Summary)
 	}
-	wantVariants(t, res.Check.Details, map[string]string{variantClassic: kindCancelled})
+	wantVariants(t, res.Check.Details.(*TLSDetails), map[string]string{variantClassic: kindCancelled})
 }
 
 func TestProbeTLSInterrupted(t *testing.T) {
@@ -510,8 +510,8 @@ func TestProbeTLSInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	res := testProber(time.Now, nil, nil, nil).probeTLS(ctx, tg, conn, nil)
-	if res.Check.Code != "tls.timeout" || res.Check.Details["error_kind"] != kindCancelled {
-		t.Fatalf("got %s (%v)", res.Check.Code, res.Check.Details["error_kind"])
+	if d := res.Check.Details.(*TLSDetails); res.Check.Code != "tls.timeout" || d.ErrorKind != kindCancelled {
+		t.Fatalf("got %s (%v)", res.Check.Code, d.ErrorKind)
 	}
 }
 
@@ -535,8 +535,8 @@ func TestProbeTLSUsableConn(t *testing.T) {
 	if res.Conn == nil {
 		t.Fatalf("no conn: %s", res.Check.Summary)
 	}
-	if res.Check.Details["alpn"] != "http/1.1" {
-		t.Errorf("alpn %v", res.Check.Details["alpn"])
+	if d := res.Check.Details.(*TLSDetails); d.ALPN == nil || *d.ALPN != "http/1.1" {
+		t.Errorf("alpn %v", d.ALPN)
 	}
 	// The deadline set for the handshake must be cleared for the HTTP probe.
 	if _, err := res.Conn.Write([]byte("ping")); err != nil {

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// verifyResult is one verifier's opinion of the served chain.
-type verifyResult struct {
+// VerifyResult is one verifier's opinion of the served chain.
+type VerifyResult struct {
 	OK    bool     `json:"ok"`
 	Via   string   `json:"via,omitempty"`   // which roots anchored it: "system", "ca_file", "public"
 	Error string   `json:"error,omitempty"` // the verifier's message, when it failed
@@ -16,11 +16,11 @@ type verifyResult struct {
 	err   error
 }
 
-func newVerifyResult(via string, chains [][]*x509.Certificate, err error) verifyResult {
+func newVerifyResult(via string, chains [][]*x509.Certificate, err error) VerifyResult {
 	if err != nil {
-		return verifyResult{Error: err.Error(), err: err}
+		return VerifyResult{Error: err.Error(), err: err}
 	}
-	r := verifyResult{OK: true, Via: via}
+	r := VerifyResult{OK: true, Via: via}
 	if len(chains) > 0 {
 		for _, c := range chains[0] {
 			r.Chain = append(r.Chain, c.Subject.String())
@@ -32,7 +32,7 @@ func newVerifyResult(via string, chains [][]*x509.Certificate, err error) verify
 // verifyChain verifies the leaf, with the rest of the served chain as
 // intermediates, at now, against roots. The host name is checked apart
 // (judgeChain) so that trust and naming are reported separately.
-func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time, via string) verifyResult {
+func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time, via string) VerifyResult {
 	inter := x509.NewCertPool()
 	for _, c := range chain[1:] {
 		inter.AddCert(c)
@@ -53,8 +53,8 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time,
 // a CertPool cannot be enumerated, and on Windows and macOS a pool from
 // SystemCertPool() with added roots runs the platform verifier first and
 // Go's verifier with the added roots only second, which is the same union.
-func (p *Prober) verifySystem(chain []*x509.Certificate, now time.Time) verifyResult {
-	sys := p.boundedVerify(func() verifyResult { return verifyChain(chain, p.SystemRoots, now, "system") })
+func (p *Prober) verifySystem(chain []*x509.Certificate, now time.Time) VerifyResult {
+	sys := p.boundedVerify(func() VerifyResult { return verifyChain(chain, p.SystemRoots, now, "system") })
 	if sys.OK || p.ExtraRoots == nil {
 		return sys
 	}
@@ -71,8 +71,8 @@ func (p *Prober) verifySystem(chain []*x509.Certificate, now time.Time) verifyRe
 // synchronously and without a way to cancel it; on a network that drops
 // those fetches the run must still end near --timeout. A verifier that is
 // still busy then is reported as such (its goroutine finishes on its own).
-func (p *Prober) boundedVerify(verify func() verifyResult) verifyResult {
-	done := make(chan verifyResult, 1)
+func (p *Prober) boundedVerify(verify func() VerifyResult) VerifyResult {
+	done := make(chan VerifyResult, 1)
 	go func() { done <- verify() }()
 	timer := time.NewTimer(p.Timeout)
 	defer timer.Stop()
@@ -81,18 +81,18 @@ func (p *Prober) boundedVerify(verify func() verifyResult) verifyResult {
 		return r
 	case <-timer.C:
 		err := fmt.Errorf("the system verifier did not finish within %s (it may be fetching intermediates or revocation data that the network blocks)", p.Timeout)
-		return verifyResult{Error: err.Error(), err: err}
+		return VerifyResult{Error: err.Error(), err: err}
 	}
 }
 
 // verifyPublic is what a client with only the public web's roots (Mozilla's
 // set, or --public-roots) concludes.
-func (p *Prober) verifyPublic(chain []*x509.Certificate, now time.Time) verifyResult {
+func (p *Prober) verifyPublic(chain []*x509.Certificate, now time.Time) VerifyResult {
 	roots := p.PublicRoots
 	if roots == nil {
 		var err error
 		if roots, err = PublicRoots(); err != nil {
-			return verifyResult{Error: err.Error(), err: err}
+			return VerifyResult{Error: err.Error(), err: err}
 		}
 	}
 	return verifyChain(chain, roots, now, "public")
@@ -101,18 +101,16 @@ func (p *Prober) verifyPublic(chain []*x509.Certificate, now time.Time) verifyRe
 // judgeChain decides the TLS check of a completed handshake from the served
 // chain: the two verifiers decide trust, the leaf decides naming and time,
 // and the interceptor table only names the product.
-func (p *Prober) judgeChain(t Target, chain []*x509.Certificate, details map[string]any) Check {
-	details["chain"] = summarizeChain(chain)
-	urls := map[string][]string{"ocsp": {}, "crl": {}, "aia": {}}
+func (p *Prober) judgeChain(t Target, chain []*x509.Certificate, details *TLSDetails) Check {
+	details.Chain = summarizeChain(chain)
+	var ocsp, crl, aia []string
 	for _, c := range chain {
-		urls["ocsp"] = append(urls["ocsp"], c.OCSPServer...)
-		urls["crl"] = append(urls["crl"], c.CRLDistributionPoints...)
-		urls["aia"] = append(urls["aia"], c.IssuingCertificateURL...)
+		ocsp = append(ocsp, c.OCSPServer...)
+		crl = append(crl, c.CRLDistributionPoints...)
+		aia = append(aia, c.IssuingCertificateURL...)
 	}
-	for k, v := range urls {
-		details[k] = dedupe(v)
-	}
-	details["revocation_hosts"] = revocationHosts(RevocationURLs(chain))
+	details.OCSP, details.CRL, details.AIA = dedupe(ocsp), dedupe(crl), dedupe(aia)
+	details.RevocationHosts = revocationHosts(RevocationURLs(chain))
 	if len(chain) == 0 {
 		return newCheck("tls.handshake", "tls.protocol_error", "The server completed the handshake without a certificate.", details)
 	}
@@ -125,18 +123,16 @@ func (p *Prober) judgeChain(t Target, chain []*x509.Certificate, details map[str
 	if err := leaf.VerifyHostname(t.Host); err != nil {
 		hostOK, hostErr = false, err.Error()
 	}
-	details["verify"] = map[string]any{
-		"system":   sys,
-		"public":   pub,
-		"hostname": map[string]any{"ok": hostOK, "error": hostErr, "host": t.Host},
-		"time":     now.UTC().Format(time.RFC3339),
+	details.Verify = &TLSVerify{
+		System:   sys,
+		Public:   pub,
+		Hostname: TLSHostname{OK: hostOK, Error: hostErr, Host: t.Host},
+		Time:     now.UTC().Format(time.RFC3339),
 	}
 	prod, known := matchInterceptor(chain)
 	by := ""
 	if known {
-		details["product"] = prod.Product
-		details["product_kind"] = prod.Kind
-		details["product_match"] = prod.Matched
+		details.Product, details.ProductKind, details.ProductMatch = prod.Product, prod.Kind, prod.Matched
 		by = " (" + prod.Product + ")"
 	}
 	issuer := leaf.Issuer.CommonName

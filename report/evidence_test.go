@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -207,11 +206,12 @@ func TestFacts(t *testing.T) {
 		},
 		{
 			name: "proxy.route: where the route came from", id: "proxy.route",
-			details: map[string]any{"source": "wpad", "from": "DHCP option 252", "pac_url": "http://wpad.corp.example/wpad.dat",
-				"result": "PROXY proxy.corp.example:8080; DIRECT", "proxies": []string{"http://proxy.corp.example:8080", "DIRECT"}},
+			details: map[string]any{"browser": map[string]any{"kind": "wpad", "from": "windows-ie-user"}, "cli": map[string]any{"kind": "direct", "from": "env"},
+				"notes": []string{}, "pac_url": "http://wpad.corp.example/wpad.dat",
+				"pac_result": "PROXY proxy.corp.example:8080; DIRECT", "proxies": []string{"http://proxy.corp.example:8080", "direct"}},
 			want: []string{
-				"source: wpad, from: DHCP option 252, pac_url: http://wpad.corp.example/wpad.dat, result: PROXY proxy.corp.example:8080; DIRECT",
-				"proxies: http://proxy.corp.example:8080, DIRECT",
+				"pac_url: http://wpad.corp.example/wpad.dat, result: PROXY proxy.corp.example:8080; DIRECT",
+				"proxies: http://proxy.corp.example:8080, direct",
 			},
 		},
 		{
@@ -225,7 +225,7 @@ func TestFacts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := diag.Check{ID: tc.id, Status: tc.status, Summary: tc.summary, Details: tc.details}
+			c := diag.Check{ID: tc.id, Status: tc.status, Summary: tc.summary, Details: typed(tc.id, tc.details)}
 			if c.Status == "" {
 				c.Status = diag.StatusPass
 			}
@@ -249,30 +249,33 @@ func TestFacts(t *testing.T) {
 	}
 }
 
-// TestFactsOddDetails feeds details of the wrong shape, as a future probe
-// or a hand-edited report could carry, and checks nothing panics and the
-// well-formed parts still show.
-func TestFactsOddDetails(t *testing.T) {
-	type self struct{ Next *self }
-	loop := &self{}
-	loop.Next = loop
-	odd := map[string]any{
-		"attempts": "not a list", "views": []int{1, 2}, "hops": []any{nil, 3, map[string]any{"proxy": 7, "status": "x"}},
-		"chain": map[string]any{"subject": []string{"x"}}, "verify": "yes", "variants": []any{map[string]any{}},
-		"addresses": []any{nil, map[string]any{}, "198.18.1.1"}, "sinkhole": 4, "resolver_rcodes": []string{"a"},
-		"skew_s": "NaN", "status": 1.5e300, "first_bytes": 12, "loop": loop, "ch": make(chan int), "err": errors.New("boom"),
-		"nan": float64(0) / zero(), "bytes": []byte{0x1b, '[', '2', 'J'},
-	}
+// TestOddDetails reads a saved report whose details have the wrong shape,
+// as a hand-edited report or one from a future version could carry: the
+// check keeps them as raw evidence, shows no compact facts, and prints them
+// sanitised with --verbose, without a panic.
+func TestOddDetails(t *testing.T) {
+	odd := `{"attempts": "not a list", "views": [1, 2], "hops": [null, 3, {"proxy": 7, "status": "x"}],
+		"chain": {"subject": ["x"]}, "verify": "yes", "variants": [{}], "addresses": [null, {}, "198.18.1.1"],
+		"sinkhole": 4, "resolver_rcodes": ["a"], "skew_s": "NaN", "status": 1.5e300, "first_bytes": "\u001b[2J"}`
 	for _, id := range []string{"dns.system", "dns.servers", "dns.compare", "tcp.connect", "tls.handshake",
 		"http.get", "http.portal", "clock", "proxy.connect", "direct.dns.system", "x"} {
-		got := facts(diag.Check{ID: id, Status: diag.StatusFail, Details: odd}, "api.okviz.com")
-		for _, l := range got {
-			if strings.ContainsAny(l, "\x1b\x00") {
-				t.Errorf("%s: unsanitised line %q", id, l)
-			}
+		var c diag.Check
+		if err := json.Unmarshal([]byte(`{"id": "`+id+`", "status": "fail", "details": `+odd+`}`), &c); err != nil {
+			t.Fatalf("%s: %v", id, err)
 		}
-		if id == "dns.system" && (len(got) == 0 || got[0] != "addresses: 198.18.1.1") {
-			t.Errorf("dns.system lost the one usable address: %q", got)
+		if _, ok := c.Details.(diag.RawDetails); !ok {
+			t.Errorf("%s: odd details read as %T", id, c.Details)
+		}
+		if got := facts(c, "api.okviz.com"); len(got) != 0 {
+			t.Errorf("%s: facts from raw evidence: %q", id, got)
+		}
+		var lines []string
+		for _, n := range evidence(c.Details, limitsFor(true)) {
+			lines = append(lines, n.key+"="+n.value)
+		}
+		text := strings.Join(lines, "\n")
+		if strings.ContainsAny(text, "\x1b\x00") || !strings.Contains(text, "attempts=not a list") {
+			t.Errorf("%s: verbose evidence %q", id, text)
 		}
 	}
 }

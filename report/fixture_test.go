@@ -41,7 +41,7 @@ func fixedReport() *Report {
 }
 
 func check(id, code, summary string, ms int64, details map[string]any) diag.Check {
-	c := diag.NewCheck(id, code, summary, details)
+	c := diag.NewCheck(id, code, summary, typed(id, details))
 	c.DurationMS = ms
 	return c
 }

@@ -139,7 +139,7 @@ func (r *Report) normalized() Report {
 		t.Checks = append([]diag.Check{}, t.Checks...)
 		for j := range t.Checks {
 			if t.Checks[j].Details == nil {
-				t.Checks[j].Details = map[string]any{}
+				t.Checks[j].Details = diag.NoDetails{}
 			}
 		}
 		n.Targets[i] = t

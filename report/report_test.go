@@ -143,7 +143,11 @@ func TestJSONKeepsData(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	got := back.Targets[3].Checks[3].Details["server"]
+	d, _ := back.Targets[3].Checks[3].Details.(*diag.HTTPDetails)
+	if d == nil {
+		t.Fatalf("http.get details read back as %T", back.Targets[3].Checks[3].Details)
+	}
+	got := d.Server
 	if got != hostileServer {
 		t.Errorf("server header = %q, want it kept as %q", got, hostileServer)
 	}

@@ -874,8 +874,11 @@ func resolverSaid(server, outcome string) func(*testing.T, diag.TargetResult) {
 		if c == nil {
 			t.Fatalf("no dns.system check: %s", checkList(tr))
 		}
-		rcodes, _ := c.Details["resolver_rcodes"].(map[string]any)
-		if got := rcodes[server]; got != outcome {
+		d, _ := c.Details.(*diag.DNSSystemDetails)
+		if d == nil {
+			t.Fatalf("dns.system details are %T", c.Details)
+		}
+		if got := d.ResolverRcodes[server]; got != outcome {
 			t.Errorf("dns.system resolver_rcodes[%s] = %v, want %q (details %v)", server, got, outcome, c.Details)
 		}
 	}
@@ -887,7 +890,11 @@ func localFirewall(t *testing.T, tr diag.TargetResult) {
 	if c == nil {
 		t.Fatalf("no dns.system check: %s", checkList(tr))
 	}
-	if kind := c.Details["error_kind"]; kind != "local_firewall" {
+	d, _ := c.Details.(*diag.DNSSystemDetails)
+	if d == nil {
+		t.Fatalf("dns.system details are %T", c.Details)
+	}
+	if kind := d.ErrorKind; kind != "local_firewall" {
 		t.Errorf("dns.system error_kind %v, want local_firewall (details %v)", kind, c.Details)
 	}
 	// No query left this machine, so no resolver was slow.
