@@ -1,8 +1,6 @@
 package browser
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -46,20 +44,8 @@ type FetchDetails struct {
 	Notes         []string  `json:"notes"`
 }
 
-// Map is the details as the report's check details hold them today.
-func (d FetchDetails) Map() map[string]any {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return map[string]any{"error": err.Error()}
-	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		return map[string]any{"error": err.Error()}
-	}
-	return m
-}
+// CheckDetails makes FetchDetails a check's evidence.
+func (*FetchDetails) CheckDetails() {}
 
 // NetLogFacts is what the browser's NetLog said about one target.
 type NetLogFacts struct {
@@ -122,17 +108,17 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 			why = "the browser did not report on this target"
 		}
 		d.Agrees = false
-		c = diag.NewCheck(CheckID, "browser.unavailable", "No browser answered: "+why+"; the verdict is the tool's own.", d.Map())
+		c = diag.NewCheck(CheckID, "browser.unavailable", "No browser answered: "+why+"; the verdict is the tool's own.", &d)
 		c.DurationMS = run.DurationMS
 		tr.Checks = append(tr.Checks, c)
 		return tr
 	case d.Outcome.reached() && !toolFails:
 		d.Agrees = true
-		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+", as the tool did.", d.Map())
+		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+", as the tool did.", &d)
 	case d.Outcome.reached() && toolFails:
 		d.Agrees = false
 		why := whyBrowserReaches(tool.Code, tr, nl)
-		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+"; the tool's own probe failed ("+tool.Code+").", d.Map())
+		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+"; the tool's own probe failed ("+tool.Code+").", &d)
 		tr.Verdict = diag.Verdict{
 			Code:   tool.Code,
 			Status: diag.StatusWarn,
@@ -143,7 +129,7 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 	case d.Outcome.failed() && !toolFails:
 		d.Agrees = false
 		why := whyBrowserFails(nl, run)
-		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target ("+failure(d)+") although the tool's own probe did ("+tool.Code+").", d.Map())
+		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target ("+failure(d)+") although the tool's own probe did ("+tool.Code+").", &d)
 		tr.Verdict = diag.Verdict{
 			Code:   "browser.failed",
 			Status: diag.StatusFail,
@@ -153,7 +139,7 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 		}
 	default: // both failed
 		d.Agrees = true
-		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target either ("+failure(d)+"), which agrees with the tool's verdict ("+tool.Code+").", d.Map())
+		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target either ("+failure(d)+"), which agrees with the tool's verdict ("+tool.Code+").", &d)
 		c.Remediation = "" // the verdict's own remediation is the fix
 	}
 	c.DurationMS = durMS
