@@ -179,3 +179,6 @@ func uniq(ss []string) []string {
 	}
 	return out
 }
+
+// fillAddr parses a host that is known to be an address literal.
+func fillAddr(h string) netip.Addr { a, _ := netip.ParseAddr(h); return a }

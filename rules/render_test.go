@@ -42,8 +42,9 @@ func mustTarget(t testing.TB, s string) diag.Target {
 }
 
 // fixtures are the rule sets every format is rendered for: the default
-// single target, unresolved; and several targets (a custom port, an IPv4
-// and an IPv6 literal, revocation hosts), resolved.
+// single target, unresolved; several targets (a custom port, an IPv4 and an
+// IPv6 literal, revocation hosts as --revocation adds them), resolved as
+// --resolve does; and the same several targets unresolved.
 func fixtures(t testing.TB) map[string]Set {
 	t.Helper()
 	one := Set{Version: "1.2.0", Date: fixedDate,
@@ -57,10 +58,13 @@ func fixtures(t testing.TB) map[string]Set {
 		t.Fatal(errs)
 	}
 	several.Rules = Dedup(append(several.Rules, rev...))
+	// The same targets with revocation hosts, not resolved.
+	unresolved := several
+	unresolved.Rules = append([]Rule(nil), several.Rules...)
 	if err := Resolve(context.Background(), &several, fakeLookup); err != nil {
 		t.Fatal(err)
 	}
-	return map[string]Set{"one": one, "several": several}
+	return map[string]Set{"one": one, "several": several, "unresolved": unresolved}
 }
 
 func render(t testing.TB, format string, s Set) string {
@@ -129,7 +133,9 @@ func TestListAndLookup(t *testing.T) {
 	want := []string{"text", "csv", "json", "iptables", "nftables", "windows", "pfsense", "opnsense",
 		"paloalto", "fortigate", "cisco-asa", "checkpoint", "sophos", "juniper-srx", "mikrotik", "squid",
 		"zscaler", "netskope", "proxysg", "azure-firewall", "aws-network-firewall", "gcp", "cilium", "pac",
-		"proxy-bypass"}
+		"proxy-bypass", "intune-proxy-bypass", "pihole", "adguard-home", "rpz", "unbound", "umbrella", "infoblox",
+		"firewalld", "panorama", "cisco-ftd", "meraki", "sonicwall", "watchguard", "terraform-azurerm",
+		"terraform-aws", "terraform-google", "cloudflare-gateway", "openshift-egressfirewall", "calico", "istio"}
 	if got := FormatNames(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("formats = %v, want %v", got, want)
 	}
@@ -137,14 +143,29 @@ func TestListAndLookup(t *testing.T) {
 	if err := WriteList(&b); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("--list has %d lines, want %d", len(lines), len(want))
-	}
-	for i, l := range lines {
-		if f := strings.Fields(l); len(f) < 2 || f[0] != want[i] {
-			t.Errorf("--list line %d = %q", i, l)
+	// Headings per kind, each followed by its formats, every format once.
+	seen := map[string]Kind{}
+	var kind Kind
+	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		switch {
+		case l == "":
+		case !strings.HasPrefix(l, " "):
+			kind = Kind(strings.TrimSuffix(l, ":"))
+		default:
+			f := strings.Fields(l)
+			if _, dup := seen[f[0]]; dup || len(f) < 2 {
+				t.Errorf("--list line %q", l)
+			}
+			seen[f[0]] = kind
 		}
+	}
+	for _, f := range Formats() {
+		if seen[f.Name] != f.Kind || f.Kind == "" {
+			t.Errorf("%s: listed under %q, kind %q", f.Name, seen[f.Name], f.Kind)
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("--list shows %d formats, want %d", len(seen), len(want))
 	}
 	for _, f := range Formats() {
 		if f.Summary == "" {
