@@ -20,21 +20,15 @@ established" (aws:drop_established). With "Drop all" (aws:drop_strict) the TCP
 handshake is dropped before any SNI or Host header is seen, so no pass rule for
 TLS or HTTP can ever match. (Default action order evaluates pass rules first.)`)
 	p.blank()
-	var lits []Rule
 	for _, g := range s.Groups() {
-		lits = append(lits, literalsOf(g)...)
-		names := namesOf(g)
+		names, typ := awsDomainList(g)
 		if len(names) == 0 {
 			continue
-		}
-		typ := "HTTP_HOST"
-		if g.TLS() {
-			typ = "TLS_SNI"
 		}
 		awsRuleGroup(p, "okviz-check-"+g.Key(), "okviz-check tcp/"+g.Key(), map[string]any{"RulesSourceList": map[string]any{
 			"Targets": names, "TargetTypes": []string{typ}, "GeneratedRulesType": "ALLOWLIST"}})
 	}
-	if len(lits) > 0 {
+	if lits := awsLiterals(s); len(lits) > 0 {
 		p.comment("#", "Address literals cannot be in a domain list: they get a 5-tuple rule group.")
 		var rs []any
 		for i, r := range lits {
@@ -54,6 +48,24 @@ save the lines below without "# " as okviz-check.rules, then
 		p.l("# %s sid:%d; rev:1;)", l, 3000001+i)
 	}
 	p.l("# --- end suricata ---")
+}
+
+// awsDomainList is a group's names and the domain-list target type that
+// matches them: the SNI for TLS, the Host header for plain HTTP.
+func awsDomainList(g Group) ([]string, string) {
+	if g.TLS() {
+		return namesOf(g), "TLS_SNI"
+	}
+	return namesOf(g), "HTTP_HOST"
+}
+
+// awsLiterals lists the address-literal rules, which a domain list cannot hold.
+func awsLiterals(s *Set) []Rule {
+	var lits []Rule
+	for _, g := range s.Groups() {
+		lits = append(lits, literalsOf(g)...)
+	}
+	return lits
 }
 
 // awsRuleGroup writes a rule group's JSON file and the CLI call creating it.

@@ -11,13 +11,9 @@ STRICT_ORDER also a priority). Strict order: use the stateful default action
 "aws:drop_established"; "aws:drop_strict" drops the TCP handshake before the
 SNI / Host header is seen, so these pass rules would never match.`)
 	for _, g := range s.Groups() {
-		names := namesOf(g)
+		names, typ := awsDomainList(g)
 		if len(names) == 0 {
 			continue
-		}
-		typ := "HTTP_HOST"
-		if g.TLS() {
-			typ = "TLS_SNI"
 		}
 		p.blank()
 		p.l(`resource "aws_networkfirewall_rule_group" "okviz_check_%s" {`, g.Key())
@@ -36,10 +32,7 @@ SNI / Host header is seen, so these pass rules would never match.`)
 		p.l(`  }`)
 		p.l(`}`)
 	}
-	var lits []Rule
-	for _, g := range s.Groups() {
-		lits = append(lits, literalsOf(g)...)
-	}
+	lits := awsLiterals(s)
 	if len(lits) == 0 {
 		return
 	}

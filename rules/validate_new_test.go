@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"go.yaml.in/yaml/v3"
@@ -228,19 +227,21 @@ func TestTerraformHCLParses(t *testing.T) {
 	if _, err := hclCheck("resource \"x\" \"y\" {\n  a = [\"b\"\n}\n"); err == nil {
 		t.Error("the HCL parser accepted a broken file: the check proves nothing")
 	}
-	var _ hcl.Diagnostics
 }
 
 // The Kubernetes resources, with only the fields each CRD's schema defines
 // (strict decoding rejects any other), as the CRDs publish them.
 type (
-	egressFirewall struct {
+	k8sHead struct {
 		APIVersion string `yaml:"apiVersion"`
 		Kind       string `yaml:"kind"`
 		Metadata   struct {
 			Name string `yaml:"name"`
 		} `yaml:"metadata"`
-		Spec struct {
+	}
+	egressFirewall struct {
+		k8sHead `yaml:",inline"`
+		Spec    struct {
 			Egress []struct {
 				Type string `yaml:"type"`
 				To   struct {
@@ -255,12 +256,8 @@ type (
 		} `yaml:"spec"`
 	}
 	calicoPolicy struct {
-		APIVersion string `yaml:"apiVersion"`
-		Kind       string `yaml:"kind"`
-		Metadata   struct {
-			Name string `yaml:"name"`
-		} `yaml:"metadata"`
-		Spec struct {
+		k8sHead `yaml:",inline"`
+		Spec    struct {
 			Order    float64  `yaml:"order"`
 			Selector string   `yaml:"selector"`
 			Types    []string `yaml:"types"`
@@ -276,12 +273,8 @@ type (
 		} `yaml:"spec"`
 	}
 	serviceEntry struct {
-		APIVersion string `yaml:"apiVersion"`
-		Kind       string `yaml:"kind"`
-		Metadata   struct {
-			Name string `yaml:"name"`
-		} `yaml:"metadata"`
-		Spec struct {
+		k8sHead `yaml:",inline"`
+		Spec    struct {
 			Hosts      []string `yaml:"hosts"`
 			Addresses  []string `yaml:"addresses"`
 			Location   string   `yaml:"location"`
