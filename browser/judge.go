@@ -140,7 +140,7 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 	default: // both failed
 		d.Agrees = true
 		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target either ("+failure(d)+"), which agrees with the tool's verdict ("+tool.Code+").", &d)
-		c.Remediation = "" // the verdict's own remediation is the fix
+		c.Remediation = "The browser fails too: the fix for the verdict is the fix for the browser."
 	}
 	c.DurationMS = durMS
 	tr.Checks = append(tr.Checks, c)

@@ -147,6 +147,14 @@ type Headless struct {
 	// machine's proxy variables and HOME, whose NSS store Chromium reads
 	// on Linux).
 	Env []string
+	// Logf, when set, is told what the browser does and when (--verbose).
+	Logf func(format string, args ...any)
+}
+
+func (h Headless) logf(format string, args ...any) {
+	if h.Logf != nil {
+		h.Logf(format, args...)
+	}
 }
 
 // Run starts the browser on the server's page, waits for the page's
@@ -168,6 +176,8 @@ func (h Headless) Run(ctx context.Context, srv *Server) (PageResult, map[string]
 		srv.Close()
 		return PageResult{}, nil, fmt.Errorf("start %s: %w", h.Exe.Path, err)
 	}
+	start := time.Now()
+	h.logf("started %s (pid %d) headless on the test page", h.Exe.Path, cmd.Process.Pid)
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 
@@ -199,9 +209,12 @@ func (h Headless) Run(ctx context.Context, srv *Server) (PageResult, map[string]
 		}
 	}
 	if browserGone {
+		h.logf("the browser exited after %v: %v", time.Since(start).Round(time.Millisecond), exitErr)
 		kill(cmd) // helpers it may have left behind in its group
 	} else {
+		h.logf("the page reported after %v (%v); stopping the browser", time.Since(start).Round(time.Millisecond), w.err)
 		stop(cmd, exited)
+		h.logf("the browser stopped after %v", time.Since(start).Round(time.Millisecond))
 	}
 	facts := map[string]NetLogFacts{}
 	if f, err := os.Open(netLog); err == nil {

@@ -25,6 +25,9 @@ var ErrNoPage = errors.New("the browser did not open the test page")
 // ErrNoResult means the page loaded but its result never came.
 var ErrNoResult = errors.New("the browser did not report a result")
 
+// ErrClosed means the server was closed before a result came.
+var ErrClosed = errors.New("the test page server was closed")
+
 // Server serves the test page on a loopback port under a one-time token
 // and takes the page's single result.
 type Server struct {
@@ -35,9 +38,10 @@ type Server struct {
 	csp     string
 	origin  string // http://127.0.0.1:port, the only Origin and Host accepted
 
-	ln   net.Listener
-	srv  *http.Server
-	once sync.Once
+	ln     net.Listener
+	srv    *http.Server
+	once   sync.Once
+	closed chan struct{} // closed by Close
 
 	loaded   chan struct{} // closed when the page is first served
 	loadOnce sync.Once
@@ -71,7 +75,7 @@ func NewServer(targets []string, timeout time.Duration) (*Server, error) {
 	s := &Server{
 		token: token, targets: targets, timeout: timeout, ln: ln,
 		origin: "http://" + ln.Addr().String(),
-		loaded: make(chan struct{}), result: make(chan PageResult, 1),
+		loaded: make(chan struct{}), result: make(chan PageResult, 1), closed: make(chan struct{}),
 	}
 	s.csp = policy(s.origin, origins)
 	s.page, err = renderPage(pageConfig{Targets: targets, TimeoutMS: timeout.Milliseconds(), ResultPath: s.resultPath()})
@@ -106,9 +110,17 @@ func (s *Server) URL() string { return s.origin + s.pagePath() }
 func (s *Server) pagePath() string   { return "/" + s.token + "/" }
 func (s *Server) resultPath() string { return "/" + s.token + "/result" }
 
-// Close stops the server at once.
+// Close stops the server: requests in flight (the result's own answer)
+// get a moment to finish, idle connections are closed at once.
 func (s *Server) Close() {
-	s.once.Do(func() { s.srv.Close() })
+	s.once.Do(func() {
+		close(s.closed)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if s.srv.Shutdown(ctx) != nil {
+			s.srv.Close()
+		}
+	})
 }
 
 // Wait returns the page's result. The browser has loadWithin to load the
@@ -124,6 +136,8 @@ func (s *Server) Wait(ctx context.Context, loadWithin time.Duration) (PageResult
 		return r, nil
 	case <-load.C:
 		return PageResult{}, ErrNoPage
+	case <-s.closed:
+		return PageResult{}, ErrClosed
 	case <-ctx.Done():
 		return PageResult{}, ctx.Err()
 	}
@@ -134,6 +148,8 @@ func (s *Server) Wait(ctx context.Context, loadWithin time.Duration) (PageResult
 		return r, nil
 	case <-report.C:
 		return PageResult{}, ErrNoResult
+	case <-s.closed:
+		return PageResult{}, ErrClosed
 	case <-ctx.Done():
 		return PageResult{}, ctx.Err()
 	}

@@ -164,7 +164,9 @@ func (a *app) askHeadless(ctx context.Context, o *browserOptions, srv *browser.S
 	run.Browser = exe.Name + " (" + exe.Path + ")"
 	h := browser.Headless{Exe: exe, NoSandbox: run.NoSandbox, Proxy: flags, LoadWithin: headlessLoadWithin}
 	if a.global.Verbose {
-		fmt.Fprintf(a.env.Stderr, "%s running %s headless on %s\n", a.env.Now().Format("15:04:05.000"), exe.Path, srv.URL())
+		h.Logf = func(format string, args ...any) {
+			fmt.Fprintf(a.env.Stderr, "%s browser: "+format+"\n", append([]any{a.env.Now().Format("15:04:05.000")}, args...)...)
+		}
 	}
 	page, facts, err := h.Run(ctx, srv)
 	if err != nil {

@@ -1,0 +1,144 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// fakeBrowserEnv makes the test binary act as a browser that Headless
+// starts: what it does is the variable's value.
+const fakeBrowserEnv = "OKVIZ_TEST_FAKE_BROWSER"
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(fakeBrowserEnv); mode != "" {
+		os.Exit(fakeBrowser(mode, os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// fakeBrowser loads the page and posts a result as the page would, writes
+// a recorded NetLog where it was told to, and waits to be stopped; or it
+// crashes at once ("crash"), or never loads the page ("hang").
+func fakeBrowser(mode string, args []string) int {
+	var netLog, page string
+	for _, a := range args {
+		if p, ok := strings.CutPrefix(a, "--log-net-log="); ok {
+			netLog = p
+		}
+	}
+	page = args[len(args)-1]
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM)
+	switch mode {
+	case "crash":
+		fmt.Fprintln(os.Stderr, "[1:1:ERROR] zygote crashed")
+		return 3
+	case "hang":
+		<-term
+		return 0
+	}
+	resp, err := http.Get(page)
+	if err != nil {
+		return 4
+	}
+	resp.Body.Close()
+	u, _ := url.Parse(page)
+	origin := u.Scheme + "://" + u.Host
+	req, _ := http.NewRequest("POST", page+"result", strings.NewReader(
+		`{"user_agent":"FakeChrome","results":[{"target":"https://api.okviz.com/","attempts":[`+
+			`{"mode":"cors","ok":false,"error":"TypeError: Failed to fetch","ms":3},{"mode":"no-cors","ok":false,"error":"TypeError: Failed to fetch","ms":2}]}],"blocked":[]}`))
+	req.Header.Set("Origin", origin)
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNoContent {
+		return 5
+	}
+	if log, err := os.ReadFile("testdata/netlog-disconnected.json"); err == nil {
+		os.WriteFile(netLog, log, 0o600)
+	}
+	select {
+	case <-term:
+		return 0
+	case <-time.After(time.Minute):
+		return 6
+	}
+}
+
+func fakeHeadless(t *testing.T, mode string) Headless {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Headless{
+		Exe:        Executable{Name: "Fake", Path: exe},
+		LoadWithin: 5 * time.Second,
+		Env:        append(os.Environ(), fakeBrowserEnv+"="+mode),
+	}
+}
+
+func TestHeadlessRun(t *testing.T) {
+	srv, err := NewServer([]string{"https://api.okviz.com/"}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	page, facts, err := fakeHeadless(t, "report").Run(context.Background(), srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := page.Targets["https://api.okviz.com/"]
+	if page.UserAgent != "FakeChrome" || got.Outcome != OutcomeNetworkError {
+		t.Errorf("page result %+v", page)
+	}
+	// The NetLog is read after the browser stopped (it finishes it then).
+	if f := facts["https://api.okviz.com/"]; f.NetError != "ERR_INTERNET_DISCONNECTED" || f.Route != "[direct://]" {
+		t.Errorf("NetLog facts %+v", facts)
+	}
+	// Stopped by SIGTERM, not by the 5 s kill.
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("Run took %v", d)
+	}
+}
+
+func TestHeadlessBrowserCrashes(t *testing.T) {
+	srv, err := NewServer([]string{"https://api.okviz.com/"}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = fakeHeadless(t, "crash").Run(context.Background(), srv)
+	if err == nil || !strings.Contains(err.Error(), "exited before reporting") || !strings.Contains(err.Error(), "zygote crashed") {
+		t.Errorf("crash: %v, want the exit and the end of its log", err)
+	}
+}
+
+func TestHeadlessNeverLoads(t *testing.T) {
+	srv, err := NewServer([]string{"https://api.okviz.com/"}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := fakeHeadless(t, "hang")
+	h.LoadWithin = 300 * time.Millisecond
+	_, _, err = h.Run(context.Background(), srv)
+	if !errors.Is(err, ErrNoPage) {
+		t.Errorf("hang: %v, want ErrNoPage", err)
+	}
+}
+
+func TestHeadlessNotStartable(t *testing.T) {
+	srv, err := NewServer([]string{"https://api.okviz.com/"}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := Headless{Exe: Executable{Path: "/nonexistent/chromium"}, LoadWithin: time.Second}
+	if _, _, err := h.Run(context.Background(), srv); err == nil || !strings.Contains(err.Error(), "start /nonexistent/chromium") {
+		t.Errorf("missing executable: %v", err)
+	}
+}
