@@ -128,31 +128,39 @@ func (s *Server) Close() {
 // report. The server is closed when Wait returns.
 func (s *Server) Wait(ctx context.Context, loadWithin time.Duration) (PageResult, error) {
 	defer s.Close()
-	load := time.NewTimer(loadWithin)
-	defer load.Stop()
-	select {
-	case <-s.loaded:
-	case r := <-s.result:
-		return r, nil
-	case <-load.C:
-		return PageResult{}, ErrNoPage
-	case <-s.closed:
-		return PageResult{}, ErrClosed
-	case <-ctx.Done():
-		return PageResult{}, ctx.Err()
+	r, err := s.await(ctx, s.loaded, loadWithin, ErrNoPage)
+	if err != nil || r != nil {
+		return deref(r), err
 	}
-	report := time.NewTimer(2*s.timeout + 5*time.Second)
-	defer report.Stop()
+	r, err = s.await(ctx, nil, 2*s.timeout+5*time.Second, ErrNoResult)
+	return deref(r), err
+}
+
+// await waits for the result, or for next (a nil channel never comes),
+// within d, else fails with late; a closed server or an ended ctx end it
+// too. It returns nil, nil when next came first.
+func (s *Server) await(ctx context.Context, next <-chan struct{}, d time.Duration, late error) (*PageResult, error) {
+	t := time.NewTimer(d)
+	defer t.Stop()
 	select {
 	case r := <-s.result:
-		return r, nil
-	case <-report.C:
-		return PageResult{}, ErrNoResult
+		return &r, nil
+	case <-next:
+		return nil, nil
+	case <-t.C:
+		return nil, late
 	case <-s.closed:
-		return PageResult{}, ErrClosed
+		return nil, ErrClosed
 	case <-ctx.Done():
-		return PageResult{}, ctx.Err()
+		return nil, ctx.Err()
 	}
+}
+
+func deref(r *PageResult) PageResult {
+	if r == nil {
+		return PageResult{}
+	}
+	return *r
 }
 
 // ServeHTTP answers the page and the result, and refuses everything else:
