@@ -69,7 +69,7 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 		Mode: run.Mode, Browser: run.Browser, UserAgent: run.UserAgent, NoSandbox: run.NoSandbox,
 		Profile: "user", ProxySettings: run.ProxySettings, Outcome: res.Outcome, HTTPStatus: res.Status,
 		Error: res.Error, NetError: nl.NetError, BrowserRoute: nl.Route, Redirected: blocked,
-		Attempts: res.Attempts, Timing: res.Timing, ToolVerdict: tool.Code,
+		Attempts: res.Attempts, Timing: res.Timing, ToolVerdict: string(tool.Code),
 	}
 	if d.Outcome == "" {
 		d.Outcome = OutcomeNoResult
@@ -117,29 +117,29 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+", as the tool did.", &d)
 	case d.Outcome.reached() && toolFails:
 		d.Agrees = false
-		why := whyBrowserReaches(tool.Code, tr, nl)
-		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+"; the tool's own probe failed ("+tool.Code+").", &d)
+		why := whyBrowserReaches(string(tool.Code), tr, nl)
+		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+"; the tool's own probe failed ("+string(tool.Code)+").", &d)
 		tr.Verdict = diag.Verdict{
 			Code:   tool.Code,
 			Status: diag.StatusWarn,
-			Summary: "Your browser reaches the target, so a visual in it can; the tool's own probe failed (" + tool.Code + ": " +
+			Summary: "Your browser reaches the target, so a visual in it can; the tool's own probe failed (" + string(tool.Code) + ": " +
 				strings.TrimSuffix(tool.Summary, ".") + "). Believe the browser for this machine: " + why,
 			Remediation: tool.Remediation,
 		}
 	case d.Outcome.failed() && !toolFails:
 		d.Agrees = false
 		why := whyBrowserFails(nl, run)
-		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target ("+failure(d)+") although the tool's own probe did ("+tool.Code+").", &d)
+		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target ("+failure(d)+") although the tool's own probe did ("+string(tool.Code)+").", &d)
 		tr.Verdict = diag.Verdict{
 			Code:   "browser.failed",
 			Status: diag.StatusFail,
-			Summary: "Your browser cannot reach the target (" + failure(d) + "), although the tool's own probe can (" + tool.Code +
+			Summary: "Your browser cannot reach the target (" + failure(d) + "), although the tool's own probe can (" + string(tool.Code) +
 				"). Believe the browser: it is what the visual runs in. " + why,
 			Remediation: c.Remediation,
 		}
 	default: // both failed
 		d.Agrees = true
-		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target either ("+failure(d)+"), which agrees with the tool's verdict ("+tool.Code+").", &d)
+		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target either ("+failure(d)+"), which agrees with the tool's verdict ("+string(tool.Code)+").", &d)
 		c.Remediation = "The browser fails too: the fix for the verdict is the fix for the browser."
 	}
 	c.DurationMS = durMS

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -27,12 +28,27 @@ func (e *enumValue) String() string { return *e.val }
 func (e *enumValue) Type() string   { return "string" }
 func (e *enumValue) Set(s string) error {
 	for _, a := range e.allowed {
-		if s == a {
-			*e.val = s
+		if strings.EqualFold(s, a) {
+			*e.val = a
 			return nil
 		}
 	}
 	return fmt.Errorf("must be one of %s", strings.Join(e.allowed, ", "))
+}
+
+// completeEnums offers the allowed values of every enum flag of the root
+// (persistent and local) to shell completion.
+func completeEnums(root *cobra.Command) {
+	for _, fs := range []*pflag.FlagSet{root.PersistentFlags(), root.Flags()} {
+		fs.VisitAll(func(f *pflag.Flag) {
+			if e, ok := f.Value.(*enumValue); ok {
+				allowed := e.allowed
+				root.RegisterFlagCompletionFunc(f.Name, func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+					return allowed, cobra.ShellCompDirectiveNoFileComp
+				})
+			}
+		})
+	}
 }
 
 // timeoutValue is a duration that must be positive and sane.

@@ -2,12 +2,14 @@ package cmd
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/report"
 )
 
 // globalOptions are the flags every command has.
@@ -67,6 +69,7 @@ Without a subcommand it runs the full check.`,
 	pf.StringVar(&a.global.ConfigFile, "config", "", "config file (default: okviz-check.yaml in the working, user config or system folder)")
 	addGlobalFlags(pf, &a.global)
 	addProbeFlags(root.Flags(), check)
+	completeEnums(root)
 
 	root.AddCommand(subcommands(a)...)
 	return root, a
@@ -89,7 +92,8 @@ func (a *app) loadConfig(c *cobra.Command) error {
 // addGlobalFlags defines the flags every command has (but --config, which
 // only the command line can give).
 func addGlobalFlags(fs *pflag.FlagSet, g *globalOptions) {
-	fs.VarP(newEnum(&g.Format, "text", "text", "json", "markdown", "junit"), "format", "o", "output format: text, json, markdown or junit")
+	formats := report.FormatNames()
+	fs.VarP(newEnum(&g.Format, report.FormatText, formats...), "format", "o", "output format: "+strings.Join(formats, ", "))
 	fs.Var(newEnum(&g.Color, "auto", "auto", "always", "never"), "color", "colour: auto, always or never (NO_COLOR and non-terminals mean never)")
 	g.Timeout = 5 * time.Second
 	fs.Var(timeoutValue{&g.Timeout}, "timeout", "bound of each network operation")

@@ -36,21 +36,21 @@ func (r RawDetails) MarshalJSON() ([]byte, error) {
 // route ("direct.tcp.connect") have the type of their base check.
 func detailsFor(id string) Details {
 	switch strings.TrimPrefix(id, "direct.") {
-	case "dns.system":
+	case CheckDNSSystem:
 		return &DNSSystemDetails{}
-	case "dns.servers", "dns.compare":
+	case CheckDNSServers, CheckDNSCompare:
 		return &DNSViewsDetails{}
-	case "tcp.connect":
+	case CheckTCPConnect:
 		return &TCPDetails{}
-	case "tls.handshake":
+	case CheckTLSHandshake:
 		return &TLSDetails{}
-	case "http.get", "http.portal":
+	case CheckHTTPGet, CheckHTTPPortal:
 		return &HTTPDetails{}
 	case "clock":
 		return &ClockDetails{}
-	case "proxy.route":
+	case CheckProxyRoute:
 		return &RouteDetails{}
-	case "proxy.connect":
+	case CheckProxyConnect:
 		return &TunnelDetails{}
 	}
 	return nil

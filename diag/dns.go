@@ -62,7 +62,7 @@ type SinkholeDetails struct {
 func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 	start := p.Now()
 	if ip := net.ParseIP(t.Host); ip != nil {
-		c := newCheck("dns.system", "dns.ok", t.Host+" is an IP address: no DNS lookup is needed",
+		c := newCheck(CheckDNSSystem, DNSOK, t.Host+" is an IP address: no DNS lookup is needed",
 			&DNSSystemDetails{Addresses: []string{ip.String()}, Resolver: "none"})
 		return []net.IP{ip}, c
 	}
@@ -96,7 +96,7 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 		code, kind := classifySystemErr(err)
 		details.Error = err.Error()
 		details.ErrorKind = kind
-		c := newCheck("dns.system", code, systemFailSummary(code, kind, t.Host), details)
+		c := newCheck(CheckDNSSystem, code, systemFailSummary(code, kind, t.Host), details)
 		if kind == failLocal {
 			c.Remediation = localDNSFix
 		}
@@ -118,16 +118,16 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 	var c Check
 	switch sh := sinkholeOf(addrs, isPublicName(t.Host)); {
 	case len(ips) == 0:
-		c = newCheck("dns.system", "dns.no_address", t.Host+" resolves to no address", details)
+		c = newCheck(CheckDNSSystem, DNSNoAddress, t.Host+" resolves to no address", details)
 	case sh.kind != "":
 		details.Sinkhole = sh.details()
-		c = newCheck("dns.system", "dns.sinkhole", sh.summary(t.Host, nil), details)
+		c = newCheck(CheckDNSSystem, DNSSinkhole, sh.summary(t.Host, nil), details)
 	default:
 		sum := t.Host + " resolves to " + listAddrs(addrs)
 		if cn := details.CanonicalName; cn != "" && !sameName(cn, t.Host) {
 			sum += " (canonical name " + cn + ")"
 		}
-		c = newCheck("dns.system", "dns.ok", sum, details)
+		c = newCheck(CheckDNSSystem, DNSOK, sum, details)
 	}
 	c.DurationMS = p.since(start)
 	return ips, c
@@ -137,45 +137,45 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 // reports NXDOMAIN and "no data" alike as not found (the direct views tell
 // them apart); SERVFAIL as a temporary "server misbehaving", REFUSED and the
 // other rcodes as a permanent one.
-func classifySystemErr(err error) (code, kind string) {
+func classifySystemErr(err error) (code Code, kind string) {
 	var de *net.DNSError
 	if errors.As(err, &de) {
 		switch {
 		case de.IsNotFound:
-			return "dns.nxdomain", "not_found"
+			return DNSNXDomain, "not_found"
 		case de.IsTimeout:
-			return "dns.timeout", failTimeout
+			return DNSTimeout, failTimeout
 		case de.Err == "server misbehaving" && de.IsTemporary:
-			return "dns.servfail", "servfail"
+			return DNSServFail, "servfail"
 		case de.Err == "server misbehaving":
-			return "dns.refused", "refused_query"
+			return DNSRefused, "refused_query"
 		case strings.Contains(de.Err, "connection refused"):
 			// Nothing listens on the resolver's port (an empty resolv.conf
 			// makes Go try 127.0.0.1:53).
-			return "dns.timeout", failRefused
+			return DNSTimeout, failRefused
 		case strings.Contains(de.Err, "operation not permitted") || strings.Contains(de.Err, "permission denied"):
 			// A local firewall refused to send the query: no server said anything.
-			return "dns.timeout", failLocal
+			return DNSTimeout, failLocal
 		}
 		if k := classifyNetErr(err); k == failLocal || k == failUnreachable || k == failRefused {
-			return "dns.timeout", k
+			return DNSTimeout, k
 		}
 		if de.IsTemporary {
-			return "dns.servfail", "temporary"
+			return DNSServFail, "temporary"
 		}
 	}
 	switch k := classifyNetErr(err); k {
 	case failTimeout, failRefused, failUnreachable, failLocal, failReset:
-		return "dns.timeout", k
+		return DNSTimeout, k
 	}
-	return "dns.servfail", failOther
+	return DNSServFail, failOther
 }
 
-func systemFailSummary(code, kind, host string) string {
+func systemFailSummary(code Code, kind, host string) string {
 	switch code {
-	case "dns.nxdomain":
+	case DNSNXDomain:
 		return "The system resolver finds no such host as " + host
-	case "dns.timeout":
+	case DNSTimeout:
 		if kind == failLocal {
 			return "This machine's firewall or security software blocked the DNS queries for " + host + " (nothing was sent)"
 		}
@@ -183,9 +183,9 @@ func systemFailSummary(code, kind, host string) string {
 			return "The system resolver could not reach a DNS server to resolve " + host + " (connection refused)"
 		}
 		return "The system resolver got no answer for " + host + " in time"
-	case "dns.servfail":
+	case DNSServFail:
 		return "The system resolver failed to resolve " + host + " (server failure)"
-	case "dns.refused":
+	case DNSRefused:
 		return "The DNS server refused to resolve " + host
 	}
 	return "The system resolver could not resolve " + host

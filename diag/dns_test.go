@@ -82,8 +82,8 @@ func TestDNSOnlyFakeServer(t *testing.T) {
 		name       string
 		host       string
 		rec        fakedns.Record
-		system     string // code of dns.system
-		servers    string // code of dns.servers
+		system     Code   // code of dns.system
+		servers    Code   // code of dns.servers
 		summaryHas string // in dns.system's summary
 		check      func(t *testing.T, sys Check, v DNSView, fs *fakedns.Server)
 	}{
@@ -267,8 +267,8 @@ func TestDNSServers(t *testing.T) {
 	tests := []struct {
 		name          string
 		sys, other    fakedns.Record
-		system        string
-		servers       string
+		system        Code
+		servers       Code
 		summaryHas    string // in the summary of the check that explains it
 		explainedByID string
 	}{
@@ -337,7 +337,7 @@ func TestDNSCompare(t *testing.T) {
 	tests := []struct {
 		name       string
 		sys, cmp   fakedns.Record
-		code       string
+		code       Code
 		status     Status
 		summaryHas string
 	}{
@@ -465,7 +465,10 @@ func TestDNSViewsConcurrentAndOrdered(t *testing.T) {
 	p.ExtraNameservers = []string{c.Addr}
 	p.Compare = []string{b.Addr, "not-an-address"}
 	views := p.dnsViews(context.Background(), dnsTarget(t, wireHost))
-	type sr struct{ server, role, code string }
+	type sr struct {
+		server, role string
+		code         Code
+	}
 	var got []sr
 	for _, v := range views {
 		got = append(got, sr{v.Server, v.Role, v.Code})

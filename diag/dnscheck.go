@@ -10,36 +10,36 @@ import (
 // failRank orders DNS failure codes by how much they explain: a resolver
 // that says the name does not exist explains a failed lookup better than
 // one that timed out.
-var failRank = map[string]int{
-	"dns.nxdomain":   5,
-	"dns.no_address": 4,
-	"dns.refused":    3,
-	"dns.servfail":   2,
-	"dns.timeout":    1,
+var failRank = map[Code]int{
+	DNSNXDomain:  5,
+	DNSNoAddress: 4,
+	DNSRefused:   3,
+	DNSServFail:  2,
+	DNSTimeout:   1,
 }
 
 // viewCode is the problem code one direct answer implies on its own.
-func viewCode(v DNSView, public bool) string {
+func viewCode(v DNSView, public bool) Code {
 	switch v.Rcode {
 	case "":
 		if v.ErrKind == kindMalformed || v.ErrKind == kindHTTP || v.ErrKind == kindTLS {
-			return "dns.servfail"
+			return DNSServFail
 		}
-		return "dns.timeout"
+		return DNSTimeout
 	case "NOERROR":
 		if len(v.Addrs) == 0 {
-			return "dns.no_address"
+			return DNSNoAddress
 		}
 		if sinkholeOf(parseAddrs(v.Addrs), public).kind != "" {
-			return "dns.sinkhole"
+			return DNSSinkhole
 		}
-		return "dns.ok"
+		return DNSOK
 	case "NXDOMAIN":
-		return "dns.nxdomain"
+		return DNSNXDomain
 	case "REFUSED":
-		return "dns.refused"
+		return DNSRefused
 	}
-	return "dns.servfail"
+	return DNSServFail
 }
 
 // dnsChecks turns the system answer and the direct views into the final
@@ -96,7 +96,7 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 	}
 
 	sc := p.refineSystem(t.Host, public, sysAddrs, sysCheck, local)
-	if sd, ok := sc.Details.(*DNSSystemDetails); ok && sc.Code == "dns.timeout" && sd.ErrorKind == failLocal {
+	if sd, ok := sc.Details.(*DNSSystemDetails); ok && sc.Code == DNSTimeout && sd.ErrorKind == failLocal {
 		sc.Remediation = localDNSFix
 	}
 	checks := []Check{sc, p.serversCheck(t.Host, sysAddrs, local)}
@@ -139,7 +139,7 @@ func overlap(a, b []netip.Addr) bool {
 func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Check, local []DNSView) Check {
 	configured := filterViews(local, func(v DNSView) bool { return v.Role == roleConfigured })
 	if len(sys) > 0 {
-		if sc.Code != "dns.sinkhole" {
+		if sc.Code != DNSSinkhole {
 			return sc
 		}
 		// Only when no DNS server gives the sinkhole answer is the override
@@ -147,9 +147,9 @@ func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Che
 		var real []netip.Addr
 		for _, v := range configured {
 			switch v.Code {
-			case "dns.ok":
+			case DNSOK:
 				real = append(real, parseAddrs(v.Addrs)...)
-			case "dns.sinkhole":
+			case DNSSinkhole:
 				return sc
 			}
 		}
@@ -169,8 +169,8 @@ func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Che
 	if len(configured) > 0 {
 		sc.Details.(*DNSSystemDetails).ResolverRcodes = rcodes
 	}
-	if len(p.Nameservers) == 0 && sc.Code != "dns.nxdomain" {
-		return renew(sc, "dns.unavailable", "No DNS resolver is configured on this machine, so "+host+" cannot be resolved")
+	if len(p.Nameservers) == 0 && sc.Code != DNSNXDomain {
+		return renew(sc, DNSUnavailable, "No DNS resolver is configured on this machine, so "+host+" cannot be resolved")
 	}
 	if working := filterViews(configured, func(v DNSView) bool { return len(v.Addrs) > 0 }); len(working) > 0 {
 		sc.Summary += ", although " + working[0].Server + " answers " + listAddrs(parseAddrs(working[0].Addrs)) +
@@ -181,17 +181,17 @@ func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Che
 	if best == "" {
 		return sc
 	}
-	if sc.Code == "dns.nxdomain" && best != "dns.nxdomain" && best != "dns.no_address" {
+	if sc.Code == DNSNXDomain && best != DNSNXDomain && best != DNSNoAddress {
 		return sc // the system's "no such host" is an answer; the views only failed to get one
 	}
-	if sc.Code != "dns.nxdomain" && failRank[best] < failRank[sc.Code] {
+	if sc.Code != DNSNXDomain && failRank[best] < failRank[sc.Code] {
 		return sc
 	}
 	return renew(sc, best, failureSummary(host, best, configured))
 }
 
 // renew rebuilds a check with another code, keeping its evidence.
-func renew(c Check, code, summary string) Check {
+func renew(c Check, code Code, summary string) Check {
 	n := newCheck(c.ID, code, summary, c.Details)
 	n.DurationMS = c.DurationMS
 	return n
@@ -208,8 +208,8 @@ func filterViews(vs []DNSView, keep func(DNSView) bool) []DNSView {
 }
 
 // bestFailure is the most explanatory failure code among the views.
-func bestFailure(vs []DNSView) string {
-	best := ""
+func bestFailure(vs []DNSView) Code {
+	var best Code
 	for _, v := range vs {
 		if failRank[v.Code] > failRank[best] {
 			best = v.Code
@@ -230,7 +230,7 @@ func viewOutcome(v DNSView) string {
 }
 
 // failureSummary says what the resolvers with this failure code answered.
-func failureSummary(host, code string, vs []DNSView) string {
+func failureSummary(host string, code Code, vs []DNSView) string {
 	same := filterViews(vs, func(v DNSView) bool { return v.Code == code })
 	if len(same) == 0 {
 		return Lookup(code).Meaning
@@ -246,18 +246,18 @@ func failureSummary(host, code string, vs []DNSView) string {
 	}
 	v := same[0]
 	switch code {
-	case "dns.nxdomain":
+	case DNSNXDomain:
 		return who + " " + verb("says", "say") + " " + host + " does not exist (NXDOMAIN" + negativeHint(v) + ")"
-	case "dns.no_address":
+	case DNSNoAddress:
 		return who + " " + verb("knows", "know") + " " + host + " but " + verb("returns", "return") + " no A or AAAA record for it" + ednsHint(v)
-	case "dns.refused":
+	case DNSRefused:
 		return who + " refused to resolve " + host + " (REFUSED" + negativeHint(v) + ")"
-	case "dns.servfail":
+	case DNSServFail:
 		if v.Rcode == "" {
 			return who + " sent no usable answer for " + host + " (" + v.ErrKind + ")"
 		}
 		return who + " failed to resolve " + host + " (" + v.Rcode + ednsHint(v) + ")"
-	case "dns.timeout":
+	case DNSTimeout:
 		switch v.ErrKind {
 		case failRefused:
 			return who + " refused the DNS connection for " + host + ": nothing answers DNS there"
@@ -330,9 +330,9 @@ func (*DNSViewsDetails) CheckDetails() {}
 func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Check {
 	if len(local) == 0 {
 		if len(p.Nameservers)+len(p.ExtraNameservers) == 0 {
-			return SkipCheck("dns.servers", "No DNS server is configured to query directly")
+			return SkipCheck(CheckDNSServers, "No DNS server is configured to query directly")
 		}
-		return SkipCheck("dns.servers", "The DNS servers were not queried directly")
+		return SkipCheck(CheckDNSServers, "The DNS servers were not queried directly")
 	}
 	var disagree, silent []string
 	var parts []string
@@ -357,32 +357,32 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 			sum = "DNS servers disagree about " + host + ": the system lookup fails but " + joinAnd(parts) +
 				" — the local resolver stack (hosts file, NRPT rule, VPN or security DNS client) differs from the DNS servers"
 		}
-		return newCheck("dns.servers", "dns.mismatch", sum, details)
+		return newCheck(CheckDNSServers, DNSMismatch, sum, details)
 	}
 	if len(silent) > 0 {
-		c := newCheck("dns.servers", "dns.timeout", "The DNS server "+joinAnd(silent)+" does not answer for "+host+
+		c := newCheck(CheckDNSServers, DNSTimeout, "The DNS server "+joinAnd(silent)+" does not answer for "+host+
 			"; the system lookup worked through another, but applications may wait for it first", details)
 		c.Status = StatusWarn
 		return c
 	}
 	if len(sys) == 0 {
 		if code := bestFailure(local); code != "" {
-			return newCheck("dns.servers", code, failureSummary(host, code, local), details)
+			return newCheck(CheckDNSServers, code, failureSummary(host, code, local), details)
 		}
 	}
 	if len(local) == 1 {
-		return newCheck("dns.servers", "dns.ok", "The DNS server "+local[0].Server+" agrees with the system answer for "+host, details)
+		return newCheck(CheckDNSServers, DNSOK, "The DNS server "+local[0].Server+" agrees with the system answer for "+host, details)
 	}
-	return newCheck("dns.servers", "dns.ok", "The "+strconv.Itoa(len(local))+" DNS servers agree with the system answer for "+host, details)
+	return newCheck(CheckDNSServers, DNSOK, "The "+strconv.Itoa(len(local))+" DNS servers agree with the system answer for "+host, details)
 }
 
 // compareCheck looks for clear signs that the comparison resolvers see
 // another name: no shared address and no shared CNAME (a CDN answers each
 // resolver differently, but through the same names), a public answer where
 // the local one is a sinkhole or missing, or no public name at all.
-func compareCheck(host string, public bool, sys []netip.Addr, sysCode string, names map[string]bool, chainKnown bool, views []DNSView) Check {
+func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, names map[string]bool, chainKnown bool, views []DNSView) Check {
 	if len(views) == 0 {
-		return SkipCheck("dns.compare", "The comparison resolvers were not queried")
+		return SkipCheck(CheckDNSCompare, "The comparison resolvers were not queried")
 	}
 	var parts, disagree, failed []string
 	answered := 0
@@ -394,18 +394,18 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode string, na
 			continue
 		}
 		answered++
-		clean := v.Code == "dns.ok"
+		clean := v.Code == DNSOK
 		if clean {
 			working = append(working, *v)
 		}
 		flag := false
 		switch {
-		case sysCode == "dns.sinkhole" || sysCode == "dns.nxdomain" || sysCode == "dns.no_address":
+		case sysCode == DNSSinkhole || sysCode == DNSNXDomain || sysCode == DNSNoAddress:
 			flag = clean
 		case len(sys) > 0 && clean:
 			v.Agrees = overlap(parseAddrs(v.Addrs), sys) || !chainKnown || !chainsDiffer(v.CNAMEs, names)
 			flag = !v.Agrees
-		case len(sys) > 0 && v.Code == "dns.nxdomain" && public:
+		case len(sys) > 0 && v.Code == DNSNXDomain && public:
 			flag = true
 		}
 		if flag {
@@ -417,25 +417,25 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode string, na
 	if len(disagree) > 0 {
 		local := "this machine gets " + listAddrs(sys)
 		switch {
-		case sysCode == "dns.nxdomain":
+		case sysCode == DNSNXDomain:
 			local = "this machine is told it does not exist"
 		case len(sys) == 0:
 			local = "this machine gets no address"
 		}
-		return newCheck("dns.compare", "dns.mismatch",
+		return newCheck(CheckDNSCompare, DNSMismatch,
 			"The comparison resolvers see "+host+" differently: "+joinAnd(parts)+" while "+local+" — split-horizon DNS or a hijacked answer", details)
 	}
 	if answered == 0 {
-		c := newCheck("dns.compare", "dns.ok", "No comparison resolver answered for "+host+" ("+joinAnd(failed)+
+		c := newCheck(CheckDNSCompare, DNSOK, "No comparison resolver answered for "+host+" ("+joinAnd(failed)+
 			"): outbound DNS to public resolvers is blocked here, which many networks do on purpose", details)
 		c.Status = StatusInfo
 		return c
 	}
 	if len(sys) == 0 && len(working) > 0 {
-		return newCheck("dns.compare", "dns.ok", "The comparison resolver "+working[0].Server+" resolves "+host+" to "+
+		return newCheck(CheckDNSCompare, DNSOK, "The comparison resolver "+working[0].Server+" resolves "+host+" to "+
 			listAddrs(parseAddrs(working[0].Addrs))+", so the name works publicly and only the local resolvers fail", details)
 	}
-	return newCheck("dns.compare", "dns.ok", "The comparison resolvers agree with this machine's answer for "+host, details)
+	return newCheck(CheckDNSCompare, DNSOK, "The comparison resolvers agree with this machine's answer for "+host, details)
 }
 
 // chainsDiffer: one answer went through CNAMEs and the other did not, or

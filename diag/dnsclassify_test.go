@@ -9,8 +9,9 @@ import (
 // send refused by a local firewall must not read as a SERVFAIL nobody sent.
 func TestClassifySystemErr(t *testing.T) {
 	tests := []struct {
-		err        error
-		code, kind string
+		err  error
+		code Code
+		kind string
 	}{
 		{&net.DNSError{Err: "no such host", IsNotFound: true}, "dns.nxdomain", "not_found"},
 		{&net.DNSError{Err: "i/o timeout", IsTimeout: true}, "dns.timeout", failTimeout},

@@ -66,7 +66,7 @@ type DNSView struct {
 	Err            string             `json:"error,omitempty"`
 	ErrKind        string             `json:"error_kind,omitempty"` // timeout, refused, malformed, http_status, ...
 	// Code is the problem code this view alone implies (dns.ok, dns.nxdomain, ...).
-	Code string `json:"code"`
+	Code Code `json:"code"`
 	// Agrees says whether this resolver's answer is consistent with what
 	// the system resolver gave applications (set by the checks).
 	Agrees  bool       `json:"agrees_with_system"`

@@ -176,7 +176,7 @@ type hostileCase struct {
 	serve func(leaf *certgen.Leaf, sent *atomic.Int64) func(net.Conn)
 	// timeout is the prober's; 0 means hostileTimeout.
 	timeout time.Duration
-	verdict string // the verdict's code
+	verdict Code   // the verdict's code
 	check   string // the ID of the check that must carry the verdict's code
 	says    string // in that check's summary, when set
 	// streams marks a peer that sends much more than the probe should
@@ -536,8 +536,8 @@ func TestDNSHostileServers(t *testing.T) {
 		spoil    func(req, m *dns.Msg) []byte
 		kind     string // the view's error kind
 		errHas   string // in every query's error
-		viewCode string
-		sysCode  string // what Go's resolver makes of the same answers
+		viewCode Code
+		sysCode  Code // what Go's resolver makes of the same answers
 	}{
 		{"compression loop", compressionLoop, kindMalformed, "malformed answer", "dns.servfail", "dns.servfail"},
 		{"truncated message", truncatedMessage, kindMalformed, "malformed answer", "dns.servfail", "dns.servfail"},
@@ -613,7 +613,7 @@ func TestProbeEndToEndLeavesNoGoroutines(t *testing.T) {
 		name    string
 		addr    func(t *testing.T) string
 		proxied bool
-		verdict string
+		verdict Code
 	}{
 		{"healthy over HTTP/2", func(t *testing.T) string { return startHealthyOrigin(t, leaf, true).addr }, false, "ok"},
 		{"healthy over HTTP/1.1", func(t *testing.T) string { return startHealthyOrigin(t, leaf, false).addr }, false, "ok"},
@@ -653,7 +653,7 @@ func TestProbeHostilePortal(t *testing.T) {
 	tests := []struct {
 		name    string
 		serve   func(c net.Conn, sent *atomic.Int64)
-		verdict string
+		verdict Code
 		mustCut bool
 	}{
 		{"endless header", func(c net.Conn, sent *atomic.Int64) {

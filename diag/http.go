@@ -188,8 +188,8 @@ func readAnswer(now func() time.Time, do func() (*http.Response, error), abandon
 
 // httpFacts carries what the TLS step concluded into the HTTP step.
 type httpFacts struct {
-	trusted bool   // the chain verified with the system verifier (directly or through trusted inspection)
-	code    string // the TLS check's code
+	trusted bool // the chain verified with the system verifier (directly or through trusted inspection)
+	code    Code // the TLS check's code
 }
 
 // probeHTTP sends the GET over the TLS connection and classifies the answer.
@@ -204,13 +204,13 @@ func (p *Prober) probeHTTP(ctx context.Context, t Target, conn *tls.Conn, f http
 		details := &HTTPDetails{Error: err.Error()}
 		switch {
 		case errors.Is(err, errHeaderTooLarge):
-			c = newCheck("http.get", "http.protocol_error", fmt.Sprintf("The answer from %s has a header larger than %d KiB: not a plausible HTTP answer.", t.URL, maxHeader>>10), details)
+			c = newCheck(CheckHTTPGet, HTTPProtocolError, fmt.Sprintf("The answer from %s has a header larger than %d KiB: not a plausible HTTP answer.", t.URL, maxHeader>>10), details)
 		case kind == failTimeout:
-			c = newCheck("http.get", "http.timeout", fmt.Sprintf("No complete answer from %s within %s.", t.URL, p.Timeout), details)
+			c = newCheck(CheckHTTPGet, HTTPTimeout, fmt.Sprintf("No complete answer from %s within %s.", t.URL, p.Timeout), details)
 		case kind == failReset || kind == failEOF:
-			c = newCheck("http.get", "http.blocked", fmt.Sprintf("The connection was cut after the request to %s was sent: a middlebox refuses it.", t.URL), details)
+			c = newCheck(CheckHTTPGet, HTTPBlocked, fmt.Sprintf("The connection was cut after the request to %s was sent: a middlebox refuses it.", t.URL), details)
 		default:
-			c = newCheck("http.get", "http.protocol_error", fmt.Sprintf("The answer from %s was not valid HTTP.", t.URL), details)
+			c = newCheck(CheckHTTPGet, HTTPProtocolError, fmt.Sprintf("The answer from %s was not valid HTTP.", t.URL), details)
 		}
 	default:
 		c = p.classifyAnswer(t, a, f)
@@ -265,30 +265,30 @@ func htmlTitle(body []byte) string {
 func (p *Prober) classifyAnswer(t Target, a *httpAnswer, f httpFacts) Check {
 	d := answerDetails(a)
 	product := ""
-	if !f.trusted || f.code == "tls.intercepted" || a.Status == 403 || a.Status == 451 {
+	if !f.trusted || f.code == TLSIntercepted || a.Status == 403 || a.Status == 451 {
 		product = blockProduct(a)
 	}
-	if product != "" && (a.Status >= 300 || !f.trusted || a.Status == 200 && f.code == "tls.intercepted") {
+	if product != "" && (a.Status >= 300 || !f.trusted || a.Status == 200 && f.code == TLSIntercepted) {
 		d.Product = product
-		return newCheck("http.get", "http.blocked",
+		return newCheck(CheckHTTPGet, HTTPBlocked,
 			fmt.Sprintf("%s answered %s with a block page (HTTP %d) instead of the service.", productOr(product, "A middlebox"), t.URL, a.Status), d)
 	}
 	if a.Status == http.StatusUnavailableForLegalReasons {
-		return newCheck("http.get", "http.blocked", fmt.Sprintf("%s answered HTTP 451: blocked by policy.", t.URL), d)
+		return newCheck(CheckHTTPGet, HTTPBlocked, fmt.Sprintf("%s answered HTTP 451: blocked by policy.", t.URL), d)
 	}
 	if !f.trusted {
 		if isPortalAnswer(t, a) {
-			return newCheck("http.get", "http.captive_portal",
+			return newCheck(CheckHTTPGet, HTTPCaptivePortal,
 				fmt.Sprintf("Requests for %s are answered by a captive portal (HTTP %d%s).", t.Host, a.Status, locationNote(a)), d)
 		}
-		c := newCheck("http.get", "http.ok", fmt.Sprintf("HTTP %d over a connection whose certificate is not trusted: whoever answered is not proven to be the service.", a.Status), d)
+		c := newCheck(CheckHTTPGet, HTTPOK, fmt.Sprintf("HTTP %d over a connection whose certificate is not trusted: whoever answered is not proven to be the service.", a.Status), d)
 		c.Status = StatusInfo
 		return c
 	}
 	if a.Status >= 500 {
-		return newCheck("http.get", "http.server_error", fmt.Sprintf("The service at %s answered HTTP %d: reachable, but it reports an error.", t.URL, a.Status), d)
+		return newCheck(CheckHTTPGet, HTTPServerError, fmt.Sprintf("The service at %s answered HTTP %d: reachable, but it reports an error.", t.URL, a.Status), d)
 	}
-	return newCheck("http.get", "http.ok", fmt.Sprintf("The service at %s answered HTTP %d.", t.URL, a.Status), d)
+	return newCheck(CheckHTTPGet, HTTPOK, fmt.Sprintf("The service at %s answered HTTP %d.", t.URL, a.Status), d)
 }
 
 func productOr(p, def string) string {
@@ -357,7 +357,7 @@ func (p *Prober) portalCheck(ctx context.Context, t Target, ip string) (Check, b
 	}
 	d := answerDetails(a)
 	d.URL = "http://" + hostForURL(t.Host) + "/"
-	c := newCheck("http.portal", "http.captive_portal",
+	c := newCheck(CheckHTTPPortal, HTTPCaptivePortal,
 		fmt.Sprintf("http://%s/ is answered by a captive portal (HTTP %d%s).", t.Host, a.Status, locationNote(a)), d)
 	c.DurationMS = p.since(start)
 	return c, true
@@ -404,9 +404,9 @@ func clockCheck(a *httpAnswer, trusted bool) (Check, time.Duration, bool) {
 		if skew < 0 {
 			dir = "behind"
 		}
-		return newCheck("clock", "clock.skew", fmt.Sprintf("This machine's clock is %s %s the server's.", humanDuration(abs), dir), d), skew, true
+		return newCheck(CheckClock, ClockSkew, fmt.Sprintf("This machine's clock is %s %s the server's.", humanDuration(abs), dir), d), skew, true
 	}
-	return newCheck("clock", "clock.ok", fmt.Sprintf("This machine's clock is within %s of the server's.", clockSkewLimit), d), skew, true
+	return newCheck(CheckClock, ClockOK, fmt.Sprintf("This machine's clock is within %s of the server's.", clockSkewLimit), d), skew, true
 }
 
 func humanDuration(d time.Duration) string {

@@ -54,7 +54,7 @@ func TestProbeHTTP(t *testing.T) {
 		protos  []string
 		handler http.HandlerFunc
 		facts   httpFacts
-		code    string
+		code    Code
 		status  Status
 	}{
 		{"200 over http/1.1", []string{"http/1.1"}, func(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +123,7 @@ func TestClockCheck(t *testing.T) {
 	}
 	tests := []struct {
 		local time.Time
-		code  string
+		code  Code
 	}{
 		{server, "clock.ok"},
 		{server.Add(4 * time.Minute), "clock.ok"},

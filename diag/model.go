@@ -31,7 +31,7 @@ func (s Status) Rank() int {
 type Check struct {
 	ID          string  `json:"id"`
 	Status      Status  `json:"status"`
-	Code        string  `json:"code"`
+	Code        Code    `json:"code"`
 	Summary     string  `json:"summary"`
 	Remediation string  `json:"remediation,omitempty"`
 	DurationMS  int64   `json:"duration_ms"`
@@ -40,7 +40,7 @@ type Check struct {
 
 // Verdict is the single root cause for a target.
 type Verdict struct {
-	Code        string `json:"code"`
+	Code        Code   `json:"code"`
 	Status      Status `json:"status"`
 	Summary     string `json:"summary"`
 	Remediation string `json:"remediation,omitempty"`
@@ -60,7 +60,7 @@ type TargetResult struct {
 
 // newCheck builds a check whose status, remediation and default summary
 // come from the code table; nil details become NoDetails, so JSON shows {}.
-func newCheck(id, code, summary string, details Details) Check {
+func newCheck(id string, code Code, summary string, details Details) Check {
 	info := Lookup(code)
 	if summary == "" {
 		summary = info.Meaning
@@ -76,11 +76,11 @@ func newCheck(id, code, summary string, details Details) Check {
 }
 
 // NewCheck is newCheck for other packages (proxy discovery, tunnels).
-func NewCheck(id, code, summary string, details Details) Check {
+func NewCheck(id string, code Code, summary string, details Details) Check {
 	return newCheck(id, code, summary, details)
 }
 
 // SkipCheck records a check that could not run because an earlier stage failed.
 func SkipCheck(id, why string) Check {
-	return Check{ID: id, Status: StatusSkip, Code: "skipped", Summary: why, Details: NoDetails{}}
+	return Check{ID: id, Status: StatusSkip, Code: CodeSkipped, Summary: why, Details: NoDetails{}}
 }

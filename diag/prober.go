@@ -21,7 +21,7 @@ type Route struct {
 	Checks []Check // discovery evidence: where the route came from, PAC errors
 	// Tunnel opens a connection to hostport through the proxy (HTTP CONNECT
 	// or SOCKS), following a failover list the way a browser does. The check
-	// (id "proxy.connect") reports every hop; conn is nil when it failed.
+	// (id CheckProxyConnect) reports every hop; conn is nil when it failed.
 	Tunnel func(ctx context.Context, hostport string) (net.Conn, Check)
 	// FellBack marks Checks[0] as a failure the browser recovers from by
 	// falling back (a PAC file it could not use): it stays a failure only

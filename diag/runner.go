@@ -192,7 +192,7 @@ func (p *Prober) directEvidence(ctx context.Context, t Target, st Stages) []Chec
 		if conn != nil {
 			conn.Close()
 		}
-		if ctx.Err() != nil && c.Code == "tcp.timeout" {
+		if ctx.Err() != nil && c.Code == TCPTimeout {
 			c.Summary = fmt.Sprintf("No answer yet from %s directly when the proxy route had finished; the direct path was not waited for.", t.HostPort())
 		}
 		checks = append(checks, c)
@@ -254,7 +254,7 @@ func (p *Prober) connectChain(ctx context.Context, t Target, st Stages,
 		return checks, tr.Chain
 	}
 	if tr.Conn == nil {
-		return append(checks, SkipCheck("http.get", "no TLS connection to send the request over")), tr.Chain
+		return append(checks, SkipCheck(CheckHTTPGet, "no TLS connection to send the request over")), tr.Chain
 	}
 	f := httpFacts{trusted: tlsTrusted(tr.Check), code: tr.Check.Code}
 	hc, answer := p.probeHTTP(ctx, t, tr.Conn, f)
@@ -269,18 +269,18 @@ func (p *Prober) connectChain(ctx context.Context, t Target, st Stages,
 // system's verifier (publicly trusted, or inspection by a CA this machine trusts).
 func tlsTrusted(c Check) bool {
 	switch c.Code {
-	case "tls.ok", "tls.expiring_soon":
+	case TLSOK, TLSExpiringSoon:
 		return true
-	case "tls.intercepted":
+	case TLSIntercepted:
 		return c.Status != StatusFail
 	}
 	return false
 }
 
 // portalSuspect lists the TLS outcomes a captive portal produces.
-func portalSuspect(code string) bool {
+func portalSuspect(code Code) bool {
 	switch code {
-	case "tls.hostname_mismatch", "tls.untrusted", "tls.protocol_error":
+	case TLSHostnameMismatch, TLSUntrusted, TLSProtocolError:
 		return true
 	}
 	return false
@@ -289,7 +289,7 @@ func portalSuspect(code string) bool {
 func skipFrom(st Stages, why string) []Check {
 	var out []Check
 	if st.TCP {
-		out = append(out, SkipCheck("tcp.connect", why))
+		out = append(out, SkipCheck(CheckTCPConnect, why))
 	}
 	return append(out, skipAfterConnect(st, why)...)
 }
@@ -297,10 +297,10 @@ func skipFrom(st Stages, why string) []Check {
 func skipAfterConnect(st Stages, why string) []Check {
 	var out []Check
 	if st.TLS {
-		out = append(out, SkipCheck("tls.handshake", why))
+		out = append(out, SkipCheck(CheckTLSHandshake, why))
 	}
 	if st.HTTP {
-		out = append(out, SkipCheck("http.get", why))
+		out = append(out, SkipCheck(CheckHTTPGet, why))
 	}
 	return out
 }

@@ -87,7 +87,7 @@ func (d *peakDialer) DialContext(ctx context.Context, network, addr string) (net
 // scaleTarget is one target of a scale run and its expected verdict.
 type scaleTarget struct {
 	tg     Target
-	want   string
+	want   Code
 	origin *origin // for healthy targets
 	path   string
 }

@@ -107,30 +107,30 @@ func tcpCheck(t Target, attempts []TCPAttempt, chosen string) Check {
 			}
 		}
 		if len(v4ok) > 0 && len(v6bad) > 0 {
-			return newCheck("tcp.connect", "tcp.ipv6_broken",
+			return newCheck(CheckTCPConnect, TCPIPv6Broken,
 				fmt.Sprintf("IPv4 to %s works but IPv6 fails (%s): applications may wait before falling back.", t.HostPort(), v6bad[0]), details)
 		}
-		return newCheck("tcp.connect", "tcp.ok", fmt.Sprintf("TCP to %s opens (%s).", t.HostPort(), chosen), details)
+		return newCheck(CheckTCPConnect, TCPOK, fmt.Sprintf("TCP to %s opens (%s).", t.HostPort(), chosen), details)
 	}
 	kind := dominantFailure(attempts)
-	code := map[string]string{
-		failTimeout: "tcp.timeout", failRefused: "tcp.refused", failReset: "tcp.refused",
-		failUnreachable: "tcp.unreachable", failLocal: "tcp.local_firewall",
+	code := map[string]Code{
+		failTimeout: TCPTimeout, failRefused: TCPRefused, failReset: TCPRefused,
+		failUnreachable: TCPUnreachable, failLocal: TCPLocalFirewall,
 	}[kind]
 	if code == "" {
-		code = "tcp.unreachable"
+		code = TCPUnreachable
 	}
 	if kind != failTimeout && kind != failRefused && kind != failReset && kind != failUnreachable && kind != failLocal {
 		// Not one of the kinds the codes name: say what happened.
-		return newCheck("tcp.connect", code, fmt.Sprintf("TCP connections to %s fail: %s.", t.HostPort(), firstError(attempts)), details)
+		return newCheck(CheckTCPConnect, code, fmt.Sprintf("TCP connections to %s fail: %s.", t.HostPort(), firstError(attempts)), details)
 	}
-	summary := map[string]string{
-		"tcp.timeout":        "No answer to TCP connections to %s: a firewall silently drops them.",
-		"tcp.refused":        "TCP connections to %s are refused (reset): a firewall rejects them or nothing listens.",
-		"tcp.unreachable":    "TCP connections to %s fail with unreachable / administratively prohibited / no route.",
-		"tcp.local_firewall": "The local firewall or security software denied TCP connections to %s.",
+	summary := map[Code]string{
+		TCPTimeout:       "No answer to TCP connections to %s: a firewall silently drops them.",
+		TCPRefused:       "TCP connections to %s are refused (reset): a firewall rejects them or nothing listens.",
+		TCPUnreachable:   "TCP connections to %s fail with unreachable / administratively prohibited / no route.",
+		TCPLocalFirewall: "The local firewall or security software denied TCP connections to %s.",
 	}[code]
-	return newCheck("tcp.connect", code, fmt.Sprintf(summary, t.HostPort()), details)
+	return newCheck(CheckTCPConnect, code, fmt.Sprintf(summary, t.HostPort()), details)
 }
 
 // dominantFailure picks the failure kind to report when every address

@@ -61,7 +61,7 @@ func TestProbeTCP(t *testing.T) {
 		port  int
 		addrs []net.IP
 		errs  map[string]error
-		code  string
+		code  Code
 		conn  bool
 	}{
 		{"open", openPort, []net.IP{v4}, nil, "tcp.ok", true},

@@ -19,7 +19,7 @@ type TLSResult struct {
 	Conn *tls.Conn
 	// Chain is the certificate chain as served, kept even when verification fails.
 	Chain []*x509.Certificate
-	// Check has ID "tls.handshake".
+	// Check has ID CheckTLSHandshake.
 	Check Check
 }
 
@@ -175,7 +175,7 @@ func (p *Prober) probeTLS(ctx context.Context, t Target, conn net.Conn, redial f
 	}
 	details := &TLSDetails{SNI: sni, ALPNOffered: offeredALPN}
 	if conn == nil {
-		c := newCheck("tls.handshake", "tls.reset", "No connection to run the TLS handshake over.", details)
+		c := newCheck(CheckTLSHandshake, TLSReset, "No connection to run the TLS handshake over.", details)
 		return TLSResult{Check: c}
 	}
 	details.Address = conn.RemoteAddr().String()
@@ -310,30 +310,30 @@ func (p *Prober) failedCheck(kind string, extra *peerSaid, main attempt, variant
 	}
 	switch kind {
 	case kindProtocol:
-		return newCheck("tls.handshake", "tls.protocol_error", protocolSummary(extra), details)
+		return newCheck(CheckTLSHandshake, TLSProtocolError, protocolSummary(extra), details)
 	case kindCancelled:
-		return newCheck("tls.handshake", "tls.timeout", "The TLS handshake was interrupted before it finished.", details)
+		return newCheck(CheckTLSHandshake, TLSTimeout, "The TLS handshake was interrupted before it finished.", details)
 	case failTimeout:
 		if classic != nil && passed(*classic, false) {
-			return newCheck("tls.handshake", "tls.clienthello_blocked",
+			return newCheck(CheckTLSHandshake, TLSClientHelloBlocked,
 				"The default (post-quantum, two-segment) ClientHello got no answer, while a classic one completed the handshake: a middlebox drops large ClientHellos.", details)
 		}
-		return newCheck("tls.handshake", "tls.timeout", "", details)
+		return newCheck(CheckTLSHandshake, TLSTimeout, "", details)
 	}
 	// Reset, EOF and the rarer unreachable/refused during the handshake.
 	if neutral != nil && passed(*neutral, true) {
-		return newCheck("tls.handshake", "tls.sni_blocked",
+		return newCheck(CheckTLSHandshake, TLSSNIBlocked,
 			"The handshake naming the target was cut ("+kind+"), while the same path with a neutral server name ("+neutral.sni+") got through: a filter blocks by server name (SNI).", details)
 	}
 	if classic != nil && passed(*classic, false) {
-		return newCheck("tls.handshake", "tls.clienthello_blocked",
+		return newCheck(CheckTLSHandshake, TLSClientHelloBlocked,
 			"The default (post-quantum, two-segment) ClientHello was cut ("+kind+"), while a classic one completed the handshake: a middlebox mishandles large ClientHellos.", details)
 	}
 	summary := ""
 	if kind == failEOF {
 		summary = "The connection was closed (EOF) during the TLS handshake, before the server answered."
 	}
-	return newCheck("tls.handshake", "tls.reset", summary, details)
+	return newCheck(CheckTLSHandshake, TLSReset, summary, details)
 }
 
 func protocolSummary(extra *peerSaid) string {

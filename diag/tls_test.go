@@ -248,7 +248,7 @@ func TestProbeTLSTrust(t *testing.T) {
 		sys, extra  *x509.CertPool
 		pub         *x509.CertPool
 		host        string
-		wantCode    string
+		wantCode    Code
 		wantStatus  Status
 		wantProduct string
 		sysOK       bool
@@ -368,7 +368,7 @@ func TestProbeTLSRevocationDetails(t *testing.T) {
 func hostileCases(t *testing.T) []struct {
 	name     string
 	serve    func(net.Conn)
-	wantCode string
+	wantCode Code
 	check    func(t *testing.T, d *TLSDetails)
 } {
 	ca := certgen.Must(certgen.NewCA("Hostile Test Root"))
@@ -376,7 +376,7 @@ func hostileCases(t *testing.T) []struct {
 	return []struct {
 		name     string
 		serve    func(net.Conn)
-		wantCode string
+		wantCode Code
 		check    func(t *testing.T, d *TLSDetails)
 	}{
 		{"never answers", stall, "tls.timeout", func(t *testing.T, d *TLSDetails) {

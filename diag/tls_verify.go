@@ -112,7 +112,7 @@ func (p *Prober) judgeChain(t Target, chain []*x509.Certificate, details *TLSDet
 	details.OCSP, details.CRL, details.AIA = dedupe(ocsp), dedupe(crl), dedupe(aia)
 	details.RevocationHosts = revocationHosts(RevocationURLs(chain))
 	if len(chain) == 0 {
-		return newCheck("tls.handshake", "tls.protocol_error", "The server completed the handshake without a certificate.", details)
+		return newCheck(CheckTLSHandshake, TLSProtocolError, "The server completed the handshake without a certificate.", details)
 	}
 
 	now := p.Now()
@@ -142,51 +142,51 @@ func (p *Prober) judgeChain(t Target, chain []*x509.Certificate, details *TLSDet
 
 	switch {
 	case now.Before(leaf.NotBefore):
-		return newCheck("tls.handshake", "tls.not_yet_valid", fmt.Sprintf(
+		return newCheck(CheckTLSHandshake, TLSNotYetValid, fmt.Sprintf(
 			"The certificate%s is valid only from %s; this machine's clock says %s.",
 			by, leaf.NotBefore.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), details)
 	case now.After(leaf.NotAfter):
-		return newCheck("tls.handshake", "tls.expired", fmt.Sprintf(
+		return newCheck(CheckTLSHandshake, TLSExpired, fmt.Sprintf(
 			"The certificate%s expired on %s; this machine's clock says %s.",
 			by, leaf.NotAfter.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), details)
 	case !hostOK:
-		return newCheck("tls.handshake", "tls.hostname_mismatch", fmt.Sprintf(
+		return newCheck(CheckTLSHandshake, TLSHostnameMismatch, fmt.Sprintf(
 			"The certificate%s issued by %q does not name %s: %s.", by, issuer, t.Host, hostErr), details)
 	case sys.OK && pub.OK:
 		if left := leaf.NotAfter.Sub(now); left < expiringSoon {
-			return newCheck("tls.handshake", "tls.expiring_soon", fmt.Sprintf(
+			return newCheck(CheckTLSHandshake, TLSExpiringSoon, fmt.Sprintf(
 				"The certificate expires on %s, in %s.", leaf.NotAfter.UTC().Format(time.RFC3339), humanDays(left)), details)
 		}
-		return newCheck("tls.handshake", "tls.ok", "", details)
+		return newCheck(CheckTLSHandshake, TLSOK, "", details)
 	case sys.OK:
 		what := "A middlebox decrypts this connection (TLS inspection)"
 		if known {
 			what = "TLS inspection by " + prod.Product
 		}
-		c := newCheck("tls.handshake", "tls.intercepted", fmt.Sprintf(
+		c := newCheck(CheckTLSHandshake, TLSIntercepted, fmt.Sprintf(
 			"%s: the certificate is issued by %q, which this machine trusts but the public web does not.", what, issuer), details)
 		if known && prod.Kind == kindEndpoint {
 			c.Remediation = "Desk-side: " + prod.Product + " on this machine inspects HTTPS; exclude the target from its web scanning, or accept the inspection if apps here trust its CA."
 		}
 		return c
 	case known:
-		c := newCheck("tls.handshake", "tls.intercepted", fmt.Sprintf(
+		c := newCheck(CheckTLSHandshake, TLSIntercepted, fmt.Sprintf(
 			"TLS inspection by %s: the certificate is issued by %q, which this machine does not trust, so TLS fails.", prod.Product, issuer), details)
 		c.Status = StatusFail
 		c.Remediation = "Security team: exempt the target from " + prod.Product + " TLS inspection, or deploy its CA to this machine's trust store."
 		return c
 	case pub.OK:
-		return newCheck("tls.handshake", "tls.untrusted", fmt.Sprintf(
+		return newCheck(CheckTLSHandshake, TLSUntrusted, fmt.Sprintf(
 			"The certificate chain is publicly trusted but not by this machine (%s): its root store is missing or out of date.", sys.Error), details)
 	}
 	if ci, ok := errors.AsType[x509.CertificateInvalidError](sys.err); ok && ci.Reason == x509.Expired && ci.Cert != nil {
-		code, when := "tls.expired", "expired on "+ci.Cert.NotAfter.UTC().Format(time.RFC3339)
+		code, when := TLSExpired, "expired on "+ci.Cert.NotAfter.UTC().Format(time.RFC3339)
 		if now.Before(ci.Cert.NotBefore) {
-			code, when = "tls.not_yet_valid", "is valid only from "+ci.Cert.NotBefore.UTC().Format(time.RFC3339)
+			code, when = TLSNotYetValid, "is valid only from "+ci.Cert.NotBefore.UTC().Format(time.RFC3339)
 		}
-		return newCheck("tls.handshake", code, fmt.Sprintf("The chain certificate %q %s.", ci.Cert.Subject.CommonName, when), details)
+		return newCheck(CheckTLSHandshake, code, fmt.Sprintf("The chain certificate %q %s.", ci.Cert.Subject.CommonName, when), details)
 	}
-	return newCheck("tls.handshake", "tls.untrusted", fmt.Sprintf(
+	return newCheck(CheckTLSHandshake, TLSUntrusted, fmt.Sprintf(
 		"The certificate is issued by %q, which neither this machine nor the public web trusts (%s).", issuer, sys.Error), details)
 }
 

@@ -6,32 +6,26 @@ import "strings"
 // stage along it.
 var stageOrder = []string{"proxy", "dns", "tcp", "tls", "http", "clock"}
 
-func stageOf(c Check) string {
-	code := c.Code
-	if i := strings.IndexByte(code, '.'); i > 0 {
-		code = code[:i]
-	}
-	return code
-}
+func stageOf(c Check) string { return StageOf(c.Code) }
 
 // warningOrder ranks warnings by what an admin should hear about first.
-var warningOrder = []string{
-	"proxy.unreachable",     // a dead proxy before a working one in a failover list
-	"proxy.pac_unreachable", // a PAC file the browser falls back from
-	"proxy.pac_invalid",
-	"tls.intercepted",
-	"clock.skew",
-	"dns.mismatch",
-	"tcp.ipv6_broken",
-	"http.server_error",
-	"tls.expiring_soon",
+var warningOrder = []Code{
+	ProxyUnreachable,    // a dead proxy before a working one in a failover list
+	ProxyPACUnreachable, // a PAC file the browser falls back from
+	ProxyPACInvalid,
+	TLSIntercepted,
+	ClockSkew,
+	DNSMismatch,
+	TCPIPv6Broken,
+	HTTPServerError,
+	TLSExpiringSoon,
 }
 
 // verdict names the single root cause among a target's checks: the first
 // failing stage along the path, where evidence that explains a later symptom
 // wins over the symptom; else the most important warning; else ok.
 func verdict(checks []Check) Verdict {
-	has := func(code string) (Check, bool) {
+	has := func(code Code) (Check, bool) {
 		for _, c := range checks {
 			if c.Code == code && (c.Status == StatusFail || c.Status == StatusWarn) {
 				return c, true
@@ -56,17 +50,17 @@ func verdict(checks []Check) Verdict {
 		root := *firstFail
 		if stageOf(root) == "tls" || stageOf(root) == "http" {
 			// A captive portal or block page explains the certificate error it causes.
-			for _, code := range []string{"http.captive_portal", "http.blocked"} {
+			for _, code := range []Code{HTTPCaptivePortal, HTTPBlocked} {
 				if c, ok := has(code); ok {
 					root = c
 					break
 				}
 			}
 			// A wrong local clock explains an "expired" or "not yet valid" certificate.
-			if root.Code == "tls.expired" || root.Code == "tls.not_yet_valid" {
-				if c, ok := has("clock.skew"); ok {
+			if root.Code == TLSExpired || root.Code == TLSNotYetValid {
+				if c, ok := has(ClockSkew); ok {
 					root = c
-					root.Summary += " That is why the certificate looks " + strings.TrimPrefix(strings.ReplaceAll(firstFail.Code, "_", " "), "tls.") + "."
+					root.Summary += " That is why the certificate looks " + strings.TrimPrefix(strings.ReplaceAll(string(firstFail.Code), "_", " "), "tls.") + "."
 				}
 			}
 		}

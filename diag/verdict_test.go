@@ -2,7 +2,7 @@ package diag
 
 import "testing"
 
-func chk(id, code string) Check { return newCheck(id, code, "", nil) }
+func chk(id string, code Code) Check { return newCheck(id, code, "", nil) }
 
 func TestVerdict(t *testing.T) {
 	skewed := chk("clock", "clock.skew")
@@ -13,7 +13,7 @@ func TestVerdict(t *testing.T) {
 	tests := []struct {
 		name   string
 		checks []Check
-		code   string
+		code   Code
 		status Status
 	}{
 		{"all pass", []Check{chk("dns.system", "dns.ok"), chk("tcp.connect", "tcp.ok"), chk("tls.handshake", "tls.ok"), chk("http.get", "http.ok")}, "ok", StatusPass},
@@ -43,7 +43,7 @@ func TestVerdict(t *testing.T) {
 }
 
 func TestCodeTable(t *testing.T) {
-	seen := map[string]bool{}
+	seen := map[Code]bool{}
 	for _, c := range Codes() {
 		if seen[c.Code] {
 			t.Errorf("code %s listed twice", c.Code)

@@ -40,13 +40,13 @@ func fixedReport() *Report {
 	}
 }
 
-func check(id, code, summary string, ms int64, details map[string]any) diag.Check {
+func check(id string, code diag.Code, summary string, ms int64, details map[string]any) diag.Check {
 	c := diag.NewCheck(id, code, summary, typed(id, details))
 	c.DurationMS = ms
 	return c
 }
 
-func verdictOf(code, summary string) diag.Verdict {
+func verdictOf(code diag.Code, summary string) diag.Verdict {
 	info := diag.Lookup(code)
 	if summary == "" {
 		summary = info.Meaning

@@ -87,7 +87,7 @@ func TestTextColor(t *testing.T) {
 func TestTextSections(t *testing.T) {
 	out := render(t, fixedReport(), FormatText, Options{})
 	// The fix of each non-passing verdict, after its target's checks.
-	for _, code := range []string{"dns.nxdomain", "tls.intercepted", "http.blocked"} {
+	for _, code := range []diag.Code{"dns.nxdomain", "tls.intercepted", "http.blocked"} {
 		fix := diag.Lookup(code).Remediation
 		if !strings.Contains(out, "  Fix: "+fix+"\n") {
 			t.Errorf("no Fix line for %s", code)
@@ -269,9 +269,9 @@ func TestJUnitHostileText(t *testing.T) {
 	nasty := "a]]>b<c>&d\"e'\x00\x0b\x0c\ufffe\uffff\x1b[2J\U0010FFFF"
 	r := &Report{Tool: Tool{Name: nasty}, Targets: []diag.TargetResult{{
 		Target: nasty, Host: nasty, Port: 443, Status: diag.StatusFail, Route: "direct", Proxy: nasty,
-		Verdict: diag.Verdict{Code: nasty, Status: diag.StatusFail, Summary: nasty, Remediation: nasty},
+		Verdict: diag.Verdict{Code: diag.Code(nasty), Status: diag.StatusFail, Summary: nasty, Remediation: nasty},
 		Checks: []diag.Check{
-			{ID: nasty, Status: diag.StatusFail, Code: nasty, Summary: nasty, Remediation: nasty, Details: raw(t, map[string]any{nasty: nasty})},
+			{ID: nasty, Status: diag.StatusFail, Code: diag.Code(nasty), Summary: nasty, Remediation: nasty, Details: raw(t, map[string]any{nasty: nasty})},
 			{ID: nasty, Status: diag.StatusSkip, Code: "skipped", Summary: nasty},
 			{ID: nasty, Status: diag.StatusPass, Code: "ok", Summary: nasty, Details: raw(t, map[string]any{"k": []string{nasty}})},
 		},

@@ -25,6 +25,15 @@ func TestGolden(t *testing.T) {
 		{"junit", FormatJUnit, Options{}},
 		{"junit-strict", FormatJUnit, Options{Strict: true}},
 	}
+	covered := map[string]bool{}
+	for _, c := range cases {
+		covered[c.format] = true
+	}
+	for _, f := range Formats() {
+		if !covered[f.Name] {
+			t.Errorf("the registered format %s has no golden case", f.Name)
+		}
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer

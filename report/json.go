@@ -7,6 +7,9 @@ import (
 
 // renderJSON writes the report indented by two spaces with a trailing
 // newline: the shape of docs/report.schema.json (see Report.MarshalJSON).
+var jsonFormat = Format{Name: FormatJSON, Help: "the full report for scripts and support (docs/report.schema.json)",
+	render: func(w io.Writer, r *Report, _ Options) error { return renderJSON(w, r) }}
+
 func renderJSON(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -70,6 +70,8 @@ const junitTimestamp = "2006-01-02T15:04:05"
 // system-out unless opts.Strict, when it fails as --strict fails the run.
 // All text is sanitised first, which also removes every character XML 1.0
 // forbids.
+var junitFormat = Format{Name: FormatJUnit, Help: "JUnit XML, one test case per check, for CI dashboards", render: renderJUnit}
+
 func renderJUnit(w io.Writer, r *Report, opts Options) error {
 	lim := limitsFor(opts.Verbose)
 	doc := junitSuites{
@@ -111,9 +113,9 @@ func junitTarget(t diag.TargetResult, lim limits, strict bool) junitSuite {
 	}
 	s.Properties = append(s.Properties,
 		junitProperty{"status", clean(string(t.Status))},
-		junitProperty{"verdict", clean(t.Verdict.Code)},
+		junitProperty{"verdict", clean(string(t.Verdict.Code))},
 	)
-	out := []string{fmt.Sprintf("%s %s: %s", label(t.Verdict.Status), clean(t.Verdict.Code), clean(verdictSummary(t.Verdict)))}
+	out := []string{fmt.Sprintf("%s %s: %s", label(t.Verdict.Status), clean(string(t.Verdict.Code)), clean(verdictSummary(t.Verdict)))}
 	if fix := verdictFix(t.Verdict); fix != "" {
 		out = append(out, "Fix: "+clean(fix))
 	}
@@ -135,7 +137,7 @@ func junitTarget(t diag.TargetResult, lim limits, strict bool) junitSuite {
 			if c.Status == diag.StatusWarn {
 				msg = "warning (strict): " + msg
 			}
-			tc.Failure = &junitResult{Message: msg, Type: clean(c.Code), Body: body}
+			tc.Failure = &junitResult{Message: msg, Type: clean(string(c.Code)), Body: body}
 			s.Failures++
 		case c.Status == diag.StatusSkip:
 			tc.Skipped = &junitResult{Message: clean(c.Summary)}
@@ -154,7 +156,7 @@ func junitTarget(t diag.TargetResult, lim limits, strict bool) junitSuite {
 // checkBody is the text of a check for failure bodies and system-out:
 // status, code and summary, the fix when there is one, then the evidence.
 func checkBody(c diag.Check, lim limits) string {
-	lines := []string{fmt.Sprintf("%s %s: %s", label(c.Status), clean(c.Code), clean(c.Summary))}
+	lines := []string{fmt.Sprintf("%s %s: %s", label(c.Status), clean(string(c.Code)), clean(c.Summary))}
 	if c.Remediation != "" && (c.Status == diag.StatusWarn || c.Status == diag.StatusFail) {
 		lines = append(lines, "Fix: "+clean(c.Remediation))
 	}

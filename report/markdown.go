@@ -16,6 +16,8 @@ import (
 // adds the proxy sources) and the fix. Every string is sanitised and
 // escaped, so a header or a certificate name cannot break the table or
 // inject links or HTML.
+var markdownFormat = Format{Name: FormatMarkdown, Help: "to paste into a ticket or chat", render: renderMarkdown}
+
 func renderMarkdown(w io.Writer, r *Report, opts Options) error {
 	m := &lineWriter{w: w}
 	m.linef("# okviz-check report: %s", label(r.Status))
@@ -45,7 +47,7 @@ func renderMarkdown(w io.Writer, r *Report, opts Options) error {
 func mdTarget(m *lineWriter, t diag.TargetResult, verbose bool) {
 	m.linef("## %s %s", label(t.Status), mdText(t.Target))
 	m.line("")
-	m.linef("**Verdict:** %s %s — %s", label(t.Verdict.Status), mdCode(t.Verdict.Code), mdText(verdictSummary(t.Verdict)))
+	m.linef("**Verdict:** %s %s — %s", label(t.Verdict.Status), mdCode(string(t.Verdict.Code)), mdText(verdictSummary(t.Verdict)))
 	m.line("")
 	route := "direct"
 	if t.Route == "proxy" {
@@ -58,7 +60,7 @@ func mdTarget(m *lineWriter, t diag.TargetResult, verbose bool) {
 	m.line("| Stage | Check | Status | Code | Summary | Time |")
 	m.line("| --- | --- | --- | --- | --- | ---: |")
 	for _, c := range t.Checks {
-		m.linef("| %s | %s | %s | %s | %s | %d ms |", mdText(stage(c)), mdText(c.ID), label(c.Status), mdCode(c.Code), mdText(c.Summary), c.DurationMS)
+		m.linef("| %s | %s | %s | %s | %s | %d ms |", mdText(stage(c)), mdText(c.ID), label(c.Status), mdCode(string(c.Code)), mdText(c.Summary), c.DurationMS)
 	}
 	var ev []string
 	for _, c := range t.Checks {
@@ -73,7 +75,7 @@ func mdTarget(m *lineWriter, t diag.TargetResult, verbose bool) {
 		if len(lines) == 0 {
 			continue
 		}
-		ev = append(ev, fmt.Sprintf("- %s (%s)", mdStart(c.ID), mdCode(c.Code)))
+		ev = append(ev, fmt.Sprintf("- %s (%s)", mdStart(c.ID), mdCode(string(c.Code))))
 		ev = append(ev, lines...)
 	}
 	if len(ev) > 0 {

@@ -56,7 +56,20 @@ type Options struct {
 	Sources bool // text, markdown: list the proxy sources (the proxy command)
 }
 
-// Format names accepted by Render.
+// Format is one output format: its name (what --format takes), a line of
+// help, and the renderer, which gets a normalized report.
+type Format struct {
+	Name   string
+	Help   string
+	render func(w io.Writer, r *Report, opts Options) error
+}
+
+// formats is the registry of output formats, in the order help lists them;
+// each is defined in its own file. --format, its completion and validation,
+// and the golden tests all read this table.
+var formats = []Format{textFormat, jsonFormat, markdownFormat, junitFormat}
+
+// Names of the formats other packages refer to.
 const (
 	FormatText     = "text"
 	FormatJSON     = "json"
@@ -64,29 +77,40 @@ const (
 	FormatJUnit    = "junit"
 )
 
-// Formats lists the format names Render accepts, in the order help shows them.
-func Formats() []string {
-	return []string{FormatText, FormatJSON, FormatMarkdown, FormatJUnit}
+// Formats lists the output formats, in the order help shows them.
+func Formats() []Format { return append([]Format(nil), formats...) }
+
+// FormatNames lists the names of the output formats.
+func FormatNames() []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = f.Name
+	}
+	return names
 }
 
-// Render writes r to w in the named format (text, json, markdown, junit).
-// An unknown format is an error and writes nothing.
+// LookupFormat finds a format by name, ignoring case.
+func LookupFormat(name string) (Format, bool) {
+	for _, f := range formats {
+		if strings.EqualFold(f.Name, name) {
+			return f, true
+		}
+	}
+	return Format{}, false
+}
+
+// Render writes r to w in the named format. An unknown format is an error
+// and writes nothing.
 func Render(w io.Writer, r *Report, format string, opts Options) error {
 	if r == nil {
 		return fmt.Errorf("report: nothing to render (nil report)")
 	}
-	n := r.normalized()
-	switch format {
-	case FormatText:
-		return renderText(w, &n, opts)
-	case FormatJSON:
-		return renderJSON(w, &n)
-	case FormatMarkdown:
-		return renderMarkdown(w, &n, opts)
-	case FormatJUnit:
-		return renderJUnit(w, &n, opts)
+	f, ok := LookupFormat(format)
+	if !ok {
+		return fmt.Errorf("report: unknown format %q (want %s)", format, strings.Join(FormatNames(), ", "))
 	}
-	return fmt.Errorf("report: unknown format %q (want text, json, markdown or junit)", format)
+	n := r.normalized()
+	return f.render(w, &n, opts)
 }
 
 // Overall is the report status: the worst status of the targets, mapped to

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"reflect"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestRenderErrors(t *testing.T) {
 	if err := Render(&buf, nil, FormatJSON, Options{}); err == nil {
 		t.Error("nil report: no error")
 	}
-	for _, f := range Formats() {
+	for _, f := range FormatNames() {
 		w := &failingWriter{room: 100}
 		if err := Render(w, fixedReport(), f, Options{}); !errors.Is(err, errWrite) {
 			t.Errorf("%s: write error not returned: %v", f, err)
@@ -159,21 +160,36 @@ func TestJSONKeepsData(t *testing.T) {
 	}
 }
 
-func TestFormatsList(t *testing.T) {
-	want := []string{"text", "json", "markdown", "junit"}
-	if got := Formats(); !reflect.DeepEqual(got, want) {
-		t.Errorf("Formats() = %v, want %v", got, want)
+// TestFormatsRegistry: every registered format renders an empty report, is
+// found whatever the case of its name, has help, a golden file and a place
+// in the README's list of formats.
+func TestFormatsRegistry(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, f := range Formats() {
-		if err := Render(&bytes.Buffer{}, &Report{}, f, Options{}); err != nil {
-			t.Errorf("%s of an empty report: %v", f, err)
+		if err := Render(&bytes.Buffer{}, &Report{}, f.Name, Options{}); err != nil {
+			t.Errorf("%s of an empty report: %v", f.Name, err)
+		}
+		if g, ok := LookupFormat(strings.ToUpper(f.Name)); !ok || g.Name != f.Name {
+			t.Errorf("%s: not found by its upper-case name", f.Name)
+		}
+		if f.Help == "" {
+			t.Errorf("%s: no help line", f.Name)
+		}
+		if _, err := os.Stat(filepath.Join("testdata", f.Name+".golden")); err != nil {
+			t.Errorf("%s: no golden file: %v", f.Name, err)
+		}
+		if !strings.Contains(string(readme), "`--format "+f.Name+"`") {
+			t.Errorf("%s: the README does not document `--format %s`", f.Name, f.Name)
 		}
 	}
 }
 
 func BenchmarkRender(b *testing.B) {
 	r := fixedReport()
-	for _, f := range Formats() {
+	for _, f := range FormatNames() {
 		b.Run(f, func(b *testing.B) {
 			for b.Loop() {
 				if err := Render(io.Discard, r, f, Options{}); err != nil {

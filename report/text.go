@@ -34,6 +34,8 @@ type textRenderer struct {
 	lim     limits
 }
 
+var textFormat = Format{Name: FormatText, Help: "for people: the verdict per target, then the evidence (the default)", render: renderText}
+
 func renderText(w io.Writer, r *Report, opts Options) error {
 	t := &textRenderer{lineWriter: lineWriter{w: w}, color: opts.Color, verbose: opts.Verbose, lim: limitsFor(opts.Verbose)}
 	t.verdictLines(r.Targets)
@@ -71,7 +73,7 @@ func (t *textRenderer) verdictLines(targets []diag.TargetResult) {
 	}
 	for _, tr := range targets {
 		t.linef("%s  %s  %s — %s", t.status(tr.Status), pad(clean(tr.Target), width),
-			clean(tr.Verdict.Code), clean(verdictSummary(tr.Verdict)))
+			clean(string(tr.Verdict.Code)), clean(verdictSummary(tr.Verdict)))
 	}
 }
 
@@ -90,7 +92,7 @@ func (t *textRenderer) target(tr diag.TargetResult) {
 	idW, codeW := 0, 0
 	for _, c := range tr.Checks {
 		idW = max(idW, min(utf8.RuneCountInString(clean(c.ID)), maxColumn))
-		codeW = max(codeW, min(utf8.RuneCountInString(clean(c.Code)), maxColumn))
+		codeW = max(codeW, min(utf8.RuneCountInString(clean(string(c.Code))), maxColumn))
 	}
 	indent := "  "
 	if t.verbose {
@@ -103,7 +105,7 @@ func (t *textRenderer) target(tr diag.TargetResult) {
 			t.line("  " + t.paint(ansiBold, clean(s)))
 			last = s
 		}
-		line := fmt.Sprintf("%s%s  %s  %s  %s", indent, t.status(c.Status), pad(clean(c.ID), idW), pad(clean(c.Code), codeW), clean(c.Summary))
+		line := fmt.Sprintf("%s%s  %s  %s  %s", indent, t.status(c.Status), pad(clean(c.ID), idW), pad(clean(string(c.Code)), codeW), clean(c.Summary))
 		if c.DurationMS > 0 {
 			line += t.paint(ansiDim, fmt.Sprintf("  (%d ms)", c.DurationMS))
 		}

@@ -75,7 +75,7 @@ func otherFixes(t diag.TargetResult) [][2]string {
 			continue
 		}
 		seen[fix] = true
-		out = append(out, [2]string{c.Code, fix})
+		out = append(out, [2]string{string(c.Code), fix})
 	}
 	return out
 }

@@ -175,7 +175,7 @@ func (r Result) Report() (*Report, error) {
 }
 
 // FindCheck returns the first check of t with this code, or nil.
-func FindCheck(t diag.TargetResult, code string) *diag.Check {
+func FindCheck(t diag.TargetResult, code diag.Code) *diag.Check {
 	for i := range t.Checks {
 		if t.Checks[i].Code == code {
 			return &t.Checks[i]
