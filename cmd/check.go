@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/okviz/okviz-check/diag"
-	"github.com/okviz/okviz-check/proxy"
+	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/report"
 )
 
@@ -255,7 +255,7 @@ func (a *app) settleProxyChoice(o *checkOptions) error {
 }
 
 // sourcesAny converts the proxy sources for the report's "proxy.sources".
-func sourcesAny(srcs []proxy.Source) []any {
+func sourcesAny(srcs []discover.Source) []any {
 	out := make([]any, len(srcs))
 	for i, s := range srcs {
 		out[i] = s

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/okviz/okviz-check/diag"
-	"github.com/okviz/okviz-check/proxy"
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // setting ties a flag to its config-file key; the environment variable is
@@ -274,7 +274,7 @@ func (s setting) validate(val string) error {
 // URL taken from a CI secret must not print its password.
 func redactIn(msg, val string) string {
 	for _, item := range append([]string{val}, splitList(val)...) {
-		if r := proxy.Redact(item); r != item {
+		if r := redact.URL(item); r != item {
 			msg = strings.ReplaceAll(msg, item, r)
 		}
 	}

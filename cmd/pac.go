@@ -13,7 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/okviz/okviz-check/diag"
-	"github.com/okviz/okviz-check/proxy"
+	"github.com/okviz/okviz-check/proxy/pac"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"github.com/okviz/okviz-check/report"
 )
 
@@ -96,7 +97,7 @@ func (a *app) runPac(ctx context.Context, o *pacOptions, source string, urls []s
 	if err != nil {
 		return err
 	}
-	fetcher := proxy.PACFetcher{Dial: o.dial, Timeout: a.global.Timeout, UserAgent: "okviz-check/" + a.build.Version}
+	fetcher := pac.PACFetcher{Dial: o.dial, Timeout: a.global.Timeout, UserAgent: "okviz-check/" + a.build.Version}
 	body, err := fetcher.Fetch(ctx, source)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -104,18 +105,18 @@ func (a *app) runPac(ctx context.Context, o *pacOptions, source string, urls []s
 		}
 		return pacFetchError(err)
 	}
-	script, err := proxy.ParsePAC(body)
+	script, err := pac.ParsePAC(body)
 	if err != nil {
 		return usageError{err}
 	}
-	env := proxy.EvalEnv{
+	env := pac.EvalEnv{
 		Resolve:    o.resolve,
 		Now:        a.env.Now,
 		Timeout:    3 * a.global.Timeout,
 		DNSTimeout: a.global.Timeout,
 		MyIP:       a.pacMyIP(ctx, o),
 	}
-	out := pacJSON{SchemaVersion: 1, Source: proxy.Redact(source), Results: []pacJSONResult{}}
+	out := pacJSON{SchemaVersion: 1, Source: redact.URL(source), Results: []pacJSONResult{}}
 	var failed error
 	for _, u := range targets {
 		ev, err := script.FindProxy(ctx, u, env)
@@ -142,8 +143,8 @@ func (a *app) runPac(ctx context.Context, o *pacOptions, source string, urls []s
 		return err
 	}
 	if failed != nil {
-		var pe *proxy.PACError
-		var ue *proxy.URLError
+		var pe *pac.PACError
+		var ue *pac.URLError
 		if errors.As(failed, &pe) || errors.As(failed, &ue) {
 			return usageError{failed}
 		}
@@ -175,7 +176,7 @@ func (a *app) pacURLs(args []string) ([]string, error) {
 			}
 			s = t.URL
 		}
-		if _, _, err := proxy.SanitizeURL(s); err != nil {
+		if _, _, err := pac.SanitizeURL(s); err != nil {
 			return nil, usagef("argument: %v", err)
 		}
 		out = append(out, s)
@@ -210,12 +211,12 @@ func (a *app) pacMyIP(ctx context.Context, o *pacOptions) []net.IP {
 		}
 		return net.DefaultResolver.LookupIP(ctx, "ip", name)
 	}
-	return proxy.MyIPAddresses(ctx, dial, hostAddrs)
+	return pac.MyIPAddresses(ctx, dial, hostAddrs)
 }
 
 // pacLog writes what the script said (alert) and, with --verbose, the DNS
 // lookups it made, to stderr. Script text is sanitised for the terminal.
-func (a *app) pacLog(ev proxy.Evaluation) {
+func (a *app) pacLog(ev pac.Evaluation) {
 	if !a.global.Quiet {
 		for _, m := range ev.Alerts {
 			fmt.Fprintf(a.env.Stderr, "alert (%s): %s\n", report.Sanitize(ev.URL), report.Sanitize(m))
@@ -259,10 +260,10 @@ func (a *app) writePac(out pacJSON) error {
 // a server that cannot be reached or answers an error is the tool unable to
 // do its job, exit 3.
 func pacFetchError(err error) error {
-	var fe *proxy.FetchError
+	var fe *pac.FetchError
 	if errors.As(err, &fe) {
 		switch fe.Kind {
-		case proxy.FetchNetwork, proxy.FetchTimeout, proxy.FetchStatus, proxy.FetchRead:
+		case pac.FetchNetwork, pac.FetchTimeout, pac.FetchStatus, pac.FetchRead:
 			return err
 		}
 	}

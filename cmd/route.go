@@ -13,12 +13,16 @@ import (
 
 	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/proxy"
+	"github.com/okviz/okviz-check/proxy/discover"
+	"github.com/okviz/okviz-check/proxy/pac"
+	"github.com/okviz/okviz-check/proxy/redact"
+	"github.com/okviz/okviz-check/proxy/tunnel"
 )
 
 // proxySetup is the proxy picture of one run: every source looked at, the
 // route a browser on this machine takes, and the one command-line tools take.
 type proxySetup struct {
-	sources []proxy.Source
+	sources []discover.Source
 	browser proxy.Decision
 	cli     proxy.Decision
 	// tls verifies https:// proxies and PAC servers: the system roots plus
@@ -30,7 +34,7 @@ type proxySetup struct {
 // discoverProxies reads every proxy source, with the user's own choices
 // (flags, environment, config) first.
 func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prober) proxySetup {
-	sys := proxy.NewOSSystem(a.env.LookupEnv)
+	sys := discover.NewOSSystem(a.env.LookupEnv)
 	sys.GOOS = a.env.GOOS
 	sys.LookupHost = func(ctx context.Context, host string) ([]string, error) {
 		ctx, cancel := context.WithTimeout(ctx, a.global.Timeout)
@@ -45,15 +49,15 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 			return run(ctx, name, args...)
 		}
 	}
-	var given proxy.Given
+	var given discover.Given
 	for _, f := range []struct {
 		flag string
 		set  bool
-		fill func(*proxy.Override)
+		fill func(*discover.Override)
 	}{
-		{"proxy", o.Proxy != "", func(ov *proxy.Override) { ov.Proxy = o.Proxy }},
-		{"no-proxy", o.NoProxy, func(ov *proxy.Override) { ov.Direct = true }},
-		{"pac", o.PAC != "", func(ov *proxy.Override) { ov.PAC = o.PAC }},
+		{"proxy", o.Proxy != "", func(ov *discover.Override) { ov.Proxy = o.Proxy }},
+		{"no-proxy", o.NoProxy, func(ov *discover.Override) { ov.Direct = true }},
+		{"pac", o.PAC != "", func(ov *discover.Override) { ov.PAC = o.PAC }},
 	} {
 		if !f.set {
 			continue
@@ -68,7 +72,7 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 			layer.Origin = origin
 		}
 	}
-	srcs := proxy.Discover(ctx, sys, given)
+	srcs := discover.Discover(ctx, sys, given)
 	ps := proxySetup{sources: srcs, browser: proxy.BrowserRoute(srcs, a.env.GOOS), cli: proxy.CLIRoute(srcs)}
 	if o.CAFile != "" && ps.browser.Kind != proxy.KindDirect {
 		// Only proxies and PAC servers use it; loading the system roots
@@ -87,10 +91,10 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 func (a *app) router(ps proxySetup, p *diag.Prober) func(context.Context, diag.Target) diag.Route {
 	timeout := a.global.Timeout
 	dial := p.Dialer.DialContext
-	tun := &proxy.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now, TLSConfig: ps.tls}
+	tun := &tunnel.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now, TLSConfig: ps.tls}
 	env := proxy.RouteEnv{
-		Fetcher: proxy.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: &proxy.FetchMemo{}, TLSConfig: ps.tls},
-		Eval: proxy.EvalEnv{
+		Fetcher: pac.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: &pac.FetchMemo{}, TLSConfig: ps.tls},
+		Eval: pac.EvalEnv{
 			Now: p.Now, Timeout: timeout,
 			Resolve: func(ctx context.Context, host string) ([]net.IP, error) {
 				addrs, err := p.Resolver.LookupIPAddr(ctx, host)
@@ -108,13 +112,13 @@ func (a *app) router(ps proxySetup, p *diag.Prober) func(context.Context, diag.T
 		c := routeCheck(ps, t, rt, err)
 		c.DurationMS = p.Now().Sub(start).Milliseconds()
 		r := diag.Route{Kind: "direct", Checks: []diag.Check{c}, FellBack: err == nil && len(rt.Failures) > 0}
-		if err != nil || !hasProxy(rt) || rt.Proxies[0].Kind == proxy.ProxyDirect {
+		if err != nil || !hasProxy(rt) || rt.Proxies[0].Kind == pac.ProxyDirect {
 			// A list that starts with DIRECT is a direct route: browsers
 			// only fall back to its proxies when the direct path fails.
 			return r
 		}
 		r.Kind = "proxy"
-		r.Proxy = proxy.Redact(rt.URLs[0].String())
+		r.Proxy = redact.URL(rt.URLs[0].String())
 		// The first tunnel walks the failover list; later ones (the TLS
 		// variant handshakes) go straight through the entry that worked.
 		var mu sync.Mutex
@@ -137,7 +141,7 @@ func (a *app) router(ps proxySetup, p *diag.Prober) func(context.Context, diag.T
 
 func hasProxy(rt proxy.Route) bool {
 	for _, e := range rt.Proxies {
-		if e.Kind != proxy.ProxyDirect {
+		if e.Kind != pac.ProxyDirect {
 			return true
 		}
 	}
@@ -151,7 +155,7 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 	notes := append([]string{}, proxy.Disagreements(ps.browser, ps.cli)...)
 	d.Notes = append(notes, proxy.NoProxyNotes(ps.sources, t.URL)...)
 	if rt.PACURL != "" {
-		d.PACURL = proxy.Redact(rt.PACURL)
+		d.PACURL = redact.URL(rt.PACURL)
 		d.PACResult = &rt.PACResult
 	}
 	for _, f := range rt.Failures {
@@ -175,7 +179,7 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 			what = "does not work"
 		}
 		return diag.NewCheck("proxy.route", f.Code,
-			fmt.Sprintf("The PAC file %s (from %s) %s: %s; browsers fall back to %s %s.", proxy.Redact(f.PACURL), f.From, what, f.Error, routeWords(rt), f.FallbackDelay()), d)
+			fmt.Sprintf("The PAC file %s (from %s) %s: %s; browsers fall back to %s %s.", redact.URL(f.PACURL), f.From, what, f.Error, routeWords(rt), f.FallbackDelay()), d)
 	case rt.Decision.From == "flag" && rt.Decision.Kind == proxy.KindDirect:
 		return diag.NewCheck("proxy.route", "proxy.none", "--no-proxy forces a direct connection (the machine's proxy settings are listed in the report).", d)
 	case hasProxy(rt):
@@ -201,7 +205,7 @@ func routeCheck(ps proxySetup, t diag.Target, rt proxy.Route, err error) diag.Ch
 func proxyList(rt proxy.Route) []string {
 	list := []string{}
 	for _, e := range rt.Proxies {
-		list = append(list, proxy.Redact(e.URL()))
+		list = append(list, redact.URL(e.URL()))
 	}
 	return list
 }
@@ -223,7 +227,7 @@ func routeWords(rt proxy.Route) string {
 // connectCheck turns the hops of a failover list into one check: the last
 // hop decides; a dead proxy before a working one is a warning, because
 // browsers wait for it on every new connection.
-func connectCheck(conn net.Conn, hops []proxy.Hop) diag.Check {
+func connectCheck(conn net.Conn, hops []tunnel.Hop) diag.Check {
 	d := &diag.TunnelDetails{Hops: hopEvidence(hops)}
 	if len(hops) == 0 {
 		return diag.NewCheck("proxy.connect", "proxy.unreachable", "No proxy could be tried.", d)
@@ -242,7 +246,7 @@ func connectCheck(conn net.Conn, hops []proxy.Hop) diag.Check {
 			c.Status = diag.StatusWarn
 			return c
 		}
-		if last.Code == proxy.CodeNone {
+		if last.Code == tunnel.CodeNone {
 			return diag.NewCheck("proxy.connect", "proxy.none", "The PAC result says DIRECT for this target.", d)
 		}
 		return diag.NewCheck("proxy.connect", "proxy.ok", fmt.Sprintf("%s opened a tunnel to the target.", last.Proxy), d)
@@ -286,7 +290,7 @@ func decisionEvidence(d proxy.Decision) diag.RouteDecision {
 }
 
 // hopEvidence is the hops of a failover list as the report shows them.
-func hopEvidence(hops []proxy.Hop) []diag.ProxyHop {
+func hopEvidence(hops []tunnel.Hop) []diag.ProxyHop {
 	if hops == nil {
 		return nil
 	}
@@ -299,8 +303,8 @@ func hopEvidence(hops []proxy.Hop) []diag.ProxyHop {
 }
 
 // hopWhy is the short reason of one hop for a summary.
-func hopWhy(h proxy.Hop) string {
-	if h.Code == proxy.CodeAuthRequired && len(h.Schemes) > 0 {
+func hopWhy(h tunnel.Hop) string {
+	if h.Code == tunnel.CodeAuthRequired && len(h.Schemes) > 0 {
 		why := "offers " + strings.Join(h.Schemes, ", ")
 		for _, sc := range h.Schemes {
 			if strings.EqualFold(sc, "NTLM") || strings.EqualFold(sc, "Negotiate") {

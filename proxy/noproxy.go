@@ -2,6 +2,9 @@ package proxy
 
 import (
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/discover"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -22,11 +25,11 @@ type ClientRoute struct {
 // or host[:port]; https assumed) the way each client family reads the
 // variables: Go's net/http, curl, Python requests (with urllib), and
 // Node.js with NODE_USE_ENV_PROXY=1.
-func ClientRoutes(sources []Source, targetURL string) []ClientRoute {
-	var e Env
+func ClientRoutes(sources []discover.Source, targetURL string) []ClientRoute {
+	var e discover.Env
 	for i := range sources {
 		if sources[i].Name == "env" {
-			e = sources[i].set.env
+			e = sources[i].Settings().Env
 		}
 	}
 	t := parseBypassTarget(targetURL)
@@ -61,9 +64,9 @@ type envClient struct {
 	match       func(list string, t bypassTarget) (bool, string, string)
 }
 
-func (c envClient) route(e Env, t bypassTarget) ClientRoute {
+func (c envClient) route(e discover.Env, t bypassTarget) ClientRoute {
 	r := ClientRoute{Client: c.name}
-	v, name := e.first(c.proxyVars...)
+	v, name := e.First(c.proxyVars...)
 	if v == "" {
 		r.Why = "none of " + strings.Join(c.proxyVars, ", ") + " is set"
 		return r
@@ -74,7 +77,7 @@ func (c envClient) route(e Env, t bypassTarget) ClientRoute {
 			return r
 		}
 	}
-	np, _ := e.first(c.noProxyVars...)
+	np, _ := e.First(c.noProxyVars...)
 	if ok, entry, why := c.match(np, t); ok {
 		r.Bypass, r.Why = entry, why
 		return r
@@ -93,7 +96,7 @@ func nodeProxyCheck(name, v string) string {
 
 // goNoProxy asks golang.org/x/net/http/httpproxy and explains the match.
 func goNoProxy(list string, t bypassTarget) (bool, string, string) {
-	ok, entry := goBypassed(splitList(list, ","), t)
+	ok, entry := goBypassed(lists.Split(list, ","), t)
 	if !ok {
 		return false, "", ""
 	}
@@ -281,7 +284,7 @@ func nodeNoProxy(list string, t bypassTarget) (bool, string, string) {
 // would disagree because they read the proxy variables differently: "curl
 // would go direct for api.okviz.com because ...; Go, Node.js would use
 // http://***@p:8080 (HTTPS_PROXY)". Nil when they all agree.
-func NoProxyNotes(sources []Source, targetURL string) []string {
+func NoProxyNotes(sources []discover.Source, targetURL string) []string {
 	routes := ClientRoutes(sources, targetURL)
 	type group struct {
 		clients []string
@@ -294,9 +297,9 @@ func NoProxyNotes(sources []Source, targetURL string) []string {
 	for _, r := range routes {
 		key := "direct"
 		if r.Proxy != "" {
-			key = Redact(r.Proxy)
-			if p, err := normalizeProxy(r.Proxy, "http"); err == nil {
-				key = Redact(p)
+			key = redact.URL(r.Proxy)
+			if p, err := discover.NormalizeProxy(r.Proxy, "http"); err == nil {
+				key = redact.URL(p)
 			}
 		}
 		g := groups[key]

@@ -3,6 +3,9 @@ package proxy
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/discover"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"strings"
 )
 
@@ -22,8 +25,8 @@ type Decision struct {
 	Kind string `json:"kind"`
 	// Proxies are the proxies for https:// URLs, in fail-over order
 	// (fixed). Rules holds the full per-scheme configuration.
-	Proxies []string   `json:"proxies,omitempty"`
-	Rules   ProxyRules `json:"rules,omitzero"`
+	Proxies []string            `json:"proxies,omitempty"`
+	Rules   discover.ProxyRules `json:"rules,omitzero"`
 	// PACURL is the PAC file (pac) or the WPAD URL already found (wpad);
 	// PACFrom names the source it came from (wpad-dhcp, wpad-dns, or the
 	// source of the decision).
@@ -61,10 +64,10 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 // through Redact.
 func (d Decision) Redacted() Decision {
 	r := d
-	r.Proxies = redactAll(d.Proxies)
-	r.Rules = ProxyRules{All: redactAll(d.Rules.All), HTTP: redactAll(d.Rules.HTTP), HTTPS: redactAll(d.Rules.HTTPS), FTP: redactAll(d.Rules.FTP), Fallback: redactAll(d.Rules.Fallback)}
-	r.PACURL = Redact(d.PACURL)
-	r.WPAD = redactAll(d.WPAD)
+	r.Proxies = redact.URLs(d.Proxies)
+	r.Rules = discover.ProxyRules{All: redact.URLs(d.Rules.All), HTTP: redact.URLs(d.Rules.HTTP), HTTPS: redact.URLs(d.Rules.HTTPS), FTP: redact.URLs(d.Rules.FTP), Fallback: redact.URLs(d.Rules.Fallback)}
+	r.PACURL = redact.URL(d.PACURL)
+	r.WPAD = redact.URLs(d.WPAD)
 	r.Notes = append([]string(nil), d.Notes...)
 	if d.Fallback != nil {
 		f := d.Fallback.Redacted()
@@ -80,12 +83,12 @@ func (d Decision) String() string {
 	var s string
 	switch d.Kind {
 	case KindFixed:
-		s = "proxy " + strings.Join(redactAll(d.Proxies), ", ")
+		s = "proxy " + strings.Join(redact.URLs(d.Proxies), ", ")
 	case KindPAC:
-		s = "PAC " + Redact(d.PACURL)
+		s = "PAC " + redact.URL(d.PACURL)
 	case KindWPAD:
 		if d.PACURL != "" {
-			s = "PAC " + Redact(d.PACURL) + " found by WPAD"
+			s = "PAC " + redact.URL(d.PACURL) + " found by WPAD"
 		} else {
 			s = "WPAD auto-detect"
 		}
@@ -117,7 +120,7 @@ func (d Decision) bypassReason(host string) (bool, string) {
 	case KindFixed:
 		style := d.BypassStyle
 		if style == "" {
-			style = BypassChromium
+			style = discover.BypassChromium
 		}
 		t := parseBypassTarget(host)
 		if len(d.Rules.For(t.scheme)) == 0 && len(d.Proxies) == 0 {
@@ -141,19 +144,19 @@ func (d Decision) bypassReason(host string) (bool, string) {
 // Linux: GNOME or KDE settings on those desktops, else the environment).
 // Within one source, auto-detect comes first, then the PAC URL, then the
 // manual proxies, each the fallback of the one before.
-func BrowserRoute(sources []Source, goos string) Decision {
-	by := map[string]*Source{}
+func BrowserRoute(sources []discover.Source, goos string) Decision {
+	by := map[string]*discover.Source{}
 	for i := range sources {
 		by[sources[i].Name] = &sources[i]
 	}
-	found := func(name string) *Source {
-		if s := by[name]; s != nil && s.Found && !s.set.unusable {
+	found := func(name string) *discover.Source {
+		if s := by[name]; s != nil && s.Found && !s.Settings().Unusable {
 			return s
 		}
 		return nil
 	}
 	var notes []string
-	decide := func(s *Source) Decision {
+	decide := func(s *discover.Source) Decision {
 		d := decisionFrom(s, goos, sources)
 		d.Notes = append(notes, d.Notes...)
 		return d
@@ -167,12 +170,12 @@ func BrowserRoute(sources []Source, goos string) Decision {
 		notes = append(notes, fmt.Sprintf("a Chrome policy sets the proxy to %s; Chrome uses it, Edge and Power BI Desktop do not", decisionFrom(s, goos, sources)))
 	}
 	if s := found("edge-policy"); s != nil {
-		if !s.set.system {
+		if !s.Settings().System {
 			return decide(s)
 		}
 		notes = append(notes, "the Edge policy says to use the system proxy settings")
 	}
-	var osSource *Source
+	var osSource *discover.Source
 	switch goos {
 	case "windows":
 		osSource = found("windows-ie-user")
@@ -189,7 +192,7 @@ func BrowserRoute(sources []Source, goos string) Decision {
 		}
 	default:
 		for _, name := range []string{"gnome", "kde"} {
-			if s := by[name]; s != nil && s.set.active {
+			if s := by[name]; s != nil && s.Settings().Active {
 				if found(name) != nil {
 					osSource = s
 				} else if s.Found {
@@ -209,25 +212,25 @@ func BrowserRoute(sources []Source, goos string) Decision {
 
 // decisionFrom turns one source's settings into a decision with its
 // fallback chain.
-func decisionFrom(s *Source, goos string, sources []Source) Decision {
-	st := s.set
+func decisionFrom(s *discover.Source, goos string, sources []discover.Source) Decision {
+	st := s.Settings()
 	base := Decision{From: s.Name, GOOS: goos}
 	manual := base
-	if st.direct || st.rules.Empty() {
+	if st.Direct || st.Rules.Empty() {
 		manual.Kind = KindDirect
 	} else {
 		manual.Kind = KindFixed
-		manual.Rules = st.rules
-		manual.Proxies = st.rules.For("https")
-		manual.Bypass = st.bypass
-		manual.BypassStyle = st.bypassStyle
-		manual.BypassReversed = st.reversed
+		manual.Rules = st.Rules
+		manual.Proxies = st.Rules.For("https")
+		manual.Bypass = st.Bypass
+		manual.BypassStyle = st.BypassStyle
+		manual.BypassReversed = st.Reversed
 		if len(manual.Proxies) == 0 {
 			manual.Kind = KindDirect
 			manual.Notes = append(manual.Notes, "the manual settings have no proxy for https:// URLs, so they go direct")
 		}
 	}
-	if st.direct {
+	if st.Direct {
 		return manual
 	}
 	var fallback *Decision
@@ -235,27 +238,27 @@ func decisionFrom(s *Source, goos string, sources []Source) Decision {
 		m := manual
 		fallback = &m
 	}
-	if st.pacURL != "" {
+	if st.PACURL != "" {
 		pac := base
 		pac.Kind = KindPAC
-		pac.PACURL = st.pacURL
+		pac.PACURL = st.PACURL
 		pac.PACFrom = s.Name
-		if st.pacSource != "" {
-			pac.PACFrom = st.pacSource
+		if st.PACSource != "" {
+			pac.PACFrom = st.PACSource
 		}
-		pac.PACMandatory = st.mandatory
-		if st.mandatory {
+		pac.PACMandatory = st.Mandatory
+		if st.Mandatory {
 			pac.Notes = append(pac.Notes, "ProxyPacMandatory: if the PAC file fails, the browser fails instead of going direct")
 		} else {
 			pac.Fallback = fallback
 		}
-		if len(st.bypass) > 0 && st.rules.Empty() {
+		if len(st.Bypass) > 0 && st.Rules.Empty() {
 			pac.Notes = append(pac.Notes, "the bypass list applies to manual proxies only, not to PAC results")
 		}
 		f := pac
 		fallback = &f
 	}
-	if st.autoDetect {
+	if st.AutoDetect {
 		w := base
 		w.Kind = KindWPAD
 		w.Fallback = fallback
@@ -264,7 +267,7 @@ func decisionFrom(s *Source, goos string, sources []Source) Decision {
 			switch {
 			case src.Name == "wpad-dhcp" && goos != "windows":
 				if src.Found {
-					w.Notes = append(w.Notes, fmt.Sprintf("DHCP offers the WPAD URL %s, but Chromium uses DHCP for WPAD only on Windows", Redact(src.set.pacURL)))
+					w.Notes = append(w.Notes, fmt.Sprintf("DHCP offers the WPAD URL %s, but Chromium uses DHCP for WPAD only on Windows", redact.URL(src.Settings().PACURL)))
 				}
 				continue
 			case src.Name != "wpad-dhcp" && src.Name != "wpad-dns":
@@ -272,29 +275,29 @@ func decisionFrom(s *Source, goos string, sources []Source) Decision {
 			}
 			if src.Name == "wpad-dhcp" {
 				if src.Found && w.PACURL == "" {
-					w.PACURL, w.PACFrom = src.set.pacURL, src.Name
+					w.PACURL, w.PACFrom = src.Settings().PACURL, src.Name
 				}
-				w.WPAD = append(w.WPAD, src.set.candidates...)
+				w.WPAD = append(w.WPAD, src.Settings().Candidates...)
 				continue
 			}
 			// Chromium's DNS step asks only for "wpad", completed by the
 			// resolver's search list; longer names are WinHTTP's. A name
 			// already seen not to resolve is no candidate: the browser's
 			// lookup fails the same way and it moves on.
-			shortFound := src.Found && src.set.pacURL == WPADShortURL
-			if shortFound || !src.set.looked {
-				w.WPAD = append(w.WPAD, WPADShortURL)
+			shortFound := src.Found && src.Settings().PACURL == discover.WPADShortURL
+			if shortFound || !src.Settings().Looked {
+				w.WPAD = append(w.WPAD, discover.WPADShortURL)
 			}
 			switch {
 			case shortFound:
 				if w.PACURL == "" {
-					w.PACURL, w.PACFrom = WPADShortURL, src.Name
+					w.PACURL, w.PACFrom = discover.WPADShortURL, src.Name
 				}
 			case src.Found:
-				w.Notes = append(w.Notes, fmt.Sprintf("%s exists, but the browser only asks for \"wpad\" (completed by the DNS search list), which does not resolve; WinHTTP would use it", src.set.pacURL))
+				w.Notes = append(w.Notes, fmt.Sprintf("%s exists, but the browser only asks for \"wpad\" (completed by the DNS search list), which does not resolve; WinHTTP would use it", src.Settings().PACURL))
 			}
 		}
-		w.WPAD = dedupe(w.WPAD)
+		w.WPAD = lists.Dedupe(w.WPAD)
 		if len(w.WPAD) == 0 {
 			w.Notes = append(w.Notes, WPADNothing+": browsers go on without a PAC file as soon as the lookups fail (Chromium waits at most 2 s per network adapter for the DHCP answer)")
 		}
@@ -306,56 +309,41 @@ func decisionFrom(s *Source, goos string, sources []Source) Decision {
 	return manual
 }
 
-func dedupe(list []string) []string {
-	seen := map[string]bool{}
-	out := list[:0]
-	for _, s := range list {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
 // CLIRoute decides the route command-line tools take: the proxy
 // environment variables read as Go's net/http does (HTTPS_PROXY before
 // https_proxy, no ALL_PROXY, NO_PROXY in Go's dialect). curl, Python and
 // Node differ in details that NoProxyNotes and the env source's notes
 // explain.
-func CLIRoute(sources []Source) Decision {
-	var e Env
+func CLIRoute(sources []discover.Source) Decision {
+	var e discover.Env
 	for i := range sources {
 		if sources[i].Name == "env" {
-			e = sources[i].set.env
+			e = sources[i].Settings().Env
 		}
 	}
-	d := Decision{Kind: KindDirect, From: "env", BypassStyle: BypassGo}
-	v, name := e.first("HTTPS_PROXY", "https_proxy")
+	d := Decision{Kind: KindDirect, From: "env", BypassStyle: discover.BypassGo}
+	v, name := e.First("HTTPS_PROXY", "https_proxy")
 	if v == "" {
 		if len(e) == 0 {
 			d.Notes = append(d.Notes, "no proxy environment variables are set")
 		}
 		return d
 	}
-	p, err := normalizeProxy(v, "http")
+	p, err := discover.NormalizeProxy(v, "http")
 	if err != nil {
 		d.Notes = append(d.Notes, fmt.Sprintf("%s is not usable (%v): Go tools fail with an error, others may ignore it", name, err))
 		return d
 	}
 	d.Kind = KindFixed
 	d.Proxies = []string{p}
-	d.Rules = ProxyRules{HTTPS: []string{p}}
-	if hv, _ := e.first("HTTP_PROXY", "http_proxy"); hv != "" {
-		if hp, err := normalizeProxy(hv, "http"); err == nil {
+	d.Rules = discover.ProxyRules{HTTPS: []string{p}}
+	if hv, _ := e.First("HTTP_PROXY", "http_proxy"); hv != "" {
+		if hp, err := discover.NormalizeProxy(hv, "http"); err == nil {
 			d.Rules.HTTP = []string{hp}
 		}
 	}
-	if np, _ := e.first("NO_PROXY", "no_proxy"); np != "" {
-		d.Bypass = splitList(np, ",")
+	if np, _ := e.First("NO_PROXY", "no_proxy"); np != "" {
+		d.Bypass = lists.Split(np, ",")
 	}
 	return d
 }

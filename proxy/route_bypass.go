@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"github.com/okviz/okviz-check/proxy/discover"
 	"net"
 	"net/netip"
 	"net/url"
@@ -9,23 +10,6 @@ import (
 	"strings"
 
 	"golang.org/x/net/http/httpproxy"
-)
-
-// Bypass list dialects, the values of Decision.BypassStyle.
-const (
-	// BypassChromium is Chromium's ProxyBypassRules: "<local>" (names
-	// without a dot), "*" wildcards, ".domain" (subdomains only), exact
-	// host names, IP literals and CIDR blocks (matching IP-literal URLs
-	// only), optional "scheme://" and ":port", plus the implicit bypass of
-	// localhost, loopback and link-local addresses.
-	BypassChromium = "chromium"
-	// BypassChromiumSuffix is BypassChromium where a host name rule also
-	// matches any name that ends with it ("google.com" bypasses
-	// "notgoogle.com"): how Chromium reads no_proxy and KDE settings on
-	// Linux.
-	BypassChromiumSuffix = "chromium-suffix"
-	// BypassGo is Go's NO_PROXY (golang.org/x/net/http/httpproxy).
-	BypassGo = "go"
 )
 
 // bypassTarget is the URL whose route is decided.
@@ -252,10 +236,10 @@ func implicitBypass(t bypassTarget, goos string) bool {
 // the given style, and names the rule (or reason) that decided.
 func bypassed(list []string, style string, reversed bool, goos, target string) (bool, string) {
 	t := parseBypassTarget(target)
-	if style == BypassGo {
+	if style == discover.BypassGo {
 		return goBypassed(list, t)
 	}
-	suffix := style == BypassChromiumSuffix
+	suffix := style == discover.BypassChromiumSuffix
 	var rules []bypassRule
 	for _, raw := range list {
 		if r, ok := parseChromiumRule(raw, suffix); ok {

@@ -1,6 +1,10 @@
 package proxy
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/okviz/okviz-check/proxy/discover"
+)
 
 func TestBypassChromium(t *testing.T) {
 	list := []string{"<local>", "*.corp.example", ".intranet.example", "exact.example", "10.0.0.0/8", "[fd00::]/8", "192.0.2.7", "http://plain-http.example", "ported.example:8443", "10.*"}
@@ -36,7 +40,7 @@ func TestBypassChromium(t *testing.T) {
 		{"loopback", true},           // <local> (and on Windows, implicit)
 	}
 	for _, tt := range tests {
-		got, why := bypassed(list, BypassChromium, false, "linux", tt.target)
+		got, why := bypassed(list, discover.BypassChromium, false, "linux", tt.target)
 		if got != tt.want {
 			t.Errorf("bypassed(%q) = %v (%s), want %v", tt.target, got, why, tt.want)
 		}
@@ -45,25 +49,25 @@ func TestBypassChromium(t *testing.T) {
 
 func TestBypassChromiumSpecials(t *testing.T) {
 	// "loopback" is an implicit rule only on Windows.
-	if got, _ := bypassed(nil, BypassChromium, false, "windows", "loopback"); !got {
+	if got, _ := bypassed(nil, discover.BypassChromium, false, "windows", "loopback"); !got {
 		t.Error("windows: loopback should be implicit")
 	}
-	if got, _ := bypassed(nil, BypassChromium, false, "linux", "loopback"); got {
+	if got, _ := bypassed(nil, discover.BypassChromium, false, "linux", "loopback"); got {
 		t.Error("linux: loopback is not implicit")
 	}
 	// <-loopback> removes the implicit rules.
-	if got, _ := bypassed([]string{"<-loopback>"}, BypassChromium, false, "linux", "localhost"); got {
+	if got, _ := bypassed([]string{"<-loopback>"}, discover.BypassChromium, false, "linux", "localhost"); got {
 		t.Error("<-loopback> should send localhost to the proxy")
 	}
 	// Malformed rules are dropped, not fatal.
-	if got, _ := bypassed([]string{"://x", "host:99999", "1.2.3.4/40", "*.ok.example"}, BypassChromium, false, "linux", "a.ok.example"); !got {
+	if got, _ := bypassed([]string{"://x", "host:99999", "1.2.3.4/40", "*.ok.example"}, discover.BypassChromium, false, "linux", "a.ok.example"); !got {
 		t.Error("valid rule after malformed ones ignored")
 	}
 	// Reversed (KDE): only listed hosts use the proxy.
-	if got, _ := bypassed([]string{"*.partner.example"}, BypassChromium, true, "linux", "x.partner.example"); got {
+	if got, _ := bypassed([]string{"*.partner.example"}, discover.BypassChromium, true, "linux", "x.partner.example"); got {
 		t.Error("reversed: listed host should use the proxy")
 	}
-	if got, _ := bypassed([]string{"*.partner.example"}, BypassChromium, true, "linux", "api.okviz.com"); !got {
+	if got, _ := bypassed([]string{"*.partner.example"}, discover.BypassChromium, true, "linux", "api.okviz.com"); !got {
 		t.Error("reversed: unlisted host should go direct")
 	}
 }
@@ -86,10 +90,10 @@ func TestBypassSuffixAndGo(t *testing.T) {
 		{nil, "localhost", true, true},
 	}
 	for _, tt := range tests {
-		if got, why := bypassed(tt.list, BypassChromiumSuffix, false, "linux", tt.target); got != tt.suffix {
+		if got, why := bypassed(tt.list, discover.BypassChromiumSuffix, false, "linux", tt.target); got != tt.suffix {
 			t.Errorf("suffix %v %q = %v (%s), want %v", tt.list, tt.target, got, why, tt.suffix)
 		}
-		if got, why := bypassed(tt.list, BypassGo, false, "linux", tt.target); got != tt.goWant {
+		if got, why := bypassed(tt.list, discover.BypassGo, false, "linux", tt.target); got != tt.goWant {
 			t.Errorf("go %v %q = %v (%s), want %v", tt.list, tt.target, got, why, tt.goWant)
 		}
 	}

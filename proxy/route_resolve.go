@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/pac"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"net"
 	"net/url"
 	"strconv"
@@ -14,15 +17,15 @@ import (
 // (directly, never through a proxy, as Chromium does) and the world the
 // script sees.
 type RouteEnv struct {
-	Fetcher PACFetcher
-	Eval    EvalEnv
+	Fetcher pac.PACFetcher
+	Eval    pac.EvalEnv
 }
 
 // Route is the route resolved for one target URL.
 type Route struct {
 	// Proxies are the entries in fail-over order; a single DIRECT entry
 	// when the route is direct.
-	Proxies []ProxyEntry `json:"-"`
+	Proxies []pac.ProxyEntry `json:"-"`
 	// URLs are the same entries as proxy URLs for TunnelList: nil for
 	// DIRECT, and credentials from the settings kept.
 	URLs []*url.URL `json:"-"`
@@ -31,9 +34,9 @@ type Route struct {
 	Decision Decision `json:"decision"`
 	// PACURL is the PAC file that was evaluated, PACResult exactly what
 	// it returned, Evaluation the evidence (alerts, DNS lookups).
-	PACURL     string      `json:"pac_url,omitempty"`
-	PACResult  string      `json:"pac_result,omitempty"`
-	Evaluation *Evaluation `json:"-"`
+	PACURL     string          `json:"pac_url,omitempty"`
+	PACResult  string          `json:"pac_result,omitempty"`
+	Evaluation *pac.Evaluation `json:"-"`
 	// Failures are the PAC files tried without success before this route.
 	Failures []RouteFailure `json:"failures,omitempty"`
 	// Reason says why the route is direct when it is (a bypass rule, a
@@ -68,7 +71,7 @@ var ErrPACMandatory = errors.New("the PAC file is mandatory (ProxyPacMandatory) 
 // Each failure is kept in Route.Failures. The error is non-nil only for a
 // bad target URL or a failed mandatory PAC file.
 func ResolveRoute(ctx context.Context, d Decision, targetURL string, env RouteEnv) (Route, error) {
-	if _, _, err := SanitizeURL(targetURL); err != nil {
+	if _, _, err := pac.SanitizeURL(targetURL); err != nil {
 		return Route{}, err
 	}
 	var failures []RouteFailure
@@ -134,7 +137,7 @@ func resolvePAC(ctx context.Context, d Decision, target string, env RouteEnv) (R
 		cands = append(cands, d.PACURL)
 	}
 	if d.Kind == KindWPAD {
-		cands = dedupe(append(cands, d.WPAD...))
+		cands = lists.Dedupe(append(cands, d.WPAD...))
 	}
 	if d.Kind == KindWPAD && len(cands) == 0 {
 		// Auto-detect that finds nothing is no fault: it is what most
@@ -146,7 +149,7 @@ func resolvePAC(ctx context.Context, d Decision, target string, env RouteEnv) (R
 	}
 	var failures []RouteFailure
 	fail := func(u, code string, err error) {
-		failures = append(failures, RouteFailure{PACURL: Redact(u), From: from, Code: code, Err: err, Error: err.Error()})
+		failures = append(failures, RouteFailure{PACURL: redact.URL(u), From: from, Code: code, Err: err, Error: err.Error()})
 	}
 	for _, src := range cands {
 		if err := ctx.Err(); err != nil {
@@ -160,18 +163,18 @@ func resolvePAC(ctx context.Context, d Decision, target string, env RouteEnv) (R
 			fail(src, CodePACUnreachable, err)
 			continue
 		}
-		pac, err := ParsePAC(body)
+		script, err := pac.ParsePAC(body)
 		if err != nil {
 			fail(src, CodePACInvalid, err)
 			continue
 		}
-		ev, err := pac.FindProxy(ctx, target, env.Eval)
+		ev, err := script.FindProxy(ctx, target, env.Eval)
 		r := Route{Decision: d, PACURL: src, PACResult: ev.Result, Evaluation: &ev}
 		r.Decision.PACURL = src
 		entries := ev.Proxies
 		if err != nil {
-			var pe *PACError
-			var re *ResultError
+			var pe *pac.PACError
+			var re *pac.ResultError
 			switch {
 			case errors.As(err, &re):
 				// Chromium drops the bad elements and uses the rest.
@@ -217,11 +220,11 @@ func nameNotFound(err error) bool {
 // FallbackDelay says how long a browser loses on this failure before it
 // falls back, where that is known.
 func (f RouteFailure) FallbackDelay() string {
-	var fe *FetchError
+	var fe *pac.FetchError
 	switch {
 	case f.Code == CodePACInvalid:
 		return "right after the download, on every new browser session"
-	case errors.As(f.Err, &fe) && fe.Kind == FetchTimeout:
+	case errors.As(f.Err, &fe) && fe.Kind == pac.FetchTimeout:
 		return "after waiting for the download: Chromium gives a PAC file up to 30 s"
 	}
 	return "at once, as the download fails without waiting"
@@ -229,26 +232,26 @@ func (f RouteFailure) FallbackDelay() string {
 
 // directRoute is a single DIRECT entry.
 func directRoute(d Decision, why string) Route {
-	return Route{Decision: d, Proxies: []ProxyEntry{{Kind: ProxyDirect}}, URLs: []*url.URL{nil}, Reason: why}
+	return Route{Decision: d, Proxies: []pac.ProxyEntry{{Kind: pac.ProxyDirect}}, URLs: []*url.URL{nil}, Reason: why}
 }
 
 // entryFromURL converts a normalised proxy URL into a PAC-style entry.
-func entryFromURL(u *url.URL) (ProxyEntry, bool) {
+func entryFromURL(u *url.URL) (pac.ProxyEntry, bool) {
 	if u == nil {
-		return ProxyEntry{Kind: ProxyDirect}, true
+		return pac.ProxyEntry{Kind: pac.ProxyDirect}, true
 	}
-	kinds := map[string]ProxyKind{"http": ProxyHTTP, "https": ProxyHTTPS, "socks4": ProxySOCKS4, "socks5": ProxySOCKS5, "socks5h": ProxySOCKS5}
+	kinds := map[string]pac.ProxyKind{"http": pac.ProxyHTTP, "https": pac.ProxyHTTPS, "socks4": pac.ProxySOCKS4, "socks5": pac.ProxySOCKS5, "socks5h": pac.ProxySOCKS5}
 	k, ok := kinds[strings.ToLower(u.Scheme)]
 	port, err := strconv.Atoi(u.Port())
 	if !ok || err != nil || u.Hostname() == "" {
-		return ProxyEntry{}, false
+		return pac.ProxyEntry{}, false
 	}
-	return ProxyEntry{Kind: k, Host: strings.ToLower(u.Hostname()), Port: port}, true
+	return pac.ProxyEntry{Kind: k, Host: strings.ToLower(u.Hostname()), Port: port}, true
 }
 
 // urlFromEntry converts a PAC entry into a proxy URL; nil for DIRECT.
-func urlFromEntry(e ProxyEntry) *url.URL {
-	if e.Kind == ProxyDirect {
+func urlFromEntry(e pac.ProxyEntry) *url.URL {
+	if e.Kind == pac.ProxyDirect {
 		return nil
 	}
 	s := e.URL()

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/okviz/okviz-check/proxy/discover"
+	"github.com/okviz/okviz-check/proxy/pac"
 )
 
 // pacServer serves PAC files by Host header on loopback; every name the
@@ -40,11 +43,11 @@ func newPACServer(t *testing.T, scripts map[string]string) *pacServer {
 func (s *pacServer) env() RouteEnv {
 	addr := s.Listener.Addr().String()
 	return RouteEnv{
-		Fetcher: PACFetcher{Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		Fetcher: pac.PACFetcher{Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, network, addr)
 		}},
-		Eval: EvalEnv{Resolve: func(ctx context.Context, host string) ([]net.IP, error) {
+		Eval: pac.EvalEnv{Resolve: func(ctx context.Context, host string) ([]net.IP, error) {
 			return nil, errors.New("no DNS in tests")
 		}},
 	}
@@ -56,17 +59,17 @@ const okvizPAC = `function FindProxyForURL(url, host) {
 }`
 
 func TestResolveRouteFixed(t *testing.T) {
-	d := Decision{Kind: KindFixed, Rules: ProxyRules{HTTPS: []string{"http://u:pw@a.corp.example:3128", "socks5://s.corp.example:1080"}},
+	d := Decision{Kind: KindFixed, Rules: discover.ProxyRules{HTTPS: []string{"http://u:pw@a.corp.example:3128", "socks5://s.corp.example:1080"}},
 		Proxies: []string{"http://u:pw@a.corp.example:3128", "socks5://s.corp.example:1080"}, Bypass: []string{"*.corp.example"}}
 	r, err := ResolveRoute(context.Background(), d, "https://api.okviz.com/", RouteEnv{})
-	if err != nil || len(r.Proxies) != 2 || r.Proxies[0].String() != "PROXY a.corp.example:3128" || r.Proxies[1].Kind != ProxySOCKS5 {
+	if err != nil || len(r.Proxies) != 2 || r.Proxies[0].String() != "PROXY a.corp.example:3128" || r.Proxies[1].Kind != pac.ProxySOCKS5 {
 		t.Fatalf("got %+v, %v", r, err)
 	}
 	if r.URLs[0].User.Username() != "u" {
 		t.Error("credentials dropped from the proxy URL")
 	}
 	r, _ = ResolveRoute(context.Background(), d, "https://x.corp.example/", RouteEnv{})
-	if len(r.URLs) != 1 || r.URLs[0] != nil || r.Proxies[0].Kind != ProxyDirect || r.Reason != "*.corp.example" {
+	if len(r.URLs) != 1 || r.URLs[0] != nil || r.Proxies[0].Kind != pac.ProxyDirect || r.Reason != "*.corp.example" {
 		t.Errorf("bypass: %+v", r)
 	}
 	if _, err := ResolveRoute(context.Background(), d, "api.okviz.com", RouteEnv{}); err == nil {
@@ -82,7 +85,7 @@ func TestResolveRoutePAC(t *testing.T) {
 		"pac.corp.example/bad.pac":    `function FindProxyForURL(url, host) { return "PROXY; BOGUS x; PROXY ok.corp.example:81"; }`,
 		"wpad/wpad.dat":               okvizPAC,
 	})
-	manual := &Decision{Kind: KindFixed, Rules: ProxyRules{All: []string{"http://manual.corp.example:8080"}}, Proxies: []string{"http://manual.corp.example:8080"}, From: "windows-ie-user"}
+	manual := &Decision{Kind: KindFixed, Rules: discover.ProxyRules{All: []string{"http://manual.corp.example:8080"}}, Proxies: []string{"http://manual.corp.example:8080"}, From: "windows-ie-user"}
 	tests := []struct {
 		name     string
 		d        Decision
@@ -97,8 +100,8 @@ func TestResolveRoutePAC(t *testing.T) {
 		{"runtime error goes direct", Decision{Kind: KindPAC, PACURL: "http://pac.corp.example/throw.pac", Fallback: manual}, "DIRECT", []string{CodePACInvalid}, "http://pac.corp.example/throw.pac", nil},
 		{"bad elements dropped", Decision{Kind: KindPAC, PACURL: "http://pac.corp.example/bad.pac"}, "PROXY ok.corp.example:81", []string{CodePACInvalid}, "http://pac.corp.example/bad.pac", nil},
 		{"mandatory", Decision{Kind: KindPAC, PACURL: "http://pac.corp.example/missing.pac", PACMandatory: true}, "", []string{CodePACUnreachable}, "", ErrPACMandatory},
-		{"wpad: dhcp URL fails, dns works", Decision{Kind: KindWPAD, PACURL: "http://dhcp.corp.example/wpad.dat", WPAD: []string{"http://dhcp.corp.example/wpad.dat", WPADShortURL}},
-			"PROXY p1.corp.example:8080;SOCKS5 s.corp.example:1080;DIRECT", []string{CodePACUnreachable}, WPADShortURL, nil},
+		{"wpad: dhcp URL fails, dns works", Decision{Kind: KindWPAD, PACURL: "http://dhcp.corp.example/wpad.dat", WPAD: []string{"http://dhcp.corp.example/wpad.dat", discover.WPADShortURL}},
+			"PROXY p1.corp.example:8080;SOCKS5 s.corp.example:1080;DIRECT", []string{CodePACUnreachable}, discover.WPADShortURL, nil},
 		{"wpad then pac then manual", Decision{Kind: KindWPAD, WPAD: []string{"http://nowpad/wpad.dat"}, Fallback: &Decision{Kind: KindPAC, PACURL: "http://pac.corp.example/missing.pac", Fallback: manual}},
 			"PROXY manual.corp.example:8080", []string{CodePACUnreachable, CodePACUnreachable}, "", nil},
 	}
@@ -128,7 +131,7 @@ func TestResolveRouteImplicitBypass(t *testing.T) {
 	srv := newPACServer(t, map[string]string{"pac.corp.example/good.pac": okvizPAC})
 	d := Decision{Kind: KindPAC, PACURL: "http://pac.corp.example/good.pac"}
 	r, err := ResolveRoute(context.Background(), d, "https://localhost:8443/", srv.env())
-	if err != nil || r.Proxies[0].Kind != ProxyDirect || len(srv.hits) != 0 {
+	if err != nil || r.Proxies[0].Kind != pac.ProxyDirect || len(srv.hits) != 0 {
 		t.Errorf("localhost: %+v %v, hits %q", r, err, srv.hits)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -181,10 +184,10 @@ func TestResolveRouteWPADFindsNothing(t *testing.T) {
 // without WPAD the browser goes direct without fetching anything.
 func TestResolveRouteDefaultWindows(t *testing.T) {
 	srv := newPACServer(t, nil)
-	m := &fakeMachine{goos: "windows", reg: regFile(t, "dns-suffixes.reg")}
-	d := BrowserRoute(Discover(context.Background(), m.system(), Given{}), "windows")
+	m := &machine{goos: "windows", reg: registry(t, "dns-suffixes.reg")}
+	d := BrowserRoute(m.sources(discover.Given{}), "windows")
 	r, err := ResolveRoute(context.Background(), d, "https://api.okviz.com/", srv.env())
-	if err != nil || len(r.Proxies) != 1 || r.Proxies[0].Kind != ProxyDirect || len(r.Failures) != 0 || r.Reason != WPADNothing {
+	if err != nil || len(r.Proxies) != 1 || r.Proxies[0].Kind != pac.ProxyDirect || len(r.Failures) != 0 || r.Reason != WPADNothing {
 		t.Fatalf("got %+v, %v", r, err)
 	}
 	if len(srv.hits) != 0 {

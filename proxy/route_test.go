@@ -1,18 +1,19 @@
 package proxy
 
 import (
-	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/okviz/okviz-check/proxy/discover"
 )
 
 func TestBrowserRouteWindows(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   []string
-		given   Given
+		given   discover.Given
 		env     map[string]string
 		kind    string
 		from    string
@@ -21,11 +22,11 @@ func TestBrowserRouteWindows(t *testing.T) {
 		note    string
 	}{
 		{name: "IE manual", files: []string{"ie-manual.reg"}, kind: KindFixed, from: "windows-ie-user", proxies: []string{"http://proxy.corp.example:8080"}},
-		{name: "flag wins", files: []string{"ie-manual.reg", "edge-policy.reg"}, given: Given{Flags: Override{Proxy: "http://u:p@flag.example:3128", Origin: "--proxy"}, Config: Override{Direct: true}},
+		{name: "flag wins", files: []string{"ie-manual.reg", "edge-policy.reg"}, given: discover.Given{Flags: discover.Override{Proxy: "http://u:p@flag.example:3128", Origin: "--proxy"}, Config: discover.Override{Direct: true}},
 			kind: KindFixed, from: "flag", proxies: []string{"http://u:p@flag.example:3128"}},
-		{name: "config wins over policy", files: []string{"ie-manual.reg", "edge-policy.reg"}, given: Given{Config: Override{PAC: "/etc/okviz/p.pac", Origin: "okviz-check.yaml"}},
+		{name: "config wins over policy", files: []string{"ie-manual.reg", "edge-policy.reg"}, given: discover.Given{Config: discover.Override{PAC: "/etc/okviz/p.pac", Origin: "okviz-check.yaml"}},
 			kind: KindPAC, from: "config", pac: "/etc/okviz/p.pac"},
-		{name: "no-proxy flag", files: []string{"ie-manual.reg"}, given: Given{Flags: Override{Direct: true, Proxy: "p:1"}}, kind: KindDirect, from: "flag"},
+		{name: "no-proxy flag", files: []string{"ie-manual.reg"}, given: discover.Given{Flags: discover.Override{Direct: true, Proxy: "p:1"}}, kind: KindDirect, from: "flag"},
 		{name: "edge policy", files: []string{"ie-manual.reg", "edge-policy.reg"}, kind: KindFixed, from: "edge-policy",
 			proxies: []string{"http://edgeproxy.corp.example:8443"}, note: "a Chrome policy sets the proxy to direct"},
 		{name: "edge policy system", files: []string{"edge-policy-system.reg"}, kind: KindFixed, from: "windows-ie-user",
@@ -38,24 +39,24 @@ func TestBrowserRouteWindows(t *testing.T) {
 		{name: "mandatory PAC", files: []string{"edge-policy-pac-mandatory.reg", "ie-manual.reg"}, kind: KindPAC, from: "edge-policy", pac: "https://pac.corp.example/edge.pac", note: "ProxyPacMandatory"},
 	}
 	for _, tt := range tests {
-		m := &fakeMachine{goos: "windows", reg: regFile(t, tt.files...), env: tt.env}
-		src := Discover(context.Background(), m.system(), tt.given)
+		m := &machine{goos: "windows", reg: registry(t, tt.files...), env: tt.env}
+		src := m.sources(tt.given)
 		d := BrowserRoute(src, "windows")
 		if d.Kind != tt.kind || d.From != tt.from || !reflect.DeepEqual(d.Proxies, tt.proxies) || d.PACURL != tt.pac || d.GOOS != "windows" {
 			t.Errorf("%s: got %+v", tt.name, d)
 		}
-		if tt.note != "" && !hasNote(d.Notes, tt.note) {
+		if tt.note != "" && !noted(d.Notes, tt.note) {
 			t.Errorf("%s: no note %q in %q", tt.name, tt.note, d.Notes)
 		}
 	}
 }
 
 func TestBrowserRouteFallbackChain(t *testing.T) {
-	m := &fakeMachine{goos: "windows", reg: regFile(t, "ie-all-three.reg")}
-	d := BrowserRoute(Discover(context.Background(), m.system(), Given{}), "windows")
+	m := &machine{goos: "windows", reg: registry(t, "ie-all-three.reg")}
+	d := BrowserRoute(m.sources(discover.Given{}), "windows")
 	// The fake resolver knows no wpad name: auto-detect finds nothing and
 	// has no candidate left to fetch.
-	if d.Kind != KindWPAD || d.PACURL != "" || d.WPAD != nil || !hasNote(d.Notes, "finds no PAC file") {
+	if d.Kind != KindWPAD || d.PACURL != "" || d.WPAD != nil || !noted(d.Notes, "finds no PAC file") {
 		t.Fatalf("first: %+v", d)
 	}
 	pac := d.Fallback
@@ -80,18 +81,18 @@ func TestBrowserRouteFallbackChain(t *testing.T) {
 }
 
 func TestBrowserRouteDarwin(t *testing.T) {
-	m := &fakeMachine{goos: "darwin", env: map[string]string{"https_proxy": "http://env:1"}, cmds: map[string][]byte{"scutil --proxy": testdata(t, "macos", "scutil-pac.txt")}}
-	d := BrowserRoute(Discover(context.Background(), m.system(), Given{}), "darwin")
-	if d.Kind != KindPAC || d.From != "macos-scutil" || d.PACURL != "http://pac.corp.example:8081/proxy.pac?site=hq" || !hasNote(d.Notes, "on macOS") {
+	m := &machine{goos: "darwin", env: map[string]string{"https_proxy": "http://env:1"}, cmds: map[string][]byte{"scutil --proxy": recorded(t, "macos", "scutil-pac.txt")}}
+	d := BrowserRoute(m.sources(discover.Given{}), "darwin")
+	if d.Kind != KindPAC || d.From != "macos-scutil" || d.PACURL != "http://pac.corp.example:8081/proxy.pac?site=hq" || !noted(d.Notes, "on macOS") {
 		t.Errorf("got %+v", d)
 	}
-	m = &fakeMachine{goos: "darwin", cmds: map[string][]byte{"scutil --proxy": testdata(t, "macos", "scutil-manual.txt")}}
-	d = BrowserRoute(Discover(context.Background(), m.system(), Given{}), "darwin")
+	m = &machine{goos: "darwin", cmds: map[string][]byte{"scutil --proxy": recorded(t, "macos", "scutil-manual.txt")}}
+	d = BrowserRoute(m.sources(discover.Given{}), "darwin")
 	if d.Kind != KindFixed || !reflect.DeepEqual(d.Proxies, []string{"http://secure.corp.example:8443"}) || !d.Bypassed("printer") || !d.Bypassed("a.corp.example") {
 		t.Errorf("got %+v", d)
 	}
-	m = &fakeMachine{goos: "darwin", cmds: map[string][]byte{"scutil --proxy": testdata(t, "macos", "scutil-empty.txt")}}
-	if d = BrowserRoute(Discover(context.Background(), m.system(), Given{}), "darwin"); d.Kind != KindDirect || d.From != "macos-scutil" {
+	m = &machine{goos: "darwin", cmds: map[string][]byte{"scutil --proxy": recorded(t, "macos", "scutil-empty.txt")}}
+	if d = BrowserRoute(m.sources(discover.Given{}), "darwin"); d.Kind != KindDirect || d.From != "macos-scutil" {
 		t.Errorf("got %+v", d)
 	}
 }
@@ -111,9 +112,9 @@ func TestBrowserRouteLinux(t *testing.T) {
 		note    string
 	}{
 		{name: "gnome desktop", env: map[string]string{"XDG_CURRENT_DESKTOP": "GNOME", "https_proxy": "http://env:1"}, gnome: "manual.txt",
-			kind: KindFixed, from: "gnome", proxies: []string{"http://secure.corp.example:8443"}, style: BypassChromium},
+			kind: KindFixed, from: "gnome", proxies: []string{"http://secure.corp.example:8443"}, style: discover.BypassChromium},
 		{name: "no desktop: env", env: map[string]string{"https_proxy": "http://u:p@env.corp.example:3128", "no_proxy": "corp.example"}, gnome: "manual.txt",
-			kind: KindFixed, from: "env", proxies: []string{"http://env.corp.example:3128"}, style: BypassChromiumSuffix},
+			kind: KindFixed, from: "env", proxies: []string{"http://env.corp.example:3128"}, style: discover.BypassChromiumSuffix},
 		{name: "unusable gnome: env", env: map[string]string{"XDG_CURRENT_DESKTOP": "GNOME", "HTTPS_PROXY": "env:3128"}, gnome: "manual-empty.txt",
 			kind: KindFixed, from: "env", proxies: []string{"http://env:3128"}, note: "cannot be used"},
 		{name: "gnome none beats env", env: map[string]string{"XDG_CURRENT_DESKTOP": "GNOME", "HTTPS_PROXY": "env:3128"}, gnome: "none.txt", kind: KindDirect, from: "gnome"},
@@ -127,86 +128,20 @@ func TestBrowserRouteLinux(t *testing.T) {
 		{name: "nothing", kind: KindDirect, from: "default", note: "no proxy is configured"},
 	}
 	for _, tt := range tests {
-		m := &fakeMachine{goos: "linux", env: tt.env, files: map[string][]byte{}, cmds: map[string][]byte{}}
+		m := &machine{goos: "linux", env: tt.env, files: map[string][]byte{}, cmds: map[string][]byte{}}
 		if tt.gnome != "" {
-			m.cmds[gs] = testdata(t, "gnome", tt.gnome)
+			m.cmds[gs] = recorded(t, "gnome", tt.gnome)
 		}
 		for p, td := range tt.files {
-			m.files[p] = testdata(t, strings.Split(td, "/")...)
+			m.files[p] = recorded(t, strings.Split(td, "/")...)
 		}
-		d := BrowserRoute(Discover(context.Background(), m.system(), Given{}), "linux")
+		d := BrowserRoute(m.sources(discover.Given{}), "linux")
 		if d.Kind != tt.kind || d.From != tt.from || !reflect.DeepEqual(d.Proxies, tt.proxies) || d.PACURL != tt.pac || (tt.style != "" && d.BypassStyle != tt.style) {
 			t.Errorf("%s: got %+v", tt.name, d)
 		}
-		if tt.note != "" && !hasNote(d.Notes, tt.note) {
+		if tt.note != "" && !noted(d.Notes, tt.note) {
 			t.Errorf("%s: no note %q in %q", tt.name, tt.note, d.Notes)
 		}
-	}
-}
-
-func TestPolicySources(t *testing.T) {
-	m := &fakeMachine{goos: "linux", files: map[string][]byte{
-		"/etc/opt/edge/policies/managed/10-proxy.json": testdata(t, "linux", "edge-policies", "10-proxy.json"),
-		"/etc/opt/edge/policies/managed/20-other.json": testdata(t, "linux", "edge-policies", "20-other.json"),
-		"/etc/chromium/policies/managed/broken.json":   testdata(t, "linux", "bad-policies", "broken.json"),
-	}}
-	src := Discover(context.Background(), m.system(), Given{})
-	edge := findSource(t, src, "edge-policy")
-	if !edge.Found || edge.Mode != "pac" || !strings.Contains(edge.Origin, "10-proxy.json") || !hasNote(edge.Notes, "ProxyMode is ignored because ProxySettings is set") || !hasNote(edge.Notes, "ProxyBypassList is not applied") {
-		t.Errorf("edge: %+v", edge)
-	}
-	if chrome := findSource(t, src, "chrome-policy"); chrome.Found || !strings.Contains(chrome.Err, "broken.json") {
-		t.Errorf("chrome: %+v", chrome)
-	}
-	m = &fakeMachine{goos: "windows", reg: regFile(t, "edge-policy-bad.reg")}
-	if edge := m.discover(t, "edge-policy"); edge.Found || !strings.Contains(edge.Err, "ProxySettings") {
-		t.Errorf("bad JSON: %+v", edge)
-	}
-	mac := &fakeMachine{goos: "darwin", env: map[string]string{"USER": "ann"},
-		files: map[string][]byte{"/Library/Managed Preferences/com.microsoft.Edge.plist": []byte("bplist00")},
-		cmds: map[string][]byte{
-			"plutil -convert json -o - /Library/Managed Preferences/com.microsoft.Edge.plist": []byte(`{"ProxyMode":"auto_detect"}`),
-		}}
-	if edge := mac.discover(t, "edge-policy"); edge.Mode != "auto-detect" {
-		t.Errorf("mac: %+v", edge)
-	}
-	for _, tt := range []struct {
-		vals map[string]any
-		ok   bool
-		mode string
-	}{
-		{map[string]any{"ProxyServerMode": 0.0}, true, "direct"},
-		{map[string]any{"ProxyServerMode": 2.0, "ProxyPacUrl": "http://p/p.pac"}, true, "pac"},
-		{map[string]any{"ProxyServerMode": 2.0, "ProxyServer": "p:1"}, true, "manual"},
-		{map[string]any{"ProxyServerMode": 3.0}, true, "system"},
-		{map[string]any{"ProxyMode": "pac_script"}, false, ""},
-		{map[string]any{"ProxyMode": "fixed_servers", "ProxyServer": "::"}, false, ""},
-		{map[string]any{"ProxyServer": "p:1"}, false, ""},
-		{map[string]any{"ProxyMode": "bogus"}, false, ""},
-		{map[string]any{"ProxySettings": 42.0}, false, ""},
-	} {
-		st, ok, _, err := policySettings(tt.vals)
-		s := Source{Found: ok, set: st}
-		s.finish()
-		if ok != tt.ok || s.Mode != tt.mode || (err == nil) != tt.ok {
-			t.Errorf("%v: ok %v mode %q err %v", tt.vals, ok, s.Mode, err)
-		}
-	}
-}
-
-func TestGivenSource(t *testing.T) {
-	src := Discover(context.Background(), (&fakeMachine{goos: "linux"}).system(), Given{Flags: Override{Proxy: "ftp://nope", Origin: "--proxy"}})
-	f := findSource(t, src, "flag")
-	if f.Found || !strings.Contains(f.Err, "unsupported scheme") {
-		t.Errorf("bad flag: %+v", f)
-	}
-	if d := BrowserRoute(src, "linux"); d.From == "flag" {
-		t.Errorf("invalid flag used: %+v", d)
-	}
-	src = Discover(context.Background(), (&fakeMachine{goos: "linux"}).system(), Given{Config: Override{PAC: "http://pac/p.pac", Proxy: "p:1", Origin: "OKVIZ_CHECK_PROXY_URL"}})
-	c := findSource(t, src, "config")
-	if !c.Found || c.Mode != "pac" || c.Origin != "OKVIZ_CHECK_PROXY_URL" || !hasNote(c.Notes, "PAC file wins") {
-		t.Errorf("config: %+v", c)
 	}
 }
 
@@ -217,7 +152,7 @@ func TestDisagreements(t *testing.T) {
 		browser, cli Decision
 		want         []string
 	}{
-		{Decision{Kind: KindWPAD, PACURL: WPADShortURL, PACFrom: "wpad-dns", From: "windows-ie-user"}, cli,
+		{Decision{Kind: KindWPAD, PACURL: discover.WPADShortURL, PACFrom: "wpad-dns", From: "windows-ie-user"}, cli,
 			[]string{"your environment sends CLI tools through http://***@a:8080, the browser goes through the PAC file from wpad-dns (http://wpad/wpad.dat), because windows-ie-user enables auto-detect"}},
 		{Decision{Kind: KindFixed, Proxies: []string{"http://b:3128"}, From: "gnome"}, direct,
 			[]string{"CLI tools (curl, Go, Python) connect directly, the browser goes through http://b:3128 (from gnome)", "set HTTPS_PROXY=http://b:3128"}},
@@ -249,8 +184,79 @@ func TestDecisionBypassed(t *testing.T) {
 	if !(Decision{Kind: KindDirect}).Bypassed("api.okviz.com") {
 		t.Error("direct bypasses everything")
 	}
-	httpOnly := Decision{Kind: KindFixed, Rules: ProxyRules{HTTP: []string{"http://a:1"}}}
+	httpOnly := Decision{Kind: KindFixed, Rules: discover.ProxyRules{HTTP: []string{"http://a:1"}}}
 	if !httpOnly.Bypassed("https://api.okviz.com/") || httpOnly.Bypassed("http://api.okviz.com/") {
 		t.Error("per-scheme rules")
+	}
+}
+
+// An invalid --proxy is reported by its source and not used.
+func TestBrowserRouteInvalidFlag(t *testing.T) {
+	src := (&machine{goos: "linux"}).sources(discover.Given{Flags: discover.Override{Proxy: "ftp://nope", Origin: "--proxy"}})
+	if d := BrowserRoute(src, "linux"); d.From == "flag" {
+		t.Errorf("invalid flag used: %+v", d)
+	}
+}
+
+// WPAD as the browser uses it: on Linux only the DNS name, on Windows the
+// DHCP offer first, then the name, then the PAC URL of the same settings.
+func TestBrowserRouteWPAD(t *testing.T) {
+	linux := &machine{
+		goos: "linux", host: "pc7.eng.corp.example",
+		env:   map[string]string{"XDG_CURRENT_DESKTOP": "GNOME"},
+		files: map[string][]byte{"/etc/resolv.conf": recorded(t, "linux", "resolv.conf")},
+		cmds: map[string][]byte{
+			"gsettings list-recursively org.gnome.system.proxy": recorded(t, "gnome", "auto-wpad.txt"),
+			"nmcli -t -f GENERAL.DEVICE,DHCP4 device show":      recorded(t, "linux", "nmcli-dhcp.txt"),
+		},
+		hosts: map[string][]string{"wpad": {"192.0.2.80"}, "wpad.corp.example": {"203.0.113.9"}},
+	}
+	d := BrowserRoute(linux.sources(discover.Given{}), "linux")
+	// Chromium does DHCP WPAD only on Windows: the DNS answer wins on Linux.
+	if d.Kind != KindWPAD || d.PACURL != discover.WPADShortURL || d.PACFrom != "wpad-dns" || d.From != "gnome" || !noted(d.Notes, "only on Windows") {
+		t.Errorf("decision: %+v", d)
+	}
+
+	windows := &machine{goos: "windows", reg: registry(t, "ie-pac-autodetect.reg", "dns-suffixes.reg"), host: "pc1",
+		env:   map[string]string{"USERDNSDOMAIN": "AD.CORP.EXAMPLE"},
+		dhcp:  []discover.DHCPOffer{{Adapter: "{6BD5A1C2}", URL: "http://dhcp-wpad.corp.example/wpad.dat"}},
+		hosts: map[string][]string{"wpad": {"10.1.1.1"}}}
+	d = BrowserRoute(windows.sources(discover.Given{}), "windows")
+	if d.Kind != KindWPAD || d.PACURL != "http://dhcp-wpad.corp.example/wpad.dat" || d.PACFrom != "wpad-dhcp" ||
+		!reflect.DeepEqual(d.WPAD, []string{"http://dhcp-wpad.corp.example/wpad.dat", discover.WPADShortURL}) {
+		t.Errorf("windows decision: %+v", d)
+	}
+	if d.Fallback == nil || d.Fallback.Kind != KindPAC || d.Fallback.PACURL != "http://pac.corp.example/proxy.pac" || d.Fallback.Fallback != nil {
+		t.Errorf("fallback: %+v", d.Fallback)
+	}
+}
+
+func TestCLIRoute(t *testing.T) {
+	tests := []struct {
+		env     map[string]string
+		kind    string
+		proxies []string
+		bypass  []string
+	}{
+		{nil, KindDirect, nil, nil},
+		{map[string]string{"HTTPS_PROXY": "upper:1", "https_proxy": "lower:2"}, KindFixed, []string{"http://upper:1"}, nil},
+		{map[string]string{"https_proxy": "https://lower:2", "no_proxy": "a.example, b.example"}, KindFixed, []string{"https://lower:2"}, []string{"a.example", "b.example"}},
+		{map[string]string{"ALL_PROXY": "p:1", "HTTP_PROXY": "p:2"}, KindDirect, nil, nil},
+		{map[string]string{"HTTPS_PROXY": "::bad::"}, KindDirect, nil, nil},
+	}
+	for _, tt := range tests {
+		d := CLIRoute(envSources(tt.env))
+		if d.Kind != tt.kind || !reflect.DeepEqual(d.Proxies, tt.proxies) || !reflect.DeepEqual(d.Bypass, tt.bypass) || d.BypassStyle != discover.BypassGo || d.From != "env" {
+			t.Errorf("%v: got %+v", tt.env, d)
+		}
+	}
+	d := CLIRoute(envSources(map[string]string{"HTTPS_PROXY": "p:1", "NO_PROXY": ".okviz.com"}))
+	if d.Bypassed("okviz.com") || !d.Bypassed("api.okviz.com") || !d.Bypassed("localhost") {
+		t.Error("Go NO_PROXY semantics")
+	}
+	// Windows environment names are case-insensitive.
+	win := &machine{goos: "windows", env: map[string]string{"HTTPS_PROXY": "p:1", "https_proxy": "p:1"}}
+	if d := CLIRoute(win.sources(discover.Given{})); d.Kind != KindFixed {
+		t.Errorf("CLI route on Windows: %+v", d)
 	}
 }

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/okviz/okviz-check/internal/lab"
-	"github.com/okviz/okviz-check/proxy"
+	"github.com/okviz/okviz-check/proxy/pac"
 )
 
 // The platforms' own parsers, run on the rendered output. They need root
@@ -332,12 +332,12 @@ func TestSquidParse(t *testing.T) {
 // TestPACWithProjectEngine evaluates the PAC output with the project's own
 // PAC engine: each host goes DIRECT, look-alikes go to the proxy.
 func TestPACWithProjectEngine(t *testing.T) {
-	noDNS := proxy.EvalEnv{Resolve: func(context.Context, string) ([]net.IP, error) {
+	noDNS := pac.EvalEnv{Resolve: func(context.Context, string) ([]net.IP, error) {
 		return nil, errors.New("the PAC file must not need DNS")
 	}}
 	const other = "PROXY proxy.example.com:8080; DIRECT"
 	for name, set := range fixtures(t) {
-		pac, err := proxy.ParsePAC([]byte(render(t, "pac", set)))
+		pac, err := pac.ParsePAC([]byte(render(t, "pac", set)))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -1,7 +1,9 @@
-package proxy
+package discover
 
 import (
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"strings"
 )
 
@@ -30,8 +32,8 @@ func readEnvVars(lookup func(string) (string, bool)) Env {
 	return e
 }
 
-// first returns the first non-empty variable of names, and its name.
-func (e Env) first(names ...string) (string, string) {
+// First returns the First non-empty variable of names, and its name.
+func (e Env) First(names ...string) (string, string) {
 	for _, n := range names {
 		if v := strings.TrimSpace(e[n]); v != "" {
 			return v, n
@@ -71,7 +73,7 @@ func readEnv(sys System) Source {
 	}
 	s := Source{Name: "env"}
 	s.set, s.Found = chromiumEnvSettings(e)
-	s.set.env = e
+	s.set.Env = e
 	var names []string
 	for _, k := range envVars {
 		if _, ok := e[k]; ok {
@@ -91,8 +93,8 @@ func readEnv(sys System) Source {
 		{[]string{"HTTP_PROXY", "http_proxy"}, &display.HTTP},
 		{[]string{"ALL_PROXY", "all_proxy"}, &display.All},
 	} {
-		if v, name := e.first(p.names...); v != "" {
-			n, err := normalizeProxy(v, "http")
+		if v, name := e.First(p.names...); v != "" {
+			n, err := NormalizeProxy(v, "http")
 			if err != nil {
 				s.note("%s: %v", name, err)
 				continue
@@ -100,9 +102,9 @@ func readEnv(sys System) Source {
 			*p.dst = []string{n}
 		}
 	}
-	s.set.display = &display
-	if v, _ := e.first("NO_PROXY", "no_proxy"); v != "" {
-		s.set.bypass = splitList(v, ",")
+	s.set.Display = &display
+	if v, _ := e.First("NO_PROXY", "no_proxy"); v != "" {
+		s.set.Bypass = lists.Split(v, ",")
 	}
 	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy", "auto_proxy"} {
 		if _, ok := e[k]; ok {
@@ -123,13 +125,13 @@ func envCaseNotes(e Env) []string {
 		up, okUp := e[strings.ToUpper(base)]
 		if okLo && okUp && lo != up {
 			notes = append(notes, fmt.Sprintf("%s=%q and %s=%q differ: Go uses %s, curl, Python and Node use %s",
-				strings.ToUpper(base), Redact(up), base, Redact(lo), strings.ToUpper(base), base))
+				strings.ToUpper(base), redact.URL(up), base, redact.URL(lo), strings.ToUpper(base), base))
 		}
 	}
 	if v, ok := e["ALL_PROXY"]; ok && e["HTTPS_PROXY"] == "" && e["https_proxy"] == "" {
-		notes = append(notes, fmt.Sprintf("only ALL_PROXY=%q is set for https: curl and Python requests use it, Go and Node ignore it", Redact(v)))
+		notes = append(notes, fmt.Sprintf("only ALL_PROXY=%q is set for https: curl and Python requests use it, Go and Node ignore it", redact.URL(v)))
 	} else if v, ok := e["all_proxy"]; ok && e["HTTPS_PROXY"] == "" && e["https_proxy"] == "" {
-		notes = append(notes, fmt.Sprintf("only all_proxy=%q is set for https: curl and Python requests use it, Go and Node ignore it", Redact(v)))
+		notes = append(notes, fmt.Sprintf("only all_proxy=%q is set for https: curl and Python requests use it, Go and Node ignore it", redact.URL(v)))
 	}
 	if e["HTTPS_PROXY"] == "" && e["https_proxy"] == "" && (e["HTTP_PROXY"] != "" || e["http_proxy"] != "") {
 		notes = append(notes, "HTTP_PROXY is set but HTTPS_PROXY is not: most tools, Go included, connect to https:// sites directly")
@@ -139,13 +141,13 @@ func envCaseNotes(e Env) []string {
 
 // chromiumEnvSettings is ProxyConfigServiceLinux::Delegate::GetConfigFromEnv.
 // found is false when the variables say nothing, and Chromium goes direct.
-func chromiumEnvSettings(e Env) (settings, bool) {
-	st := settings{bypassStyle: BypassChromiumSuffix}
+func chromiumEnvSettings(e Env) (Settings, bool) {
+	st := Settings{BypassStyle: BypassChromiumSuffix}
 	if v, ok := e.chromiumVar("auto_proxy"); ok {
 		if v == "" {
-			st.autoDetect = true
+			st.AutoDetect = true
 		} else {
-			st.pacURL = v
+			st.PACURL = v
 		}
 		return st, true
 	}
@@ -154,40 +156,40 @@ func chromiumEnvSettings(e Env) (settings, bool) {
 		if !ok || v == "" {
 			return ""
 		}
-		p, err := normalizeProxy(chromiumFixupHost(v, scheme), scheme)
+		p, err := NormalizeProxy(chromiumFixupHost(v, scheme), scheme)
 		if err != nil {
 			return ""
 		}
 		return p
 	}
 	if p := get("all_proxy", "http"); p != "" {
-		st.rules.All = []string{p}
+		st.Rules.All = []string{p}
 	} else {
 		for _, x := range []struct {
 			name string
 			dst  *[]string
-		}{{"http_proxy", &st.rules.HTTP}, {"https_proxy", &st.rules.HTTPS}, {"ftp_proxy", &st.rules.FTP}} {
+		}{{"http_proxy", &st.Rules.HTTP}, {"https_proxy", &st.Rules.HTTPS}, {"ftp_proxy", &st.Rules.FTP}} {
 			if p := get(x.name, "http"); p != "" {
 				*x.dst = []string{p}
 			}
 		}
 	}
-	if st.rules.Empty() {
+	if st.Rules.Empty() {
 		scheme := "socks5"
 		if v, _ := e.chromiumVar("SOCKS_VERSION"); v == "4" {
 			scheme = "socks4"
 		}
 		if p := get("SOCKS_SERVER", scheme); p != "" {
-			st.rules.All = []string{p}
+			st.Rules.All = []string{p}
 		}
 	}
 	noProxy, _ := e.chromiumVar("no_proxy")
-	if st.rules.Empty() {
+	if st.Rules.Empty() {
 		// Only no_proxy set means "explicitly direct".
-		st.direct = noProxy != ""
+		st.Direct = noProxy != ""
 		return st, noProxy != ""
 	}
-	st.bypass = splitList(noProxy, ",;")
+	st.Bypass = lists.Split(noProxy, ",;")
 	return st, true
 }
 

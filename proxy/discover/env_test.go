@@ -1,4 +1,4 @@
-package proxy
+package discover
 
 import (
 	"context"
@@ -16,24 +16,24 @@ func TestChromiumEnvSettings(t *testing.T) {
 	tests := []struct {
 		env   map[string]string
 		found bool
-		want  settings
+		want  Settings
 	}{
-		{nil, false, settings{}},
-		{map[string]string{"auto_proxy": ""}, true, settings{autoDetect: true}},
-		{map[string]string{"auto_proxy": "http://pac.corp.example/p.pac", "https_proxy": "ignored:1"}, true, settings{pacURL: "http://pac.corp.example/p.pac"}},
+		{nil, false, Settings{}},
+		{map[string]string{"auto_proxy": ""}, true, Settings{AutoDetect: true}},
+		{map[string]string{"auto_proxy": "http://pac.corp.example/p.pac", "https_proxy": "ignored:1"}, true, Settings{PACURL: "http://pac.corp.example/p.pac"}},
 		// all_proxy wins; the scheme and credentials are dropped (FixupProxyHostScheme).
-		{map[string]string{"ALL_PROXY": "socks5://u:p@s.corp.example:1080", "https_proxy": "h:1"}, true, settings{rules: ProxyRules{All: []string{"http://s.corp.example:1080"}}}},
+		{map[string]string{"ALL_PROXY": "socks5://u:p@s.corp.example:1080", "https_proxy": "h:1"}, true, Settings{Rules: ProxyRules{All: []string{"http://s.corp.example:1080"}}}},
 		{map[string]string{"http_proxy": "http://a:1", "HTTPS_PROXY": "https://b:2", "no_proxy": "corp.example;.x.example"}, true,
-			settings{rules: ProxyRules{HTTP: []string{"http://a:1"}, HTTPS: []string{"http://b:2"}}, bypass: []string{"corp.example", ".x.example"}}},
-		{map[string]string{"SOCKS_SERVER": "s:1080", "SOCKS_VERSION": "4"}, true, settings{rules: ProxyRules{All: []string{"socks4://s:1080"}}}},
-		{map[string]string{"SOCKS_SERVER": "socks4://s"}, true, settings{rules: ProxyRules{All: []string{"socks4://s:1080"}}}},
-		{map[string]string{"SOCKS_SERVER": "s"}, true, settings{rules: ProxyRules{All: []string{"socks5://s:1080"}}}},
-		{map[string]string{"no_proxy": "*"}, true, settings{direct: true}},
-		{map[string]string{"https_proxy": "bad proxy value"}, false, settings{}},
+			Settings{Rules: ProxyRules{HTTP: []string{"http://a:1"}, HTTPS: []string{"http://b:2"}}, Bypass: []string{"corp.example", ".x.example"}}},
+		{map[string]string{"SOCKS_SERVER": "s:1080", "SOCKS_VERSION": "4"}, true, Settings{Rules: ProxyRules{All: []string{"socks4://s:1080"}}}},
+		{map[string]string{"SOCKS_SERVER": "socks4://s"}, true, Settings{Rules: ProxyRules{All: []string{"socks4://s:1080"}}}},
+		{map[string]string{"SOCKS_SERVER": "s"}, true, Settings{Rules: ProxyRules{All: []string{"socks5://s:1080"}}}},
+		{map[string]string{"no_proxy": "*"}, true, Settings{Direct: true}},
+		{map[string]string{"https_proxy": "bad proxy value"}, false, Settings{}},
 	}
 	for _, tt := range tests {
 		got, found := chromiumEnvSettings(readEnvVars(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }))
-		tt.want.bypassStyle = BypassChromiumSuffix
+		tt.want.BypassStyle = BypassChromiumSuffix
 		if found != tt.found || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%v: got %+v found %v, want %+v", tt.env, got, found, tt.want)
 		}
@@ -69,39 +69,11 @@ func TestEnvSource(t *testing.T) {
 	}
 }
 
-func TestCLIRoute(t *testing.T) {
-	tests := []struct {
-		env     map[string]string
-		kind    string
-		proxies []string
-		bypass  []string
-	}{
-		{nil, KindDirect, nil, nil},
-		{map[string]string{"HTTPS_PROXY": "upper:1", "https_proxy": "lower:2"}, KindFixed, []string{"http://upper:1"}, nil},
-		{map[string]string{"https_proxy": "https://lower:2", "no_proxy": "a.example, b.example"}, KindFixed, []string{"https://lower:2"}, []string{"a.example", "b.example"}},
-		{map[string]string{"ALL_PROXY": "p:1", "HTTP_PROXY": "p:2"}, KindDirect, nil, nil},
-		{map[string]string{"HTTPS_PROXY": "::bad::"}, KindDirect, nil, nil},
-	}
-	for _, tt := range tests {
-		d := CLIRoute(envSources(tt.env))
-		if d.Kind != tt.kind || !reflect.DeepEqual(d.Proxies, tt.proxies) || !reflect.DeepEqual(d.Bypass, tt.bypass) || d.BypassStyle != BypassGo || d.From != "env" {
-			t.Errorf("%v: got %+v", tt.env, d)
-		}
-	}
-	d := CLIRoute(envSources(map[string]string{"HTTPS_PROXY": "p:1", "NO_PROXY": ".okviz.com"}))
-	if d.Bypassed("okviz.com") || !d.Bypassed("api.okviz.com") || !d.Bypassed("localhost") {
-		t.Error("Go NO_PROXY semantics")
-	}
-}
-
 func TestEnvSourceWindowsCase(t *testing.T) {
 	// Windows environment names are case-insensitive.
 	m := &fakeMachine{goos: "windows", env: map[string]string{"HTTPS_PROXY": "p:1", "https_proxy": "p:1"}}
 	s := m.discover(t, "env")
 	if s.Origin != "environment: HTTPS_PROXY" || len(s.Notes) != 0 {
 		t.Errorf("got %+v", s)
-	}
-	if d := CLIRoute(Discover(context.Background(), m.system(), Given{})); d.Kind != KindFixed {
-		t.Errorf("CLI route: %+v", d)
 	}
 }

@@ -1,10 +1,11 @@
-package proxy
+package discover
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"net"
 	"strconv"
 	"strings"
@@ -181,26 +182,26 @@ func (g GnomeSettings) str(k string) string { s, _ := g[k].(string); return s }
 // (ProxyConfigServiceLinux::Delegate::GetConfigFromSettings). usable is
 // false when Chromium would discard them and read the environment instead:
 // mode missing or unknown, manual without any proxy, an invalid PAC URL.
-func gnomeSettings(g GnomeSettings) (st settings, usable bool, notes []string) {
-	st.bypassStyle = BypassChromium
+func gnomeSettings(g GnomeSettings) (st Settings, usable bool, notes []string) {
+	st.BypassStyle = BypassChromium
 	mode := g.str("mode")
 	switch mode {
 	case "none":
-		st.direct = true
+		st.Direct = true
 		return st, true, nil
 	case "auto":
 		u := strings.TrimSpace(g.str("autoconfig-url"))
 		if u == "" {
-			st.autoDetect = true
+			st.AutoDetect = true
 			return st, true, nil
 		}
 		if strings.HasPrefix(u, "/") {
 			u = "file://" + u
 		}
 		if !strings.Contains(u, "://") {
-			return st, false, []string{fmt.Sprintf("autoconfig-url %q is not a URL: Chromium ignores these settings", Redact(u))}
+			return st, false, []string{fmt.Sprintf("autoconfig-url %q is not a URL: Chromium ignores these settings", redact.URL(u))}
 		}
-		st.pacURL = u
+		st.PACURL = u
 		return st, true, nil
 	case "manual":
 	case "":
@@ -221,7 +222,7 @@ func gnomeSettings(g GnomeSettings) (st settings, usable bool, notes []string) {
 				hp = net.JoinHostPort(strings.Trim(host, "[]"), strconv.FormatInt(port, 10))
 			}
 		}
-		p, err := normalizeProxy(hp, defScheme)
+		p, err := NormalizeProxy(hp, defScheme)
 		if err != nil {
 			notes = append(notes, scheme+": "+err.Error())
 			return ""
@@ -230,31 +231,31 @@ func gnomeSettings(g GnomeSettings) (st settings, usable bool, notes []string) {
 	}
 	http, https, ftp, socks := proxyFor("http", "http"), proxyFor("https", "http"), proxyFor("ftp", "http"), proxyFor("socks", "socks5")
 	if socks != "" && http == "" && https == "" && ftp == "" {
-		st.rules.All = []string{socks}
+		st.Rules.All = []string{socks}
 	} else {
 		for _, p := range []struct {
 			v   string
 			dst *[]string
-		}{{http, &st.rules.HTTP}, {https, &st.rules.HTTPS}, {ftp, &st.rules.FTP}, {socks, &st.rules.Fallback}} {
+		}{{http, &st.Rules.HTTP}, {https, &st.Rules.HTTPS}, {ftp, &st.Rules.FTP}, {socks, &st.Rules.Fallback}} {
 			if p.v != "" {
 				*p.dst = []string{p.v}
 			}
 		}
 	}
-	if st.rules.Empty() {
+	if st.Rules.Empty() {
 		return st, false, append(notes, "mode is manual but no proxy host is set: Chromium ignores these settings")
 	}
 	if b, _ := g["http.use-authentication"].(bool); b {
 		notes = append(notes, "use-authentication is on: the browser ignores the stored credentials and asks the proxy's challenge itself")
 	}
 	hosts, _ := g["ignore-hosts"].([]string)
-	st.bypass = append(st.bypass, hosts...)
+	st.Bypass = append(st.Bypass, hosts...)
 	return st, true, notes
 }
 
 // readGnome reads the GNOME proxy settings with gsettings.
 func readGnome(ctx context.Context, sys System) Source {
-	s := Source{Name: "gnome", Origin: "gsettings list-recursively " + gnomeSchema, set: settings{bypassStyle: BypassChromium}}
+	s := Source{Name: "gnome", Origin: "gsettings list-recursively " + gnomeSchema, set: Settings{BypassStyle: BypassChromium}}
 	var g GnomeSettings
 	parse := func(out []byte) (err error) { g, err = ParseGsettingsList(out); return err }
 	if !runParsed(ctx, sys, &s, parse, "gsettings", "list-recursively", gnomeSchema) {
@@ -267,6 +268,6 @@ func readGnome(ctx context.Context, sys System) Source {
 	var usable bool
 	s.set, usable, s.Notes = gnomeSettings(g)
 	s.Found = true
-	s.set.unusable = !usable
+	s.set.Unusable = !usable
 	return s
 }

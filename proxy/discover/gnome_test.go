@@ -1,4 +1,4 @@
-package proxy
+package discover
 
 import (
 	"reflect"
@@ -65,8 +65,8 @@ func TestGnomeSource(t *testing.T) {
 			cmds: map[string][]byte{"gsettings list-recursively org.gnome.system.proxy": testdata(t, "gnome", tt.file)}}
 		s := m.discover(t, "gnome")
 		tt.want.check(t, tt.file, s)
-		if s.Found != tt.found || tt.found && s.set.unusable == tt.usable || (s.Err != "") != tt.err || !s.set.active {
-			t.Errorf("%s: found %v unusable %v error %q active %v", tt.file, s.Found, s.set.unusable, s.Err, s.set.active)
+		if s.Found != tt.found || tt.found && s.set.Unusable == tt.usable || (s.Err != "") != tt.err || !s.set.Active {
+			t.Errorf("%s: found %v unusable %v error %q active %v", tt.file, s.Found, s.set.Unusable, s.Err, s.set.Active)
 		}
 		for _, n := range s.Notes {
 			if containsAny(n, "hunter2", "alice") {

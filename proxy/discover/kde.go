@@ -1,9 +1,10 @@
-package proxy
+package discover
 
 import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
 	"path"
 	"strconv"
 	"strings"
@@ -98,12 +99,12 @@ func kdeAsGnome(k KDESettings, lookupEnv func(string) (string, bool)) (GnomeSett
 		g[scheme+".host"] = strings.Replace(v, " ", ":", 1)
 	}
 	if v, ok := k["NoProxyFor"]; ok {
-		list := splitList(v, ", ")
+		list := lists.Split(v, ", ")
 		if indirect {
 			list = nil
-			if first := splitList(v, ", "); len(first) > 0 {
+			if first := lists.Split(v, ", "); len(first) > 0 {
 				if val, set := lookupEnv(first[0]); set {
-					list = splitList(val, ", ")
+					list = lists.Split(val, ", ")
 				}
 			}
 		}
@@ -136,7 +137,7 @@ func kdeConfigFiles(sys System) []string {
 
 // readKDE reads the first kioslaverc found.
 func readKDE(sys System) Source {
-	s := Source{Name: "kde", set: settings{bypassStyle: BypassChromiumSuffix}}
+	s := Source{Name: "kde", set: Settings{BypassStyle: BypassChromiumSuffix}}
 	for _, f := range kdeConfigFiles(sys) {
 		data, err := sys.readFile(f)
 		if err != nil {
@@ -155,12 +156,12 @@ func readKDE(sys System) Source {
 		}
 		g, notes := kdeAsGnome(k, sys.lookupEnv)
 		st, usable, more := gnomeSettings(g)
-		st.bypassStyle = BypassChromiumSuffix
-		st.reversed = kdeReversed(k)
-		st.unusable = !usable
+		st.BypassStyle = BypassChromiumSuffix
+		st.Reversed = kdeReversed(k)
+		st.Unusable = !usable
 		s.set, s.Found = st, true
 		s.Notes = append(notes, more...)
-		if st.reversed {
+		if st.Reversed {
 			s.note("ReversedException is on: only the listed hosts use the proxy")
 		}
 		return s

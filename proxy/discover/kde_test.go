@@ -1,4 +1,4 @@
-package proxy
+package discover
 
 import (
 	"strings"
@@ -55,8 +55,8 @@ func TestKDESource(t *testing.T) {
 		m := &fakeMachine{goos: "linux", env: env, files: map[string][]byte{"/home/u/.config/kioslaverc": testdata(t, "kde", tt.file)}}
 		s := m.discover(t, "kde")
 		tt.want.check(t, tt.file, s)
-		if !s.Found || s.set.reversed != tt.reversed || s.set.unusable != tt.unusable || !s.set.active || s.set.bypassStyle != BypassChromiumSuffix {
-			t.Errorf("%s: found %v reversed %v unusable %v active %v style %q", tt.file, s.Found, s.set.reversed, s.set.unusable, s.set.active, s.set.bypassStyle)
+		if !s.Found || s.set.Reversed != tt.reversed || s.set.Unusable != tt.unusable || !s.set.Active || s.set.BypassStyle != BypassChromiumSuffix {
+			t.Errorf("%s: found %v reversed %v unusable %v active %v style %q", tt.file, s.Found, s.set.Reversed, s.set.Unusable, s.set.Active, s.set.BypassStyle)
 		}
 	}
 	// KDEHOME wins; a binary file is an error, not a panic.

@@ -1,7 +1,8 @@
-package proxy
+package discover
 
 import (
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"net"
 	"net/url"
 	"strconv"
@@ -59,7 +60,7 @@ func (r ProxyRules) display() map[string][]string {
 	m := map[string][]string{}
 	for k, v := range map[string][]string{"all": r.All, "http": r.HTTP, "https": r.HTTPS, "ftp": r.FTP, "fallback": r.Fallback} {
 		if len(v) > 0 {
-			m[k] = redactAll(v)
+			m[k] = redact.URLs(v)
 		}
 	}
 	return m
@@ -76,19 +77,19 @@ func defaultProxyPort(scheme string) int {
 	return 80
 }
 
-// normalizeProxy turns one proxy as written in a setting ("host:port",
+// NormalizeProxy turns one proxy as written in a setting ("host:port",
 // "http://user:pw@host", "socks5://[::1]:1080") into a full proxy URL.
 // defScheme applies when the entry has no scheme. As in Chromium, a
 // "socks://" scheme means SOCKS5, a trailing slash is dropped and a missing
 // port is the scheme's default.
-func normalizeProxy(entry, defScheme string) (string, error) {
+func NormalizeProxy(entry, defScheme string) (string, error) {
 	e := strings.TrimSpace(entry)
 	e = strings.TrimSuffix(e, "/")
 	if e == "" {
 		return "", fmt.Errorf("empty proxy")
 	}
 	if strings.ContainsAny(e, " \t\r\n\x00") {
-		return "", fmt.Errorf("proxy %q contains white space or control characters", Redact(entry))
+		return "", fmt.Errorf("proxy %q contains white space or control characters", redact.URL(entry))
 	}
 	scheme := defScheme
 	rest := e
@@ -101,27 +102,27 @@ func normalizeProxy(entry, defScheme string) (string, error) {
 	case "socks":
 		scheme = "socks5"
 	case "direct":
-		return "", fmt.Errorf("%q is not a proxy", Redact(entry))
+		return "", fmt.Errorf("%q is not a proxy", redact.URL(entry))
 	default:
-		return "", fmt.Errorf("proxy %q: unsupported scheme %q", Redact(entry), scheme)
+		return "", fmt.Errorf("proxy %q: unsupported scheme %q", redact.URL(entry), scheme)
 	}
 	u, err := url.Parse(scheme + "://" + rest)
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("proxy %q is not host[:port] or a proxy URL", Redact(entry))
+		return "", fmt.Errorf("proxy %q is not host[:port] or a proxy URL", redact.URL(entry))
 	}
 	host := u.Hostname()
 	if host == "" {
-		return "", fmt.Errorf("proxy %q has no host", Redact(entry))
+		return "", fmt.Errorf("proxy %q has no host", redact.URL(entry))
 	}
 	port := defaultProxyPort(scheme)
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return "", fmt.Errorf("proxy %q: port %q out of range", Redact(entry), p)
+			return "", fmt.Errorf("proxy %q: port %q out of range", redact.URL(entry), p)
 		}
 		port = n
 	} else if strings.HasSuffix(u.Host, ":") {
-		return "", fmt.Errorf("proxy %q: empty port", Redact(entry))
+		return "", fmt.Errorf("proxy %q: empty port", redact.URL(entry))
 	}
 	out := url.URL{Scheme: scheme, User: u.User, Host: net.JoinHostPort(strings.ToLower(host), strconv.Itoa(port))}
 	return out.String(), nil
@@ -131,12 +132,12 @@ func normalizeProxy(entry, defScheme string) (string, error) {
 // OKVIZ_CHECK_PROXY_URL): an http, https or socks5 URL, or host:port for an
 // HTTP proxy. The result keeps any credentials.
 func ParseProxyURL(s string) (string, error) {
-	p, err := normalizeProxy(s, "http")
+	p, err := NormalizeProxy(s, "http")
 	if err != nil {
 		return "", err
 	}
 	if strings.HasPrefix(p, "socks4://") {
-		return "", fmt.Errorf("proxy %q: SOCKS4 is not supported, use socks5://", Redact(s))
+		return "", fmt.Errorf("proxy %q: SOCKS4 is not supported, use socks5://", redact.URL(s))
 	}
 	return p, nil
 }
@@ -157,7 +158,7 @@ func ParseProxyRules(s string) (ProxyRules, []string) {
 			if strings.TrimSpace(item) == "" {
 				continue
 			}
-			p, err := normalizeProxy(item, defScheme)
+			p, err := NormalizeProxy(item, defScheme)
 			if err != nil {
 				problems = append(problems, err.Error())
 				continue
@@ -175,12 +176,12 @@ func ParseProxyRules(s string) (ProxyRules, []string) {
 			// A plain entry means "this proxy for everything"; Chromium
 			// stops reading there, and ignores it after per-scheme ones.
 			if perScheme {
-				problems = append(problems, fmt.Sprintf("%q ignored: a proxy for all schemes cannot follow per-scheme entries", Redact(strings.TrimSpace(part))))
+				problems = append(problems, fmt.Sprintf("%q ignored: a proxy for all schemes cannot follow per-scheme entries", redact.URL(strings.TrimSpace(part))))
 				continue
 			}
 			addList(&r.All, part, "http")
 			if rest := strings.Trim(strings.Join(parts[i+1:], ";"), "; \t"); rest != "" {
-				problems = append(problems, fmt.Sprintf("%q ignored: only the first proxy for all schemes is used", Redact(rest)))
+				problems = append(problems, fmt.Sprintf("%q ignored: only the first proxy for all schemes is used", redact.URL(rest)))
 			}
 			return r, problems
 		}
@@ -196,7 +197,7 @@ func ParseProxyRules(s string) (ProxyRules, []string) {
 		case "socks":
 			addList(&r.Fallback, list, "socks4")
 		default:
-			problems = append(problems, fmt.Sprintf("%q ignored: unknown scheme %q", Redact(strings.TrimSpace(part)), scheme))
+			problems = append(problems, fmt.Sprintf("%q ignored: unknown scheme %q", redact.URL(strings.TrimSpace(part)), scheme))
 		}
 	}
 	return r, problems

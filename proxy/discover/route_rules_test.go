@@ -1,4 +1,4 @@
-package proxy
+package discover
 
 import (
 	"reflect"
@@ -29,7 +29,7 @@ func TestNormalizeProxy(t *testing.T) {
 		{"http://:8080", "http", "", true},
 	}
 	for _, tt := range tests {
-		got, err := normalizeProxy(tt.in, tt.def)
+		got, err := NormalizeProxy(tt.in, tt.def)
 		if (err != nil) != tt.wantErr || got != tt.want {
 			t.Errorf("normalizeProxy(%q, %q) = %q, %v; want %q, err=%v", tt.in, tt.def, got, err, tt.want, tt.wantErr)
 		}

@@ -1,4 +1,4 @@
-package proxy
+package discover
 
 import (
 	"bufio"
@@ -135,13 +135,13 @@ func (d ScutilDict) strings(key string) []string {
 // as ProxyConfigServiceMac does: each protocol counts only when its Enable
 // flag is 1, SOCKS becomes the fallback (SOCKS5) proxy, ExceptionsList is
 // the bypass list and ExcludeSimpleHostnames prepends "<local>".
-func scutilSettings(d ScutilDict) (settings, []string) {
-	st := settings{bypassStyle: BypassChromium}
+func scutilSettings(d ScutilDict) (Settings, []string) {
+	st := Settings{BypassStyle: BypassChromium}
 	var notes []string
-	st.autoDetect = d.flag("ProxyAutoDiscoveryEnable")
+	st.AutoDetect = d.flag("ProxyAutoDiscoveryEnable")
 	if d.flag("ProxyAutoConfigEnable") {
-		st.pacURL = d.str("ProxyAutoConfigURLString")
-		if st.pacURL == "" {
+		st.PACURL = d.str("ProxyAutoConfigURLString")
+		if st.PACURL == "" {
 			notes = append(notes, "ProxyAutoConfigEnable is 1 but ProxyAutoConfigURLString is empty")
 		}
 	}
@@ -158,26 +158,26 @@ func scutilSettings(d ScutilDict) (settings, []string) {
 		if port := d.str(prefix + "Port"); port != "" && port != "0" {
 			hp = net.JoinHostPort(strings.Trim(host, "[]"), port)
 		}
-		p, err := normalizeProxy(hp, scheme)
+		p, err := NormalizeProxy(hp, scheme)
 		if err != nil {
 			notes = append(notes, prefix+": "+err.Error())
 			return
 		}
 		*dst = []string{p}
 	}
-	proto("HTTP", "http", &st.rules.HTTP)
-	proto("HTTPS", "http", &st.rules.HTTPS)
-	proto("FTP", "http", &st.rules.FTP)
-	proto("SOCKS", "socks5", &st.rules.Fallback)
+	proto("HTTP", "http", &st.Rules.HTTP)
+	proto("HTTPS", "http", &st.Rules.HTTPS)
+	proto("FTP", "http", &st.Rules.FTP)
+	proto("SOCKS", "socks5", &st.Rules.Fallback)
 	if d.flag("ExcludeSimpleHostnames") {
-		st.bypass = append(st.bypass, "<local>")
+		st.Bypass = append(st.Bypass, "<local>")
 	}
-	st.bypass = append(st.bypass, d.strings("ExceptionsList")...)
+	st.Bypass = append(st.Bypass, d.strings("ExceptionsList")...)
 	if scoped, ok := d["__SCOPED__"].(ScutilDict); ok {
 		for _, ifname := range sortedKeys(scoped) {
 			sub, _ := scoped[ifname].(ScutilDict)
 			s2, _ := scutilSettings(sub)
-			if s2.autoDetect != st.autoDetect || s2.pacURL != st.pacURL || fmt.Sprint(s2.rules) != fmt.Sprint(st.rules) {
+			if s2.AutoDetect != st.AutoDetect || s2.PACURL != st.PACURL || fmt.Sprint(s2.Rules) != fmt.Sprint(st.Rules) {
 				notes = append(notes, fmt.Sprintf("interface %s has its own proxy settings (scoped); apps that bind to it may use them", ifname))
 			}
 		}
@@ -188,7 +188,7 @@ func scutilSettings(d ScutilDict) (settings, []string) {
 // readScutil runs `scutil --proxy`, the effective proxy settings every
 // macOS app (and Chromium) sees.
 func readScutil(ctx context.Context, sys System) Source {
-	s := Source{Name: "macos-scutil", Origin: "scutil --proxy", set: settings{bypassStyle: BypassChromium}}
+	s := Source{Name: "macos-scutil", Origin: "scutil --proxy", set: Settings{BypassStyle: BypassChromium}}
 	var d ScutilDict
 	parse := func(out []byte) (err error) { d, err = ParseScutil(out); return err }
 	if !runParsed(ctx, sys, &s, parse, "scutil", "--proxy") {

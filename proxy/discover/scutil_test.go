@@ -1,4 +1,4 @@
-package proxy
+package discover
 
 import (
 	"reflect"
@@ -92,8 +92,8 @@ func FuzzParseScutil(f *testing.F) {
 			return
 		}
 		st, _ := scutilSettings(d)
-		for _, p := range st.rules.For("https") {
-			if _, err := normalizeProxy(p, "http"); err != nil {
+		for _, p := range st.Rules.For("https") {
+			if _, err := NormalizeProxy(p, "http"); err != nil {
 				t.Fatalf("unusable proxy %q from %q", p, b)
 			}
 		}

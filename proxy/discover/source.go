@@ -1,9 +1,10 @@
-package proxy
+package discover
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"io/fs"
 	"sort"
 	"strings"
@@ -128,56 +129,37 @@ type Source struct {
 	// Err says why the source could not be read or understood.
 	Err string `json:"error,omitempty"`
 
-	set settings // unredacted, for routing
+	set Settings // unredacted, for routing
 }
 
-// settings is one source's configuration in Chromium's model (ProxyConfig):
-// auto-detect, a PAC URL, manual rules with a bypass list, tried in that
-// order.
-type settings struct {
-	direct      bool // explicitly "no proxy"
-	system      bool // a policy that says "use the system settings"
-	autoDetect  bool
-	pacURL      string
-	pacSource   string // where the PAC URL came from, when not the source itself
-	rules       ProxyRules
-	bypass      []string
-	bypassStyle string      // see Decision.BypassStyle
-	reversed    bool        // KDE: the bypass list names the only hosts that use the proxy
-	mandatory   bool        // policy ProxyPacMandatory: no fallback to direct
-	unusable    bool        // present, but Chromium discards it and reads the next source
-	active      bool        // Linux: the desktop whose settings Chromium reads
-	noMode      bool        // a source that holds no proxy setting of its own
-	candidates  []string    // wpad-dns: WPAD URLs to try, in order
-	looked      bool        // wpad-dns: the candidate names were looked up
-	env         Env         // env: the variables, for the CLI route
-	display     *ProxyRules // env: what the report shows instead of rules
-}
+// Settings returns what the source said, unredacted, for the route
+// decision: print its URLs only through redact.
+func (s Source) Settings() Settings { return s.set }
 
 // finish copies the settings into the exported, redacted fields.
 func (s *Source) finish() {
 	st := s.set
-	s.AutoDetect = st.autoDetect
-	s.PACURL = Redact(st.pacURL)
-	s.Proxies = st.rules.display()
-	if st.display != nil {
-		s.Proxies = st.display.display()
+	s.AutoDetect = st.AutoDetect
+	s.PACURL = redact.URL(st.PACURL)
+	s.Proxies = st.Rules.display()
+	if st.Display != nil {
+		s.Proxies = st.Display.display()
 	}
-	if len(st.bypass) > 0 {
-		s.Bypass = append([]string(nil), st.bypass...)
+	if len(st.Bypass) > 0 {
+		s.Bypass = append([]string(nil), st.Bypass...)
 	}
-	if !s.Found || st.noMode {
+	if !s.Found || st.NoMode {
 		s.Mode = ""
 		return
 	}
 	switch {
-	case st.system:
+	case st.System:
 		s.Mode = "system"
-	case st.autoDetect:
+	case st.AutoDetect:
 		s.Mode = "auto-detect"
-	case st.pacURL != "":
+	case st.PACURL != "":
 		s.Mode = "pac"
-	case !st.rules.Empty():
+	case !st.Rules.Empty():
 		s.Mode = "manual"
 	default:
 		s.Mode = "direct"
@@ -230,19 +212,19 @@ func Discover(ctx context.Context, sys System, given Given) []Source {
 
 // givenSource turns the user's flags or configuration into a source.
 func givenSource(name string, o Override) Source {
-	s := Source{Name: name, Origin: o.Origin, set: settings{bypassStyle: BypassChromium}}
+	s := Source{Name: name, Origin: o.Origin, set: Settings{BypassStyle: BypassChromium}}
 	if o.empty() {
 		return s
 	}
 	s.Found = true
 	switch {
 	case o.Direct:
-		s.set.direct = true
+		s.set.Direct = true
 		if o.Proxy != "" || o.PAC != "" {
 			s.note("no-proxy wins over the proxy or PAC also given")
 		}
 	case o.PAC != "":
-		s.set.pacURL = o.PAC
+		s.set.PACURL = o.PAC
 		if o.Proxy != "" {
 			s.note("the PAC file wins over the proxy also given")
 		}
@@ -253,7 +235,7 @@ func givenSource(name string, o Override) Source {
 			s.Err = err.Error()
 			return s
 		}
-		s.set.rules.All = []string{p}
+		s.set.Rules.All = []string{p}
 	}
 	return s
 }
@@ -266,18 +248,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// splitList splits s on any of the separator characters and drops empty
-// elements after trimming white space.
-func splitList(s, seps string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // linuxDesktopSources reads the GNOME and KDE settings and marks the one
@@ -296,7 +266,7 @@ func linuxDesktopSources(ctx context.Context, sys System) []Source {
 	for _, s := range []*Source{&gnome, &kde} {
 		switch {
 		case s.Name == desktop:
-			s.set.active = true
+			s.set.Active = true
 			if s.Found {
 				s.note("%s: Chromium reads these settings", why)
 			}

@@ -1,9 +1,10 @@
-package proxy
+package discover
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
 	"path"
 	"sort"
 	"strings"
@@ -188,13 +189,13 @@ func mergePolicies(vals, doc map[string]any) bool {
 // ProxyPolicyHandler does: ProxySettings (a dictionary, a JSON string in
 // the Windows registry) replaces the individual policies; ProxyMode picks
 // what the others mean; values that do not fit the mode are ignored.
-func policySettings(vals map[string]any) (settings, bool, []string, error) {
+func policySettings(vals map[string]any) (Settings, bool, []string, error) {
 	var notes []string
 	p := vals
 	if raw, ok := vals["ProxySettings"]; ok {
 		dict, err := policyDict(raw)
 		if err != nil {
-			return settings{}, false, nil, fmt.Errorf("ProxySettings: %v", err)
+			return Settings{}, false, nil, fmt.Errorf("ProxySettings: %v", err)
 		}
 		for _, n := range proxyPolicyNames[1:] {
 			if _, ok := vals[n]; ok {
@@ -211,7 +212,7 @@ func policySettings(vals map[string]any) (settings, bool, []string, error) {
 		}
 	}
 	str := func(k string) string { s, _ := p[k].(string); return strings.TrimSpace(s) }
-	st := settings{bypassStyle: BypassChromium}
+	st := Settings{BypassStyle: BypassChromium}
 	mode := str("ProxyMode")
 	if mode == "" {
 		if n, ok := p["ProxyServerMode"].(float64); ok {
@@ -232,17 +233,17 @@ func policySettings(vals map[string]any) (settings, bool, []string, error) {
 	}
 	switch mode {
 	case "direct":
-		st.direct = true
+		st.Direct = true
 	case "system":
-		st.system = true
+		st.System = true
 	case "auto_detect":
-		st.autoDetect = true
+		st.AutoDetect = true
 	case "pac_script":
-		st.pacURL = str("ProxyPacUrl")
-		if st.pacURL == "" {
+		st.PACURL = str("ProxyPacUrl")
+		if st.PACURL == "" {
 			return st, false, notes, fmt.Errorf("ProxyMode pac_script without ProxyPacUrl: the policy is ignored")
 		}
-		st.mandatory, _ = p["ProxyPacMandatory"].(bool)
+		st.Mandatory, _ = p["ProxyPacMandatory"].(bool)
 		if str("ProxyBypassList") != "" {
 			notes = append(notes, "ProxyBypassList is not applied to PAC results")
 		}
@@ -252,8 +253,8 @@ func policySettings(vals map[string]any) (settings, bool, []string, error) {
 		if rules.Empty() {
 			return st, false, notes, fmt.Errorf("ProxyMode fixed_servers without a usable ProxyServer: the policy is ignored")
 		}
-		st.rules = rules
-		st.bypass = splitList(str("ProxyBypassList"), ",;")
+		st.Rules = rules
+		st.Bypass = lists.Split(str("ProxyBypassList"), ",;")
 	case "":
 		return st, false, notes, fmt.Errorf("proxy policies without ProxyMode are ignored")
 	default:

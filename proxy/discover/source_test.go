@@ -1,4 +1,4 @@
-package proxy
+package discover
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // testdata reads a recorded input under testdata/proxy.
 func testdata(t testing.TB, parts ...string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(append([]string{"..", "testdata", "proxy"}, parts...)...))
+	b, err := os.ReadFile(filepath.Join(append([]string{"..", "..", "testdata", "proxy"}, parts...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,5 +168,18 @@ func (w want) check(t *testing.T, name string, s Source) {
 	if s.Mode != w.mode || !reflect.DeepEqual(s.Proxies, w.proxies) || s.PACURL != w.pac || s.AutoDetect != w.autoDetect || !reflect.DeepEqual(s.Bypass, w.bypass) {
 		t.Errorf("%s: got mode %q proxies %v pac %q auto-detect %v bypass %q (found %v, notes %q, error %q)",
 			name, s.Mode, s.Proxies, s.PACURL, s.AutoDetect, s.Bypass, s.Found, s.Notes, s.Err)
+	}
+}
+
+func TestGivenSource(t *testing.T) {
+	src := Discover(context.Background(), (&fakeMachine{goos: "linux"}).system(), Given{Flags: Override{Proxy: "ftp://nope", Origin: "--proxy"}})
+	f := findSource(t, src, "flag")
+	if f.Found || !strings.Contains(f.Err, "unsupported scheme") {
+		t.Errorf("bad flag: %+v", f)
+	}
+	src = Discover(context.Background(), (&fakeMachine{goos: "linux"}).system(), Given{Config: Override{PAC: "http://pac/p.pac", Proxy: "p:1", Origin: "OKVIZ_CHECK_PROXY_URL"}})
+	c := findSource(t, src, "config")
+	if !c.Found || c.Mode != "pac" || c.Origin != "OKVIZ_CHECK_PROXY_URL" || !hasNote(c.Notes, "PAC file wins") {
+		t.Errorf("config: %+v", c)
 	}
 }

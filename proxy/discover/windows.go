@@ -1,6 +1,7 @@
-package proxy
+package discover
 
 import (
+	"github.com/okviz/okviz-check/proxy/redact"
 	"strings"
 )
 
@@ -17,7 +18,7 @@ const (
 // itself, and the WinHTTP default proxy used by services.
 func readWindows(sys System) []Source {
 	reg := sys.Registry
-	policy := Source{Name: "windows-policy-per-user", Origin: `HKLM\` + iePolicyKey + `\ProxySettingsPerUser`, set: settings{noMode: true}}
+	policy := Source{Name: "windows-policy-per-user", Origin: `HKLM\` + iePolicyKey + `\ProxySettingsPerUser`, set: Settings{NoMode: true}}
 	perMachine := false
 	if reg != nil {
 		v, err := reg.Value("HKLM", iePolicyKey, "ProxySettingsPerUser")
@@ -45,7 +46,7 @@ func readWindows(sys System) []Source {
 // (WinHttpGetIEProxyConfigForCurrentUser), so it wins; the plain values are
 // compared with it and read alone only when it is missing.
 func readIE(name, root string, reg Registry) Source {
-	s := Source{Name: name, Origin: root + `\` + ieSettingsKey, set: settings{bypassStyle: BypassChromium}}
+	s := Source{Name: name, Origin: root + `\` + ieSettingsKey, set: Settings{BypassStyle: BypassChromium}}
 	if reg == nil {
 		s.Err = "the Windows registry is not available"
 		return s
@@ -83,7 +84,7 @@ func readIE(name, root string, reg Registry) Source {
 	if !s.Found {
 		if blobErr != nil && isNotExist(blobErr) && s.Err == "" {
 			s.note("no proxy settings stored: Windows' default is \"Automatically detect settings\" on, so the browser tries WPAD")
-			s.Found, s.set.autoDetect = true, true
+			s.Found, s.set.AutoDetect = true, true
 		}
 		return s
 	}
@@ -94,10 +95,10 @@ func readIE(name, root string, reg Registry) Source {
 			s.note("ProxyEnable=%d disagrees with the \"use a proxy server\" flag of DefaultConnectionSettings (%v); the browser follows DefaultConnectionSettings", enableVal.Num, cs.UseProxy())
 		}
 		if hasServer && cs.UseProxy() && server != cs.ProxyServer {
-			s.note("ProxyServer %q differs from the proxy in DefaultConnectionSettings %q", Redact(server), Redact(cs.ProxyServer))
+			s.note("ProxyServer %q differs from the proxy in DefaultConnectionSettings %q", redact.URL(server), redact.URL(cs.ProxyServer))
 		}
 		if hasAutoURL && autoURL != "" && !cs.UseAutoConfig() {
-			s.note("AutoConfigURL %q is set but the \"use automatic configuration script\" flag is off, so it is not used", Redact(autoURL))
+			s.note("AutoConfigURL %q is set but the \"use automatic configuration script\" flag is off, so it is not used", redact.URL(autoURL))
 		}
 	} else {
 		what := "no DefaultConnectionSettings value"
@@ -108,10 +109,10 @@ func readIE(name, root string, reg Registry) Source {
 		if errEnable == nil && enableVal.Num != 0 && server != "" {
 			rules, problems := ParseProxyRules(server)
 			s.Notes = append(s.Notes, problems...)
-			s.set.rules = rules
-			s.set.bypass = ParseProxyOverride(override)
+			s.set.Rules = rules
+			s.set.Bypass = ParseProxyOverride(override)
 		}
-		s.set.pacURL = autoURL
+		s.set.PACURL = autoURL
 	}
 	noteOtherConnections(&s, root, reg)
 	return s
@@ -120,9 +121,9 @@ func readIE(name, root string, reg Registry) Source {
 // applyConnectionSettings maps a decoded blob onto Chromium's model, as
 // ProxyConfigServiceWin::SetFromIEConfig does.
 func applyConnectionSettings(s *Source, cs ConnectionSettings) {
-	s.set.autoDetect = cs.AutoDetect()
+	s.set.AutoDetect = cs.AutoDetect()
 	if cs.UseAutoConfig() {
-		s.set.pacURL = cs.AutoConfigURL
+		s.set.PACURL = cs.AutoConfigURL
 		if cs.AutoConfigURL == "" {
 			s.note("\"use automatic configuration script\" is on but the address is empty")
 		}
@@ -130,8 +131,8 @@ func applyConnectionSettings(s *Source, cs ConnectionSettings) {
 	if cs.UseProxy() {
 		rules, problems := ParseProxyRules(cs.ProxyServer)
 		s.Notes = append(s.Notes, problems...)
-		s.set.rules = rules
-		s.set.bypass = ParseProxyOverride(cs.Bypass)
+		s.set.Rules = rules
+		s.set.Bypass = ParseProxyOverride(cs.Bypass)
 		if rules.Empty() {
 			s.note("\"use a proxy server\" is on but no usable proxy is set")
 		}
@@ -167,7 +168,7 @@ func noteOtherConnections(s *Source, root string, reg Registry) {
 // readWinHTTP reads the machine-wide WinHTTP proxy (netsh winhttp): used by
 // Windows services and some system components, not by browsers.
 func readWinHTTP(reg Registry) Source {
-	s := Source{Name: "windows-winhttp", Origin: `HKLM\` + connectionsKey + `\WinHttpSettings`, set: settings{bypassStyle: BypassChromium}}
+	s := Source{Name: "windows-winhttp", Origin: `HKLM\` + connectionsKey + `\WinHttpSettings`, set: Settings{BypassStyle: BypassChromium}}
 	if reg == nil {
 		return s
 	}

@@ -1,8 +1,10 @@
-package proxy
+package discover
 
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"strings"
 	"unicode/utf8"
 )
@@ -123,10 +125,10 @@ func (c ConnectionSettings) String() string {
 		parts = append(parts, "auto-detect on")
 	}
 	if c.UseAutoConfig() {
-		parts = append(parts, fmt.Sprintf("PAC %q", Redact(c.AutoConfigURL)))
+		parts = append(parts, fmt.Sprintf("PAC %q", redact.URL(c.AutoConfigURL)))
 	}
 	if c.UseProxy() {
-		p := fmt.Sprintf("proxy %q", Redact(c.ProxyServer))
+		p := fmt.Sprintf("proxy %q", redact.URL(c.ProxyServer))
 		if c.Bypass != "" {
 			p += fmt.Sprintf(" bypass %q", c.Bypass)
 		}
@@ -143,5 +145,5 @@ func (c ConnectionSettings) String() string {
 // separators are ";", ",", white space and line breaks; "<local>" stays as
 // it is.
 func ParseProxyOverride(s string) []string {
-	return splitList(s, ";, \t\r\n")
+	return lists.Split(s, ";, \t\r\n")
 }

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package proxy
+package discover
 
 // osRegistry is nil outside Windows: there is no registry to read.
 func osRegistry() Registry { return nil }

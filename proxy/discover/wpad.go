@@ -1,7 +1,9 @@
-package proxy
+package discover
 
 import (
 	"context"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"net/netip"
 	"slices"
 	"strings"
@@ -163,7 +165,7 @@ func searchDomains(ctx context.Context, sys System) ([]string, string) {
 // USERDNSDOMAIN (the Active Directory domain of the session).
 func windowsSearchDomains(sys System) ([]string, string) {
 	var list []string
-	add := func(s string) { list = append(list, splitList(s, ", ")...) }
+	add := func(s string) { list = append(list, lists.Split(s, ", ")...) }
 	reg := sys.Registry
 	if reg != nil {
 		str := func(root, key, name string) string {
@@ -185,15 +187,15 @@ func windowsSearchDomains(sys System) ([]string, string) {
 		}
 	}
 	add(sys.getenv("USERDNSDOMAIN"))
-	return dedupe(list), `HKLM\` + tcpipParamsKey + ", USERDNSDOMAIN"
+	return lists.Dedupe(list), `HKLM\` + tcpipParamsKey + ", USERDNSDOMAIN"
 }
 
 // needsWPAD reports whether any found source asks for auto-detection;
 // only then does discovery send WPAD queries, as the browser would.
 func needsWPAD(sources []Source) bool {
 	for _, s := range sources {
-		ignored := s.set.unusable || (s.Name == "gnome" || s.Name == "kde") && !s.set.active
-		if s.Found && s.set.autoDetect && !ignored {
+		ignored := s.set.Unusable || (s.Name == "gnome" || s.Name == "kde") && !s.set.Active
+		if s.Found && s.set.AutoDetect && !ignored {
 			return true
 		}
 	}
@@ -245,11 +247,11 @@ func readWPADDHCP(ctx context.Context, sys System, need bool) Source {
 		}
 		if !s.Found {
 			s.Found = true
-			s.set.pacURL = o.URL
-			s.set.pacSource = "wpad-dhcp"
+			s.set.PACURL = o.URL
+			s.set.PACSource = "wpad-dhcp"
 		}
-		s.set.candidates = append(s.set.candidates, o.URL)
-		s.note("adapter %s offers %s", o.Adapter, Redact(o.URL))
+		s.set.Candidates = append(s.set.Candidates, o.URL)
+		s.note("adapter %s offers %s", o.Adapter, redact.URL(o.URL))
 	}
 	return s
 }
@@ -341,7 +343,7 @@ func readWPADDNS(ctx context.Context, sys System, need bool) Source {
 		s.Origin += ", search domains from " + origin
 	}
 	cands := WPADCandidates(host, domains)
-	s.set.candidates = cands
+	s.set.Candidates = cands
 	s.note("candidates: %s", strings.Join(cands, ", "))
 	if !need {
 		s.note("auto-detect is not enabled in any setting: the names were not looked up")
@@ -366,7 +368,7 @@ func readWPADDNS(ctx context.Context, sys System, need bool) Source {
 		}()
 	}
 	wg.Wait()
-	s.set.looked = true
+	s.set.Looked = true
 	for i, c := range cands {
 		a := answers[i]
 		h := strings.TrimSuffix(strings.TrimPrefix(c, "http://"), "/wpad.dat")
@@ -382,8 +384,8 @@ func readWPADDNS(ctx context.Context, sys System, need bool) Source {
 		}
 		if !s.Found {
 			s.Found = true
-			s.set.pacURL = c
-			s.set.pacSource = "wpad-dns"
+			s.set.PACURL = c
+			s.set.PACSource = "wpad-dns"
 		}
 	}
 	return s

@@ -1,6 +1,6 @@
 //go:build windows && amd64
 
-package proxy
+package discover
 
 import (
 	"unsafe"

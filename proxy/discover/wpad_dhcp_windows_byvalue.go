@@ -1,6 +1,6 @@
 //go:build windows && (arm64 || 386)
 
-package proxy
+package discover
 
 import (
 	"unsafe"

@@ -1,6 +1,6 @@
 //go:build windows && !(amd64 || arm64 || 386)
 
-package proxy
+package discover
 
 import "golang.org/x/sys/windows"
 

@@ -1,4 +1,4 @@
-package proxy
+package pac
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 // BenchmarkFindProxy evaluates the corporate fixture: one fresh runtime,
 // the hardened built-ins, the script's global code and one call.
 func BenchmarkFindProxy(b *testing.B) {
-	src, err := os.ReadFile(filepath.Join("..", "testdata", "pac", "corp.pac"))
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pac", "corp.pac"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func BenchmarkFindProxy(b *testing.B) {
 }
 
 func BenchmarkParsePAC(b *testing.B) {
-	src, err := os.ReadFile(filepath.Join("..", "testdata", "pac", "corp.pac"))
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pac", "corp.pac"))
 	if err != nil {
 		b.Fatal(err)
 	}

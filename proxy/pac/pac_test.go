@@ -1,4 +1,4 @@
-package proxy
+package pac
 
 import (
 	"context"
@@ -469,7 +469,7 @@ func TestFindProxyFixtures(t *testing.T) {
 		{"bad_result.pac", "https://api.okviz.com/", "", "", PACResult},
 	}
 	for _, tt := range tests {
-		src, err := os.ReadFile(filepath.Join("..", "testdata", "pac", tt.file))
+		src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pac", tt.file))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,10 +1,11 @@
-package proxy
+package pac
 
 import (
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/okviz/okviz-check/proxy/redact"
 	"io"
 	"net"
 	"net/http"
@@ -45,7 +46,7 @@ type FetchError struct {
 }
 
 func (e *FetchError) Error() string {
-	src := Redact(e.Source)
+	src := redact.URL(e.Source)
 	switch e.Kind {
 	case FetchStatus:
 		return fmt.Sprintf("fetching PAC %s: the server answered %d %s (browsers accept only 200)", src, e.Status, http.StatusText(e.Status))

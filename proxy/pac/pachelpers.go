@@ -1,4 +1,4 @@
-package proxy
+package pac
 
 import (
 	"github.com/dop251/goja"

@@ -1,11 +1,13 @@
-package proxy
+// Package redact hides the credentials in proxy and PAC URLs so that they
+// can be printed: in reports, notes, errors and logs.
+package redact
 
 import (
 	"net/url"
 	"strings"
 )
 
-// Redact hides the credentials of a proxy or PAC URL so it can be printed:
+// URL hides the credentials of a proxy or PAC URL so it can be printed:
 // "http://user:pass@h:8080" becomes "http://***@h:8080". It also handles
 // values without a scheme ("user:pass@h:8080") and passwords with an
 // unescaped "@", "/", "?" or "#" in them: when in doubt it hides too much
@@ -13,7 +15,7 @@ import (
 // clearly in the path ("http://pac.example/p.pac?owner=a@b") is kept. A
 // password with both an unescaped "@" and a later "/" cannot be told from
 // a host and path; escape it (%40, %2F) in settings.
-func Redact(rawURL string) string {
+func URL(rawURL string) string {
 	start := 0
 	if i := strings.Index(rawURL, "://"); i >= 0 {
 		start = i + len("://")
@@ -44,14 +46,14 @@ func Redact(rawURL string) string {
 	return rawURL[:start] + "***" + rest[last:]
 }
 
-// redactAll applies Redact to every element of a list.
-func redactAll(list []string) []string {
+// URLs applies URL to every element of a list; an empty list is nil.
+func URLs(list []string) []string {
 	if len(list) == 0 {
 		return nil
 	}
 	out := make([]string, len(list))
 	for i, s := range list {
-		out[i] = Redact(s)
+		out[i] = URL(s)
 	}
 	return out
 }

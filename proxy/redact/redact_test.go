@@ -1,11 +1,11 @@
-package proxy
+package redact
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestRedact(t *testing.T) {
+func TestURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", ""},
 		{"http://proxy:8080", "http://proxy:8080"},
@@ -31,26 +31,26 @@ func TestRedact(t *testing.T) {
 		{"http://user:pw@h 8080", "http://***@h 8080"},
 	}
 	for _, tt := range tests {
-		got := Redact(tt.in)
+		got := URL(tt.in)
 		if got != tt.want {
-			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 		for _, secret := range []string{"pass", "p@ss", "pa/ss", "pa#ss", "pa?ss", "secret", ":pw"} {
 			if strings.Contains(tt.in, secret) && strings.Contains(got, secret) {
-				t.Errorf("Redact(%q) = %q leaks %q", tt.in, got, secret)
+				t.Errorf("URL(%q) = %q leaks %q", tt.in, got, secret)
 			}
 		}
 	}
 }
 
-func FuzzRedact(f *testing.F) {
+func FuzzURL(f *testing.F) {
 	f.Add("user", "pass", "h:8080")
 	f.Add("DOMAIN%5Cuser", "p@ss/w#rd?", "proxy:3128/")
 	f.Add("u", "secret", "h/p.pac?owner=a@b")
 	f.Add("", "pw", "[::1]:1080")
 	f.Fuzz(func(t *testing.T, user, pass, rest string) {
 		s := "http://" + user + ":" + pass + "@" + rest
-		got := Redact(s)
+		got := URL(s)
 		ui := user + ":" + pass
 		if strings.Contains(user, "/") || strings.Contains(ui, "@") && strings.Contains(ui[strings.Index(ui, "@"):], "/") {
 			// The user name decides where the authority ends, and an
@@ -58,7 +58,7 @@ func FuzzRedact(f *testing.F) {
 			return
 		}
 		if len(pass) >= 4 && !strings.Contains("http://***@"+rest, pass) && strings.Contains(got, pass) {
-			t.Errorf("Redact(%q) = %q leaks the password", s, got)
+			t.Errorf("URL(%q) = %q leaks the password", s, got)
 		}
 	})
 }

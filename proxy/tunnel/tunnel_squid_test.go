@@ -1,4 +1,4 @@
-package proxy
+package tunnel
 
 import (
 	"bufio"
@@ -193,7 +193,7 @@ func record(t *testing.T, addr, req, file string) {
 	if _, err := io.ReadAll(resp.Body); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join("..", "testdata", "squid", file), raw.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join("..", "..", "testdata", "squid", file), raw.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -213,7 +213,7 @@ func TestTunnelRecordedSquid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			answer, err := os.ReadFile(filepath.Join("..", "testdata", "squid", tt.file))
+			answer, err := os.ReadFile(filepath.Join("..", "..", "testdata", "squid", tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
