@@ -23,30 +23,6 @@ type Run struct {
 	DurationMS  int64
 }
 
-// FetchDetails is the typed evidence of the browser.fetch check.
-type FetchDetails struct {
-	Mode          string    `json:"mode"`
-	Browser       string    `json:"browser,omitempty"`
-	UserAgent     string    `json:"user_agent,omitempty"`
-	Profile       string    `json:"profile"` // "throw-away" or "user"
-	NoSandbox     bool      `json:"no_sandbox"`
-	ProxySettings string    `json:"proxy_settings"`
-	Outcome       Outcome   `json:"outcome"`
-	HTTPStatus    int       `json:"http_status,omitempty"`
-	Error         string    `json:"error,omitempty"`
-	NetError      string    `json:"net_error,omitempty"`     // Chromium's own error name, from the NetLog
-	BrowserRoute  string    `json:"browser_route,omitempty"` // the proxy chain the browser used, from the NetLog
-	Redirected    []string  `json:"blocked_redirects"`
-	Attempts      []Attempt `json:"attempts"`
-	Timing        *Timing   `json:"timing,omitempty"`
-	ToolVerdict   string    `json:"tool_verdict"`
-	Agrees        bool      `json:"agrees_with_tool"`
-	Notes         []string  `json:"notes"`
-}
-
-// CheckDetails makes FetchDetails a check's evidence.
-func (*FetchDetails) CheckDetails() {}
-
 // NetLogFacts is what the browser's NetLog said about one target.
 type NetLogFacts struct {
 	NetError string // e.g. ERR_NAME_NOT_RESOLVED; "" when the requests succeeded or the log had none
@@ -54,10 +30,10 @@ type NetLogFacts struct {
 }
 
 // reached says whether the browser got through to an HTTPS answer.
-func (o Outcome) reached() bool { return o == OutcomeReached || o == OutcomeCORSRefused }
+func reached(o Outcome) bool { return o == OutcomeReached || o == OutcomeCORSRefused }
 
 // failed says whether the browser tried and did not get through.
-func (o Outcome) failed() bool { return o == OutcomeNetworkError || o == OutcomeTimeout }
+func failed(o Outcome) bool { return o == OutcomeNetworkError || o == OutcomeTimeout }
 
 // Judge adds the browser.fetch check to the tool's result for one target
 // and, when the browser and the tool disagree, rewrites the verdict to say
@@ -102,7 +78,7 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 	var c diag.Check
 	toolFails := tool.Status == diag.StatusFail
 	switch {
-	case run.Unavailable != "" || !d.Outcome.reached() && !d.Outcome.failed():
+	case run.Unavailable != "" || !reached(d.Outcome) && !failed(d.Outcome):
 		why := run.Unavailable
 		if why == "" {
 			why = "the browser did not report on this target"
@@ -112,10 +88,10 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 		c.DurationMS = run.DurationMS
 		tr.Checks = append(tr.Checks, c)
 		return tr
-	case d.Outcome.reached() && !toolFails:
+	case reached(d.Outcome) && !toolFails:
 		d.Agrees = true
 		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+", as the tool did.", &d)
-	case d.Outcome.reached() && toolFails:
+	case reached(d.Outcome) && toolFails:
 		d.Agrees = false
 		why := whyBrowserReaches(string(tool.Code), tr, nl)
 		c = diag.NewCheck(CheckID, "browser.ok", "The browser reached the target"+answered(d)+"; the tool's own probe failed ("+string(tool.Code)+").", &d)
@@ -126,7 +102,7 @@ func Judge(tr diag.TargetResult, run Run, res TargetResult, nl NetLogFacts, bloc
 				strings.TrimSuffix(tool.Summary, ".") + "). Believe the browser for this machine: " + why,
 			Remediation: tool.Remediation,
 		}
-	case d.Outcome.failed() && !toolFails:
+	case failed(d.Outcome) && !toolFails:
 		d.Agrees = false
 		why := whyBrowserFails(nl, run)
 		c = diag.NewCheck(CheckID, "browser.failed", "The browser could not reach the target ("+failure(d)+") although the tool's own probe did ("+string(tool.Code)+").", &d)

@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/okviz/okviz-check/report"
+
+	"github.com/okviz/okviz-check/diag"
 )
 
 // Limits on what the page may send; anything past them is cut or dropped.
@@ -57,51 +59,23 @@ type postedTiming struct {
 	TransferSize   int64   `json:"transfer_size"`
 }
 
-// Outcome is what the browser's fetch of one target came to.
-type Outcome string
+// The browser's evidence types live in diag with the other check details,
+// so every renderer reads them; these names keep the package's vocabulary.
+type (
+	Outcome      = diag.BrowserOutcome
+	Attempt      = diag.BrowserAttempt
+	Timing       = diag.BrowserTiming
+	FetchDetails = diag.BrowserDetails
+)
 
 // Outcomes of a browser fetch.
 const (
-	// OutcomeReached: the page read an HTTP answer (CORS allowed it).
-	OutcomeReached Outcome = "reached"
-	// OutcomeCORSRefused: an HTTPS server the browser trusts answered, but
-	// without CORS permission for the test page, so only the no-cors
-	// fetch succeeded: the network path works.
-	OutcomeCORSRefused Outcome = "cors_refused"
-	// OutcomeNetworkError: both fetches failed before any answer: DNS,
-	// connection, proxy or certificate (the page cannot tell which; the
-	// NetLog of a headless run can).
-	OutcomeNetworkError Outcome = "network_error"
-	// OutcomeTimeout: no answer within --timeout.
-	OutcomeTimeout Outcome = "timeout"
-	// OutcomeNoResult: the browser never reported this target.
-	OutcomeNoResult Outcome = "no_result"
+	OutcomeReached      = diag.BrowserReached
+	OutcomeCORSRefused  = diag.BrowserCORSRefused
+	OutcomeNetworkError = diag.BrowserNetworkError
+	OutcomeTimeout      = diag.BrowserTimeout
+	OutcomeNoResult     = diag.BrowserNoResult
 )
-
-// Attempt is one fetch the page made, cleaned.
-type Attempt struct {
-	Mode       string `json:"mode"` // cors or no-cors
-	OK         bool   `json:"ok"`
-	Status     int    `json:"status,omitempty"`        // 0 for an opaque answer
-	Type       string `json:"response_type,omitempty"` // basic, cors, opaque
-	Error      string `json:"error,omitempty"`
-	TimedOut   bool   `json:"timed_out,omitempty"`
-	DurationMS int64  `json:"duration_ms"`
-}
-
-// Timing is what Resource Timing exposed about the last fetch of a target.
-// A cross-origin answer without Timing-Allow-Origin hides the phases, so
-// most fields are often absent.
-type Timing struct {
-	DurationMS     int64  `json:"duration_ms"`
-	DNSMS          *int64 `json:"dns_ms,omitempty"`
-	ConnectMS      *int64 `json:"connect_ms,omitempty"` // TCP and TLS
-	TLSMS          *int64 `json:"tls_ms,omitempty"`
-	FirstByteMS    *int64 `json:"first_byte_ms,omitempty"` // from the request to the first byte
-	Protocol       string `json:"protocol,omitempty"`      // h2, http/1.1, h3
-	ResponseStatus int    `json:"response_status,omitempty"`
-	TransferBytes  int64  `json:"transfer_bytes,omitempty"`
-}
 
 // TargetResult is the browser's cleaned account of one target.
 type TargetResult struct {

@@ -52,6 +52,8 @@ func detailsFor(id string) Details {
 		return &RouteDetails{}
 	case CheckProxyConnect:
 		return &TunnelDetails{}
+	case CheckBrowserFetch:
+		return &BrowserDetails{}
 	}
 	return nil
 }

@@ -43,6 +43,8 @@ func facts(c diag.Check, host string) []string {
 		routeFacts(&f, d)
 	case *diag.TunnelDetails:
 		tunnelFacts(&f, d)
+	case *diag.BrowserDetails:
+		browserFacts(&f, d)
 	}
 	return f.lines
 }
