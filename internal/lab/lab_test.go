@@ -35,19 +35,7 @@ const (
 // the okviz-check scenarios (the real binary names each fault).
 func TestLab(t *testing.T) {
 	lab.Require(t)
-	type built struct {
-		path string
-		err  error
-	}
-	cli := make(chan built, 1)
-	binDir := t.TempDir()
-	go func() {
-		p, err := lab.BuildCLI(context.Background(), binDir)
-		cli <- built{p, err}
-	}()
-	start := time.Now()
-	l := lab.New(t)
-	t.Logf("lab up in %v", time.Since(start).Round(time.Millisecond))
+	l, cli := startLab(t, lab.BuildCLI)
 
 	t.Run("harness", func(t *testing.T) {
 		t.Parallel()
@@ -55,14 +43,14 @@ func TestLab(t *testing.T) {
 	})
 	t.Run("cli", func(t *testing.T) {
 		t.Parallel()
-		b := <-cli
-		if errors.Is(b.err, lab.ErrNoCLI) {
+		bin, err := cli()
+		if errors.Is(err, lab.ErrNoCLI) {
 			t.Skip("okviz-check has no main package yet")
 		}
-		if b.err != nil {
-			t.Fatal(b.err)
+		if err != nil {
+			t.Fatal(err)
 		}
-		testScenarios(t, l, b.path)
+		testScenarios(t, l, bin)
 	})
 }
 

@@ -1,7 +1,6 @@
 package lab_test
 
 import (
-	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -161,27 +160,16 @@ func wineScenarios() []wineScenario {
 func TestLabWine(t *testing.T) {
 	lab.Require(t)
 	lab.RequireWine(t)
-	type built struct {
-		path string
-		err  error
-	}
-	exe := make(chan built, 1)
-	binDir := t.TempDir()
-	go func() {
-		p, err := lab.BuildWindowsCLI(context.Background(), binDir)
-		exe <- built{p, err}
-	}()
 	start := time.Now()
-	l := lab.New(t)
-	t.Logf("lab up in %v", time.Since(start).Round(time.Millisecond))
+	l, exe := startLab(t, lab.BuildWindowsCLI)
 	base, err := l.WineBase(ctxTimeout(t, 3*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("Wine prefix ready after %v", time.Since(start).Round(time.Millisecond))
-	b := <-exe
-	if b.err != nil {
-		t.Fatal(b.err)
+	exePath, err := exe()
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, sc := range wineScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
@@ -196,7 +184,7 @@ func TestLabWine(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			tr, res := runWine(t, l, w, b.path, "check", sc.target)
+			tr, res := runWine(t, l, w, exePath, "check", sc.target)
 			got := withoutWineUDP(t, tr)
 			ok := res.ExitCode == sc.exit && string(got.Verdict.Code) == sc.code && got.Verdict.Status == sc.status &&
 				(sc.route == "" || got.Route == sc.route) && (sc.proxy == "" || got.Proxy == sc.proxy)
