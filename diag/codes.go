@@ -67,6 +67,7 @@ const (
 	DNSRefused     Code = "dns.refused"
 	DNSTimeout     Code = "dns.timeout"
 	DNSSinkhole    Code = "dns.sinkhole"
+	DNSRedirected  Code = "dns.redirected"
 	DNSMismatch    Code = "dns.mismatch"
 	DNSUnavailable Code = "dns.unavailable"
 
@@ -137,8 +138,10 @@ var codes = []CodeInfo{
 		"Network team: the resolver does not serve this client or blocks the name by policy; allow the name or use the company resolver."},
 	{DNSTimeout, "dns", StatusFail, "The resolver did not answer in time.",
 		"Network team: make sure DNS (UDP and TCP port 53) to the configured resolvers is allowed and the resolvers are up."},
-	{DNSSinkhole, "dns", StatusFail, "The name resolves to a block address (0.0.0.0, ::, loopback, a private address or a known block page).",
+	{DNSSinkhole, "dns", StatusFail, "A public name resolves to a block address (0.0.0.0, ::, loopback or a published block page of a DNS filter).",
 		"Security team: a DNS filter sinkholes the name; add it to the allow-list of the DNS filter."},
+	{DNSRedirected, "dns", StatusFail, "A public name resolves to a private address that answers as something else (a certificate for another name, a block page): the DNS answer redirects the name. The summary names the address, the resolver that gave it and the proof.",
+		"DNS team: remove or fix the internal zone, DNS filter or resolver override that answers this public name with that address (it is not the service), or make the address serve the service."},
 	{DNSMismatch, "dns", StatusWarn, "Resolvers disagree about the name: split-horizon DNS or a hijacked answer.",
 		"Network team: check that the internal DNS answers for this public name are intended."},
 	{DNSUnavailable, "dns", StatusFail, "No DNS resolver is configured on this machine.",

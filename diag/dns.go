@@ -37,7 +37,13 @@ type DNSSystemDetails struct {
 	Error               string   `json:"error,omitempty"`
 	ErrorKind           string   `json:"error_kind,omitempty"`
 	Note                string   `json:"note,omitempty"` // direct-path evidence beside a proxy route
-	Resolver            string   `json:"resolver"`       // system, or none for an address literal
+	// Private is set when a public name resolves to private addresses:
+	// what such an answer usually means. The connection decides.
+	Private *PrivateAnswerDetails `json:"private,omitempty"`
+	// Redirected is set when the connection proved that the address
+	// answers as something other than the service (dns.redirected).
+	Redirected *RedirectDetails `json:"redirected,omitempty"`
+	Resolver   string           `json:"resolver"` // system, or none for an address literal
 	// ResolverAddresses are what the DNS servers answer when a sinkhole
 	// answer is local; ResolverRcodes what each configured resolver said
 	// when the system lookup failed.
@@ -51,8 +57,24 @@ func (*DNSSystemDetails) CheckDetails() {}
 // SinkholeDetails says what kind of block answer the name got.
 type SinkholeDetails struct {
 	Addresses []string `json:"addresses"`
-	Kind      string   `json:"kind"` // unspecified, loopback, block_page, private
+	Kind      string   `json:"kind"` // unspecified, loopback, block_page
 	Product   string   `json:"product,omitempty"`
+}
+
+// PrivateAnswerDetails describes the private addresses a public name
+// resolved to, and what such an answer usually means.
+type PrivateAnswerDetails struct {
+	Addresses []string `json:"addresses"`
+	Kind      string   `json:"kind"` // rfc1918, cgnat, ula, link_local
+	Meaning   string   `json:"meaning"`
+	Product   string   `json:"product,omitempty"` // when the range or the CNAME is recognisable
+}
+
+// RedirectDetails is the proof that a resolved address is not the service.
+type RedirectDetails struct {
+	Address  string `json:"address"`
+	Proof    string `json:"proof"`    // the check that showed it, and what it saw
+	Resolver string `json:"resolver"` // the resolver(s) that gave the address
 }
 
 // dnsSystem resolves t.Host the way applications do, with p.Resolver (A
@@ -115,8 +137,9 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 		}
 	}
 	details.Addresses = addrStrings(addrs)
+	public := p.isPublic(t.Host)
 	var c Check
-	switch sh := sinkholeOf(addrs, isPublicName(t.Host)); {
+	switch sh := sinkholeOf(addrs, public); {
 	case len(ips) == 0:
 		c = newCheck(CheckDNSSystem, DNSNoAddress, t.Host+" resolves to no address", details)
 	case sh.kind != "":
@@ -126,6 +149,12 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 		sum := t.Host + " resolves to " + listAddrs(addrs)
 		if cn := details.CanonicalName; cn != "" && !sameName(cn, t.Host) {
 			sum += " (canonical name " + cn + ")"
+		}
+		if public {
+			if pa := privateAnswerOf(addrs, details.CanonicalName); pa != nil {
+				details.Private = pa
+				sum += ": " + pa.Meaning
+			}
 		}
 		c = newCheck(CheckDNSSystem, DNSOK, sum, details)
 	}
@@ -198,9 +227,16 @@ var internalSuffixes = []string{
 	"corp", "private", "home.arpa", "in-addr.arpa", "ip6.arpa",
 }
 
-// isPublicName reports whether host is a name of the public DNS, for which
-// a private address means an override rather than an intranet host.
-func isPublicName(host string) bool {
+// isPublic is isPublicName with this machine's search domains.
+func (p *Prober) isPublic(host string) bool { return isPublicName(host, p.SearchDomains...) }
+
+// isPublicName reports whether host is a name of the public DNS: not an
+// address, not a single label (localhost, intranet), not under a suffix
+// that never exists publicly (.local, .internal, RFC 6762 and RFC 8375
+// names), and not under one of the machine's search domains, whose names
+// the local DNS serves as it likes. Only a public name can be sinkholed,
+// and only for one does a private address say something.
+func isPublicName(host string, search ...string) bool {
 	h := strings.ToLower(strings.TrimSuffix(host, "."))
 	if net.ParseIP(h) != nil || !strings.Contains(h, ".") {
 		return false
@@ -210,11 +246,27 @@ func isPublicName(host string) bool {
 			return false
 		}
 	}
+	for _, s := range search {
+		s = strings.ToLower(strings.Trim(s, "."))
+		if s != "" && (h == s || strings.HasSuffix(h, "."+s)) {
+			return false
+		}
+	}
 	return true
 }
 
 // blockPage is a range of addresses that DNS filters answer to send the
-// browser to their block page (ooni/blocking-fingerprints, vendor docs).
+// browser to their block page. Sources, one per product:
+//   - Cisco Umbrella: "Umbrella block page IP addresses", docs.umbrella.com
+//     (146.112.61.104-110; 208.69.32.164 is the older OpenDNS block page);
+//   - AdGuard DNS: its "blocking mode: default IP" (94.140.14.35/.36,
+//     176.103.130.135 before the 2020 renumbering), adguard-dns.io knowledge base;
+//   - FortiGuard, Securly, CleanBrowsing, WatchGuard DNSWatch, SafeDNS:
+//     ooni/blocking-fingerprints (fingerprints/dns.csv) and the vendors' docs.
+//
+// Quad9 and Cloudflare's 1.1.1.2/1.1.1.3 answer NXDOMAIN or 0.0.0.0 for a
+// blocked name (quad9.net FAQ; developers.cloudflare.com 1.1.1.1 for
+// Families), which the NXDOMAIN and unspecified rules already read.
 type blockPage struct {
 	from, to netip.Addr
 	product  string
@@ -253,18 +305,23 @@ func blockPageOf(a netip.Addr) string {
 
 // sinkhole describes a blocked answer; kind is empty for a usable one.
 type sinkhole struct {
-	kind    string // unspecified, loopback, block_page, private
+	kind    string // unspecified, loopback, block_page
 	product string // for block_page
 	addrs   []netip.Addr
 }
 
-// sinkholeOf looks for block answers: any address that cannot be the
-// target (0.0.0.0, ::, loopback, multicast, broadcast) or a known block
-// page; or, for a public name, nothing but private, link-local or ULA
-// addresses. A mix of public and private addresses is left alone.
-// 198.18.0.0/15 is not flagged: it is the benchmarking range labs use.
+// sinkholeOf looks for block answers to a public name: an address that
+// cannot be a public service (0.0.0.0 and :: — the "null IP" blocking
+// style of Pi-hole, AdGuard Home, Quad9 and hosts-file blockers —
+// loopback, multicast, broadcast) or a published block page. Private
+// addresses are not block answers: split-horizon DNS, private endpoints
+// and security clients answer them for working paths, so the connection
+// decides (dns.redirected). A name that is not public is never sinkholed:
+// localhost resolving to 127.0.0.1 is its real answer.
 func sinkholeOf(addrs []netip.Addr, public bool) sinkhole {
-	var priv []netip.Addr
+	if !public {
+		return sinkhole{}
+	}
 	for _, a := range addrs {
 		a = a.Unmap()
 		switch {
@@ -276,12 +333,6 @@ func sinkholeOf(addrs []netip.Addr, public bool) sinkhole {
 		if prod := blockPageOf(a); prod != "" {
 			return sinkhole{kind: "block_page", product: prod, addrs: []netip.Addr{a}}
 		}
-		if a.IsPrivate() || a.IsLinkLocalUnicast() {
-			priv = append(priv, a)
-		}
-	}
-	if public && len(addrs) > 0 && len(priv) == len(addrs) {
-		return sinkhole{kind: "private", addrs: priv}
 	}
 	return sinkhole{}
 }
@@ -294,9 +345,6 @@ func (s sinkhole) details() *SinkholeDetails {
 // instead, when they give usable addresses (then the override is local).
 func (s sinkhole) summary(host string, real []netip.Addr) string {
 	got := host + " resolves to " + listAddrs(s.addrs)
-	if s.kind == "private" {
-		got = host + " resolves to the private address" + plural(len(s.addrs), "", "es") + " " + listAddrs(s.addrs)
-	}
 	if s.kind == "block_page" {
 		got += ", a " + s.product + " block page"
 	}
@@ -305,8 +353,6 @@ func (s sinkhole) summary(host string, real []netip.Addr) string {
 			" — a hosts-file entry or local security software overrides it"
 	}
 	switch s.kind {
-	case "private":
-		return got + " — an internal DNS zone or filter overrides this public name"
 	case "block_page":
 		return got + " — a DNS filter blocks it"
 	}

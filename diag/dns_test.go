@@ -181,7 +181,11 @@ func TestDNSOnlyFakeServer(t *testing.T) {
 			summaryHas: "a Cisco Umbrella block page"},
 		{name: "loopback", rec: fakedns.Record{A: []string{"127.0.0.1"}}, system: "dns.sinkhole", servers: "dns.ok", summaryHas: "127.0.0.1"},
 		{name: "private address for a public name", rec: fakedns.Record{A: []string{"10.1.2.3"}, AAAA: []string{"fd00::3"}},
-			system: "dns.sinkhole", servers: "dns.ok", summaryHas: "private addresses 10.1.2.3 and fd00::3"},
+			system: "dns.ok", servers: "dns.ok", summaryHas: "10.1.2.3 is a private address (RFC 1918), usually split-horizon DNS"},
+		{name: "localhost is no sinkhole", host: "localhost", rec: fakedns.Record{A: []string{"127.0.0.1"}, AAAA: []string{"::1"}},
+			system: "dns.ok", servers: "dns.ok", summaryHas: "resolves to 127.0.0.1"},
+		{name: "single label at 0.0.0.0 is its own answer", host: "printer", rec: fakedns.Record{A: []string{"0.0.0.0"}},
+			system: "dns.ok", servers: "dns.ok"},
 		{name: "private address for an intranet name", host: "portal.corp", rec: fakedns.Record{A: []string{"10.1.2.3"}},
 			system: "dns.ok", servers: "dns.ok"},
 		{name: "public and private addresses", rec: fakedns.Record{A: []string{"192.0.2.14"}, AAAA: []string{"fd00::14"}},
@@ -557,14 +561,16 @@ func TestSinkholeOf(t *testing.T) {
 		{":: 192.0.2.1", true, "unspecified", ""},
 		{"::ffff:0.0.0.0", true, "unspecified", ""},
 		{"127.0.0.1", true, "loopback", ""},
-		{"::1", false, "loopback", ""},
+		{"::1", false, "", ""},
+		{"127.0.0.1", false, "", ""},
+		{"0.0.0.0", false, "", ""},
 		{"146.112.61.104", true, "block_page", "Cisco Umbrella"},
 		{"146.112.61.110", true, "block_page", "Cisco Umbrella"},
 		{"146.112.61.111", true, "", ""},
 		{"94.140.14.35", true, "block_page", "AdGuard DNS"},
-		{"10.0.0.1 192.168.1.1", true, "private", ""},
-		{"169.254.1.1", true, "private", ""},
-		{"fe80::1 fd00::1", true, "private", ""},
+		{"10.0.0.1 192.168.1.1", true, "", ""}, // private answers are probed on
+		{"169.254.1.1", true, "", ""},
+		{"fe80::1 fd00::1", true, "", ""},
 		{"10.0.0.1", false, "", ""},
 		{"10.0.0.1 192.0.2.1", true, "", ""},
 		{"198.18.0.10", true, "", ""}, // the lab range is not a sinkhole
@@ -586,9 +592,12 @@ func TestIsPublicName(t *testing.T) {
 	for host, want := range map[string]bool{
 		"api.okviz.example": true, "API.OKVIZ.EXAMPLE.": true, "intranet": false, "portal.corp": false,
 		"nas.local": false, "router.home.arpa": false, "x.internal": false, "192.0.2.1": false, "::1": false,
+		"localhost": false, "app.localhost": false,
+		// under a search domain: the local DNS's own name
+		"wiki.ad.okviz.example": false, "ad.okviz.example": false, "www.okviz.example": true,
 	} {
-		if got := isPublicName(host); got != want {
-			t.Errorf("isPublicName(%q) = %v", host, got)
+		if got := isPublicName(host, "ad.okviz.example."); got != want {
+			t.Errorf("isPublicName(%q, search ad.okviz.example) = %v", host, got)
 		}
 	}
 }

@@ -51,7 +51,7 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 	if t.IsIP() {
 		return []Check{sysCheck}
 	}
-	public := isPublicName(t.Host)
+	public := p.isPublic(t.Host)
 	sysAddrs := make([]netip.Addr, 0, len(sys))
 	for _, ip := range sys {
 		if a, ok := netip.AddrFromSlice(ip); ok {

@@ -184,7 +184,7 @@ func (p *Prober) queryView(ctx context.Context, server, role, host string) DNSVi
 	srv, err := parseDNSServer(server)
 	if err != nil {
 		v.Err, v.ErrKind = err.Error(), kindConfig
-		v.Code = viewCode(v, isPublicName(host))
+		v.Code = viewCode(v, p.isPublic(host))
 		return v
 	}
 	if srv.doh != "" {
@@ -257,7 +257,7 @@ func (p *Prober) queryView(ctx context.Context, server, role, host string) DNSVi
 		}
 	}
 	v.DurationMS = p.since(start)
-	v.Code = viewCode(v, isPublicName(host))
+	v.Code = viewCode(v, p.isPublic(host))
 	return v
 }
 

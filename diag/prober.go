@@ -41,6 +41,10 @@ type Prober struct {
 	Nameservers      []string // resolvers configured on this machine ("ip" or "ip:port")
 	ExtraNameservers []string // --dns-server
 	Compare          []string // comparison resolvers: "ip", "ip:port" or "https://" DoH URL
+	// SearchDomains are this machine's DNS search domains: names under them
+	// are the local DNS's own, never sinkholed and never "private for a
+	// public name".
+	SearchDomains []string
 
 	SystemRoots *x509.CertPool // nil: the OS verifier (what browsers use), plus CAFile roots
 	ExtraRoots  *x509.CertPool // --ca-file, added to the system verification

@@ -90,6 +90,21 @@ type winAdapter struct {
 	Up       bool     `json:"up"`       // OperStatus == IfOperStatusUp
 	Gateways []string `json:"gateways"` // default gateways
 	DNS      []string `json:"dns_servers"`
+	Suffix   string   `json:"dns_suffix,omitempty"` // the connection-specific DNS suffix
+}
+
+// windowsSearchDomains lists the DNS suffixes of the adapters that are up,
+// once each: Windows appends them to single-label names, and they are the
+// local network's own zones.
+func windowsSearchDomains(adapters []winAdapter) []string {
+	out := []string{}
+	for _, ad := range adapters {
+		s := strings.Trim(strings.TrimSpace(ad.Suffix), ".")
+		if ad.Up && s != "" && !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // windowsNameservers picks the DNS servers Windows applications use, the

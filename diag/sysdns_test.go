@@ -146,3 +146,17 @@ func TestWindowsNameserversRecorded(t *testing.T) {
 		t.Errorf("no adapters: got %#v, want an empty list", got)
 	}
 }
+
+func TestWindowsSearchDomains(t *testing.T) {
+	adapters := []winAdapter{
+		{Name: "Ethernet", Up: true, Suffix: "ad.okviz.example"},
+		{Name: "Wi-Fi", Up: false, Suffix: "guest.example"}, // down: its suffix is not used
+		{Name: "VPN", Up: true, Suffix: "corp.okviz.example."},
+		{Name: "Hyper-V", Up: true, Suffix: ""},
+		{Name: "Ethernet 2", Up: true, Suffix: "ad.okviz.example"},
+	}
+	want := []string{"ad.okviz.example", "corp.okviz.example"}
+	if got := windowsSearchDomains(adapters); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

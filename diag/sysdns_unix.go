@@ -22,6 +22,18 @@ func SystemNameservers() ([]string, error) {
 	return servers, nil
 }
 
+// SystemSearchDomains returns resolv.conf's search list: names under those
+// domains are the local DNS's own (see Prober.SearchDomains).
+func SystemSearchDomains() ([]string, error) {
+	f, err := os.Open("/etc/resolv.conf")
+	if err != nil {
+		return nil, fmt.Errorf("reading the DNS configuration: %w", err)
+	}
+	defer f.Close()
+	_, search := ParseResolvConf(f)
+	return search, nil
+}
+
 func readResolvConf(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {

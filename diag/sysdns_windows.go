@@ -21,6 +21,16 @@ func SystemNameservers() ([]string, error) {
 	return windowsNameservers(adapters), nil
 }
 
+// SystemSearchDomains returns the connection-specific DNS suffixes of the
+// adapters that are up: names under them are the local network's own.
+func SystemSearchDomains() ([]string, error) {
+	adapters, err := windowsAdapters()
+	if err != nil {
+		return nil, fmt.Errorf("reading the network adapters' DNS suffixes: %w", err)
+	}
+	return windowsSearchDomains(adapters), nil
+}
+
 // windowsAdapters copies what we need out of GetAdaptersAddresses.
 func windowsAdapters() ([]winAdapter, error) {
 	const flags = windows.GAA_FLAG_INCLUDE_GATEWAYS | windows.GAA_FLAG_SKIP_ANYCAST | windows.GAA_FLAG_SKIP_MULTICAST
@@ -42,7 +52,8 @@ func windowsAdapters() ([]winAdapter, error) {
 	}
 	var out []winAdapter
 	for aa := (*windows.IpAdapterAddresses)(unsafe.Pointer(&buf[0])); aa != nil; aa = aa.Next {
-		ad := winAdapter{Name: windows.UTF16PtrToString(aa.FriendlyName), Up: aa.OperStatus == windows.IfOperStatusUp}
+		ad := winAdapter{Name: windows.UTF16PtrToString(aa.FriendlyName), Up: aa.OperStatus == windows.IfOperStatusUp,
+			Suffix: windows.UTF16PtrToString(aa.DnsSuffix)}
 		for g := aa.FirstGatewayAddress; g != nil; g = g.Next {
 			if s := sockaddrString(g.Address); s != "" {
 				ad.Gateways = append(ad.Gateways, s)
