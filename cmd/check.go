@@ -52,10 +52,10 @@ type probeCommand struct {
 
 var probeCommands = map[string]probeCommand{
 	"check": {"check", "Full diagnosis: proxy, DNS, TCP, TLS, HTTP and clock (the default command)", diag.Full()},
-	"dns":   {"dns", "DNS only: the system resolver, each configured resolver, the comparison resolvers", diag.Stages{DNSViews: true}},
-	"tls":   {"tls", "TLS only: handshake, chain, trust, interception", diag.Stages{TCP: true, TLS: true}},
-	"reach": {"reach", "TCP to every address, then HTTPS through the effective route", diag.Stages{TCP: true, TLS: true, HTTP: true}},
-	"proxy": {"proxy", "Proxy discovery: every source, the browser's route, and a live CONNECT test of it", diag.Stages{TCP: true}},
+	"dns":   {"dns", "DNS only: the system resolver, each configured resolver, the comparison resolvers", diag.Stages{diag.StageDNSViews}},
+	"tls":   {"tls", "TLS only: handshake, chain, trust, interception", diag.Stages{diag.StageDNS, diag.StageTCP, diag.StageTLS}},
+	"reach": {"reach", "TCP to every address, then HTTPS through the effective route", diag.Stages{diag.StageDNS, diag.StageTCP, diag.StageTLS, diag.StageHTTP, diag.StageClock}},
+	"proxy": {"proxy", "Proxy discovery: every source, the browser's route, and a live CONNECT test of it", diag.Stages{diag.StageDNS, diag.StageTCP}},
 }
 
 func newProbeCmd(a *app, name, use string) *cobra.Command {
@@ -158,7 +158,7 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 		StartedAt:     started.UTC(),
 		DurationMS:    a.env.Now().Sub(started).Milliseconds(),
 		System:        report.System{OS: a.env.GOOS, Arch: a.env.GOARCH},
-		Proxy:         report.ProxyInfo{Sources: sourcesAny(ps.sources)},
+		Proxy:         report.ProxyInfo{Sources: sourcesAny(ps.Sources)},
 		Targets:       results,
 	}
 	rep.Status = report.Overall(results)

@@ -2,13 +2,14 @@ package proxy
 
 import (
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/discover"
-	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/okviz/okviz-check/proxy/discover"
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // ClientRoute is how one family of command-line clients would send a

@@ -3,10 +3,11 @@ package proxy
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
+
 	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/proxy/internal/lists"
 	"github.com/okviz/okviz-check/proxy/redact"
-	"strings"
 )
 
 // Decision kinds.

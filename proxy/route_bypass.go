@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"github.com/okviz/okviz-check/proxy/discover"
 	"net"
 	"net/netip"
 	"net/url"
@@ -9,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/okviz/okviz-check/proxy/discover"
 	"golang.org/x/net/http/httpproxy"
 )
 

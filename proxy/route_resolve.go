@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/pac"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/pac"
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // RouteEnv is what ResolveRoute needs to run PAC files: how to fetch them

@@ -2,9 +2,10 @@ package discover
 
 import (
 	"fmt"
+	"strings"
+
 	"github.com/okviz/okviz-check/proxy/internal/lists"
 	"github.com/okviz/okviz-check/proxy/redact"
-	"strings"
 )
 
 // envVars are the variables the env source records, in report order.

@@ -5,11 +5,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"net"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // gnomeSchema is the GSettings schema of the GNOME proxy settings; its

@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/internal/lists"
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/okviz/okviz-check/proxy/internal/lists"
 )
 
 // KDESettings is the [Proxy Settings] group of kioslaverc, keys as written

@@ -2,11 +2,12 @@ package discover
 
 import (
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // ProxyRules is a manual proxy configuration in Chromium's model

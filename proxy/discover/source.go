@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"io/fs"
 	"sort"
 	"strings"
+
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // System is the machine as proxy discovery sees it. Every field may be nil

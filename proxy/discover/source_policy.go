@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/internal/lists"
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/okviz/okviz-check/proxy/internal/lists"
 )
 
 // browserPolicy says where one Chromium-based browser keeps its managed

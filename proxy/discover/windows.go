@@ -1,8 +1,9 @@
 package discover
 
 import (
-	"github.com/okviz/okviz-check/proxy/redact"
 	"strings"
+
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // Registry locations of the Windows proxy settings.

@@ -3,10 +3,11 @@ package discover
 import (
 	"encoding/binary"
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // Flags of a WinINET/WinHTTP connection settings blob.

@@ -2,12 +2,13 @@ package discover
 
 import (
 	"context"
-	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"net/netip"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/okviz/okviz-check/proxy/internal/lists"
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // multiLabelSuffixes are public suffixes of two labels under which

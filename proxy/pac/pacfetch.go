@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"io"
 	"net"
 	"net/http"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // DefaultPACFetchTimeout is Chromium's bound on fetching a PAC script.

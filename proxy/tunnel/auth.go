@@ -96,7 +96,7 @@ func basicAuth(u *url.URL) (string, bool) {
 // names the address actually contacted. nil prints as DIRECT.
 func hopName(u *url.URL) string {
 	if u == nil {
-		return "DIRECT"
+		return Direct
 	}
 	var b strings.Builder
 	b.WriteString(strings.ToLower(u.Scheme))

@@ -28,6 +28,10 @@ const (
 	CodeProtocolError = "proxy.protocol_error"
 )
 
+// Direct is the Proxy of a Hop that connects without a proxy: a DIRECT
+// entry of the list.
+const Direct = "DIRECT"
+
 // DefaultUserAgent is sent on CONNECT when Tunneler.UserAgent is empty;
 // cmd sets "okviz-check/VERSION".
 const DefaultUserAgent = "okviz-check"

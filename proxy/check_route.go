@@ -1,0 +1,112 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/proxy/pac"
+	"github.com/okviz/okviz-check/proxy/redact"
+)
+
+func hasProxy(rt Route) bool {
+	for _, e := range rt.Proxies {
+		if e.Kind != pac.ProxyDirect {
+			return true
+		}
+	}
+	return false
+}
+
+// routeCheck reports how the route for t was decided, and a PAC file that
+// could not be used (the browser then falls back, but the admin must fix it).
+func routeCheck(ps Setup, t diag.Target, rt Route, err error) diag.Check {
+	d := &diag.RouteDetails{Browser: decisionEvidence(ps.Browser), CLI: decisionEvidence(ps.CLI), Reason: rt.Reason, Proxies: proxyList(rt)}
+	notes := append([]string{}, Disagreements(ps.Browser, ps.CLI)...)
+	d.Notes = append(notes, NoProxyNotes(ps.Sources, t.URL)...)
+	if rt.PACURL != "" {
+		d.PACURL = redact.URL(rt.PACURL)
+		d.PACResult = &rt.PACResult
+	}
+	for _, f := range rt.Failures {
+		d.Failures = append(d.Failures, diag.RouteFailure{PACURL: f.PACURL, From: f.From, Code: f.Code, Error: f.Error})
+	}
+	switch {
+	case err != nil:
+		code := diag.ProxyPACInvalid
+		if len(rt.Failures) > 0 {
+			code = rt.Failures[len(rt.Failures)-1].Code
+		}
+		what := "The route could not be decided"
+		if errors.Is(err, ErrPACMandatory) {
+			what = "The mandatory PAC file could not be used, and browsers do not fall back to direct"
+		}
+		return diag.NewCheck(diag.CheckProxyRoute, code, fmt.Sprintf("%s: %v", what, err), d)
+	case len(rt.Failures) > 0:
+		f := rt.Failures[0]
+		what := "could not be fetched"
+		if f.Code == diag.ProxyPACInvalid {
+			what = "does not work"
+		}
+		return diag.NewCheck(diag.CheckProxyRoute, f.Code,
+			fmt.Sprintf("The PAC file %s (from %s) %s: %s; browsers fall back to %s %s.", redact.URL(f.PACURL), f.From, what, f.Error, routeWords(rt), f.FallbackDelay()), d)
+	case rt.Decision.From == "flag" && rt.Decision.Kind == KindDirect:
+		return diag.NewCheck(diag.CheckProxyRoute, diag.ProxyNone, "--no-proxy forces a direct connection (the machine's proxy settings are listed in the report).", d)
+	case hasProxy(rt):
+		who := "Browsers on this machine send"
+		if rt.Decision.From == "flag" || rt.Decision.From == "config" {
+			who = "okviz-check was told to send"
+		}
+		return diag.NewCheck(diag.CheckProxyRoute, diag.ProxyOK,
+			fmt.Sprintf("%s %s through %s (from %s).", who, t.Host, routeWords(rt), rt.Decision.From), d)
+	}
+	why := "no proxy is configured"
+	if rt.Reason != "" && rt.Reason != "direct" {
+		why = rt.Reason
+	}
+	if from := rt.Decision.From; from != "" && from != "default" {
+		why += " (decided by " + from + ")"
+	}
+	return diag.NewCheck(diag.CheckProxyRoute, diag.ProxyNone, fmt.Sprintf("Browsers on this machine connect to %s directly: %s.", t.Host, why), d)
+}
+
+// proxyList is the route's failover list as the report shows it: proxies
+// with credentials redacted, DIRECT entries as "direct".
+func proxyList(rt Route) []string {
+	list := []string{}
+	for _, e := range rt.Proxies {
+		list = append(list, redact.URL(e.URL()))
+	}
+	return list
+}
+
+// routeWords is the failover list for a sentence: "http://p:8080, then DIRECT".
+func routeWords(rt Route) string {
+	parts := proxyList(rt)
+	if len(parts) == 0 {
+		return "DIRECT"
+	}
+	for i, p := range parts {
+		if p == "direct" {
+			parts[i] = "DIRECT"
+		}
+	}
+	return strings.Join(parts, ", then ")
+}
+
+// decisionEvidence is a route as the report shows it, credentials redacted.
+func decisionEvidence(d Decision) diag.RouteDecision {
+	r := d.Redacted()
+	e := diag.RouteDecision{
+		Kind: r.Kind, Proxies: r.Proxies, PACURL: r.PACURL, PACFrom: r.PACFrom, WPAD: r.WPAD,
+		PACMandatory: r.PACMandatory, Bypass: r.Bypass, BypassStyle: r.BypassStyle, BypassReversed: r.BypassReversed,
+		From: r.From, Notes: r.Notes,
+		Rules: diag.RouteRules{All: r.Rules.All, HTTP: r.Rules.HTTP, HTTPS: r.Rules.HTTPS, FTP: r.Rules.FTP, Fallback: r.Rules.Fallback},
+	}
+	if r.Fallback != nil {
+		f := decisionEvidence(*r.Fallback)
+		e.Fallback = &f
+	}
+	return e
+}

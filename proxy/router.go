@@ -1,0 +1,82 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/proxy/discover"
+	"github.com/okviz/okviz-check/proxy/pac"
+	"github.com/okviz/okviz-check/proxy/redact"
+	"github.com/okviz/okviz-check/proxy/tunnel"
+)
+
+// Setup is the proxy picture of one run: every source looked at, the route
+// a browser on this machine takes, and the one command-line tools take.
+type Setup struct {
+	Sources []discover.Source
+	Browser Decision
+	CLI     Decision
+	// TLS verifies https:// proxies and PAC servers: the system roots plus
+	// --ca-file, as a browser with the enterprise CA would; nil when no
+	// --ca-file is given (the system roots).
+	TLS *tls.Config
+}
+
+// Router turns the browser route into diag's per-target Route: the PAC
+// file evaluated for the target (the proxy.route check), and a tunnel
+// through the resulting proxy list (the proxy.connect check). Every
+// network step uses p's dialer, resolver and clock and is bounded by
+// timeout.
+func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Context, diag.Target) diag.Route {
+	dial := p.Dialer.DialContext
+	tun := &tunnel.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now, TLSConfig: s.TLS}
+	env := RouteEnv{
+		Fetcher: pac.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: &pac.FetchMemo{}, TLSConfig: s.TLS},
+		Eval: pac.EvalEnv{
+			Now: p.Now, Timeout: timeout,
+			Resolve: func(ctx context.Context, host string) ([]net.IP, error) {
+				addrs, err := p.Resolver.LookupIPAddr(ctx, host)
+				ips := make([]net.IP, len(addrs))
+				for i, a := range addrs {
+					ips[i] = a.IP
+				}
+				return ips, err
+			},
+		},
+	}
+	return func(ctx context.Context, t diag.Target) diag.Route {
+		start := p.Now()
+		rt, err := ResolveRoute(ctx, s.Browser, t.URL, env)
+		c := routeCheck(s, t, rt, err)
+		c.DurationMS = p.Now().Sub(start).Milliseconds()
+		r := diag.Route{Kind: "direct", Checks: []diag.Check{c}, FellBack: err == nil && len(rt.Failures) > 0}
+		if err != nil || !hasProxy(rt) || rt.Proxies[0].Kind == pac.ProxyDirect {
+			// A list that starts with DIRECT is a direct route: browsers
+			// only fall back to its proxies when the direct path fails.
+			return r
+		}
+		r.Kind = "proxy"
+		r.Proxy = redact.URL(rt.URLs[0].String())
+		// The first tunnel walks the failover list; later ones (the TLS
+		// variant handshakes) go straight through the entry that worked.
+		var mu sync.Mutex
+		list := rt.URLs
+		r.Tunnel = func(ctx context.Context, hostport string) (net.Conn, diag.Check) {
+			mu.Lock()
+			try := list
+			mu.Unlock()
+			conn, hops := tun.TunnelList(ctx, try, hostport)
+			if conn != nil && len(hops) <= len(try) {
+				mu.Lock()
+				list = try[len(hops)-1 : len(hops)]
+				mu.Unlock()
+			}
+			return conn, connectCheck(conn, hops)
+		}
+		return r
+	}
+}
