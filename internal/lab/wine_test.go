@@ -72,7 +72,8 @@ func regBinary(key, name, hex string) []string {
 
 // capturedSettings is a DefaultConnectionSettings value exported with
 // `reg export` from a Windows 7 PC, as published by Solomon Xie in
-// "setRegProxy" (jianshu.com, notebook https://www.jianshu.com/nb/33143703):
+// "Windows 上利用 Python 自动切换代理 IP 的终极方案！" (jianshu.com, in his
+// notebook https://www.jianshu.com/nb/33143703; his setRegProxy script):
 // version 0x46, counter 3, flags 0x07 (direct | proxy | auto-config URL),
 // proxy "192.168.1.1:80", no bypass list, auto-config URL
 // "http://xduotai.com/pRsO3NGR3-.pac", then the 32-byte trailer. Neither
