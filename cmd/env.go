@@ -19,8 +19,11 @@ type Env struct {
 	StdoutTTY, StderrTTY bool
 	Getenv               func(string) string
 	LookupEnv            func(string) (string, bool)
-	Now                  func() time.Time
-	GOOS, GOARCH         string
+	// Environ lists the environment (NAME=value), to warn about mistyped
+	// OKVIZ_CHECK_* names; nil means no warning.
+	Environ      func() []string
+	Now          func() time.Time
+	GOOS, GOARCH string
 	// ConfigDirs are searched in order for okviz-check.yaml when --config is
 	// not given: the working folder, the user config folder, the system one.
 	ConfigDirs []string
@@ -41,6 +44,7 @@ func System() *Env {
 		StderrTTY: isTerminal(os.Stderr),
 		Getenv:    os.Getenv,
 		LookupEnv: os.LookupEnv,
+		Environ:   os.Environ,
 		Now:       time.Now,
 		GOOS:      runtime.GOOS,
 		GOARCH:    runtime.GOARCH,

@@ -27,6 +27,18 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// findingError is a network finding that ends a command before it has a
+// report to print (a name rules --resolve cannot resolve, a PAC URL that
+// cannot be fetched): exit 1, like a failed target, with its message.
+type findingError struct{ err error }
+
+func (e findingError) Error() string { return e.err.Error() }
+func (e findingError) Unwrap() error { return e.err }
+
+func findingf(format string, args ...any) error {
+	return findingError{fmt.Errorf(format, args...)}
+}
+
 // errUnreachable tells Main that the report was printed and at least one
 // target failed (or warned under --strict): exit 1 with no further message.
 var errUnreachable = errors.New("not reachable")
@@ -34,12 +46,13 @@ var errUnreachable = errors.New("not reachable")
 // exitCode maps the error a command returned to the exit status.
 func exitCode(ctx context.Context, err error) int {
 	var ue usageError
+	var fe findingError
 	switch {
 	case err == nil:
 		return ExitOK
 	case ctx.Err() != nil:
 		return ExitInterrupted
-	case errors.Is(err, errUnreachable):
+	case errors.Is(err, errUnreachable), errors.As(err, &fe):
 		return ExitUnreachable
 	case errors.As(err, &ue):
 		return ExitUsage
@@ -58,7 +71,11 @@ func Main(ctx context.Context, args []string, env *Env, build Build) int {
 	}
 	code := exitCode(ctx, err)
 	switch code {
-	case ExitOK, ExitUnreachable:
+	case ExitOK:
+	case ExitUnreachable:
+		if !errors.Is(err, errUnreachable) {
+			fmt.Fprintf(env.Stderr, "error: %s\n", safeMessage(err))
+		}
 	case ExitInterrupted:
 		fmt.Fprintln(env.Stderr, "okviz-check: interrupted")
 	case ExitUsage:

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"slices"
@@ -59,7 +60,15 @@ func (t timeoutValue) Type() string   { return "duration" }
 func (t timeoutValue) Set(s string) error {
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("not a duration (use e.g. 5s, 1500ms)")
+		// A bare number is seconds, as curl's --max-time and most tools read it.
+		secs, ferr := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if ferr != nil || math.IsNaN(secs) || math.IsInf(secs, 0) {
+			return fmt.Errorf("not a duration (use e.g. 5, 5s, 1500ms)")
+		}
+		if secs > 600 {
+			return fmt.Errorf("must be at most 10m")
+		}
+		d = time.Duration(secs * float64(time.Second))
 	}
 	if d <= 0 {
 		return fmt.Errorf("must be greater than zero")
@@ -208,3 +217,34 @@ func (c checkedString) Set(s string) error {
 }
 
 var _ pflag.Value = (*listValue)(nil)
+
+// plainBool wraps a bool flag so that a bad value says what is allowed
+// instead of strconv.ParseBool's own words.
+type plainBool struct{ pflag.Value }
+
+func (b plainBool) IsBoolFlag() bool { return true }
+func (b plainBool) Set(s string) error {
+	if err := b.Value.Set(s); err != nil {
+		return fmt.Errorf("must be true or false (or 1 or 0)")
+	}
+	return nil
+}
+
+// plainBools wraps every bool flag of fs in plainBool.
+func plainBools(fs *pflag.FlagSet) {
+	fs.VisitAll(func(f *pflag.Flag) {
+		if _, done := f.Value.(plainBool); !done && f.Value.Type() == "bool" {
+			f.Value = plainBool{f.Value}
+		}
+	})
+}
+
+// plainBoolsAll applies plainBools to every flag set of c and its
+// subcommands.
+func plainBoolsAll(c *cobra.Command) {
+	plainBools(c.PersistentFlags())
+	plainBools(c.Flags())
+	for _, sub := range c.Commands() {
+		plainBoolsAll(sub)
+	}
+}

@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -56,13 +58,29 @@ Without a subcommand it runs the full check.`,
 		},
 		PersistentPreRunE: func(c *cobra.Command, args []string) error {
 			a.started = true
+			if !strings.HasPrefix(c.Name(), cobra.ShellCompRequestCmd) {
+				a.warnUnknownVariables()
+			}
+			if lenient(c) {
+				a.loadConfigLenient(c)
+				return nil
+			}
 			return a.loadConfig(c)
 		},
 	}
 	root.SuggestionsMinimumDistance = 2
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		// "okviz-check rule --format windows": the flag error hides the
+		// mistyped command before it; name the command instead.
+		if c == c.Root() {
+			if mis := rejectMistypedCommand(c, c.Flags().Args()); mis != nil {
+				return mis
+			}
+		}
+		return usageError{err}
+	})
 	root.SetVersionTemplate("okviz-check {{.Version}}\n")
 
 	pf := root.PersistentFlags()
@@ -72,7 +90,83 @@ Without a subcommand it runs the full check.`,
 	completeEnums(root)
 
 	root.AddCommand(subcommands(a)...)
+	strictCompletion(root)
+	plainBoolsAll(root)
 	return root, a
+}
+
+// lenient reports whether c is a command that must run whatever the
+// settings say (version, completion, help): a bad OKVIZ_CHECK_TIMEOUT
+// meant for the checks must not stop a user reading the version.
+func lenient(c *cobra.Command) bool {
+	for p := c; p != nil; p = p.Parent() {
+		switch p.Name() {
+		case "version", "completion", "help":
+			return true
+		}
+		if strings.HasPrefix(p.Name(), cobra.ShellCompRequestCmd) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadConfigLenient fills what a lenient command uses (its --format and
+// --color) from the environment and config file when they are valid, and
+// ignores every other setting and every error.
+func (a *app) loadConfigLenient(c *cobra.Command) {
+	cfg, err := loadConfig(a.env, a.global.ConfigFile)
+	if err != nil {
+		cfg, _ = loadConfig(&Env{Getenv: a.env.Getenv}, "")
+		if cfg == nil {
+			return
+		}
+	}
+	a.global.cfg = cfg
+	for _, name := range []string{"format", "color"} {
+		f := c.Flags().Lookup(name)
+		if f == nil || f.Changed {
+			continue
+		}
+		fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+		saved := f.Value.String()
+		fs.AddFlag(f)
+		if cfg.apply(fs, fs) != nil {
+			_ = f.Value.Set(saved)
+		}
+	}
+}
+
+// strictCompletion makes "completion SHELL" with an unknown shell a usage
+// error instead of cobra's help text and exit 0.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		var shells []string
+		for _, sub := range c.Commands() {
+			shells = append(shells, sub.Name())
+		}
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			msg := fmt.Sprintf("completion: okviz-check has no completion script for the shell %q; it has one for %s", args[0], strings.Join(shells, ", "))
+			known := map[string]bool{}
+			for _, sh := range shells {
+				known[sh] = true
+			}
+			if args[0] == "tcsh" || args[0] == "csh" {
+				msg += " (in tcsh, type the commands in full or run bash or zsh for completion)"
+			} else if s := closest(strings.ToLower(args[0]), known); s != "" && levenshtein(strings.ToLower(args[0]), s) <= 2 {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			return usageError{errors.New(msg)}
+		}
+	}
 }
 
 // loadConfig reads the config file and fills unset flags of the command
@@ -108,6 +202,7 @@ func validateAll(cfg *config) error {
 	fs := pflag.NewFlagSet("all settings", pflag.ContinueOnError)
 	addGlobalFlags(fs, &globalOptions{})
 	addProbeFlags(fs, &checkOptions{})
+	plainBools(fs)
 	scratch := *cfg
 	scratch.origins = map[string]string{}
 	if err := scratch.apply(fs, fs); err != nil {
@@ -141,10 +236,100 @@ func rejectMistypedCommand(c *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-		return usagef("unknown command %q; did you mean %q?", args[0], s[0])
+	first := args[0]
+	if missing, ok := plannedCommands[strings.ToLower(first)]; ok {
+		return usagef("%q is not a command of this version of okviz-check (%s); run 'okviz-check --help' for the commands it has", first, missing)
+	}
+	if isProblemCode(strings.ToLower(first)) {
+		return usagef("%q is a problem code, not a target: the README's table of problem codes says what it means and what to do", first)
+	}
+	if s := c.SuggestionsFor(first); len(s) > 0 {
+		return usagef("unknown command %q; did you mean %q?", first, s[0])
 	}
 	return nil
+}
+
+// isProblemCode reports whether s is one of the problem codes of the
+// README (dns.nxdomain), which users paste from a report.
+func isProblemCode(s string) bool {
+	if !strings.Contains(s, ".") {
+		return false
+	}
+	for _, c := range diag.Codes() {
+		if c.Code == s {
+			return true
+		}
+	}
+	return false
+}
+
+// plannedCommands are command names users expect (from other tools or from
+// the issue tracker) that this version does not have: as the first
+// argument they are a usage error, not a host to probe.
+var plannedCommands = map[string]string{
+	"explain": "to read what a problem code means, see the table of problem codes in the README",
+	"doctor":  "the default command, okviz-check [TARGET...], is the full diagnosis",
+	"diag":    "the default command, okviz-check [TARGET...], is the full diagnosis",
+	"report":  "to keep a report, run okviz-check --format json > report.json",
+	"bundle":  "to keep a report, run okviz-check --format json > report.json",
+	"watch":   "run okviz-check in a loop of your shell meanwhile",
+}
+
+// warnUnknownVariables warns about OKVIZ_CHECK_* variables that mean
+// nothing to okviz-check: a mistyped name would otherwise be ignored
+// without a word.
+func (a *app) warnUnknownVariables() {
+	if a.env.Environ == nil {
+		return
+	}
+	known := map[string]bool{"OKVIZ_CHECK_CONFIG": true, "OKVIZ_CHECK_TARGETS": true}
+	for _, s := range settings {
+		known[s.envName()] = true
+	}
+	for _, kv := range a.env.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(strings.ToUpper(name), "OKVIZ_CHECK_") || known[name] {
+			continue
+		}
+		msg := fmt.Sprintf("warning: environment variable %s means nothing to okviz-check and is ignored", report.Sanitize(name))
+		if s := closest(strings.ToUpper(name), known); s != "" {
+			msg += fmt.Sprintf("; did you mean %s?", s)
+		}
+		fmt.Fprintln(a.env.Stderr, msg)
+	}
+}
+
+// closest is the known name nearest to name, if it is near enough to be a
+// typo of it.
+func closest(name string, known map[string]bool) string {
+	best, bestD := "", 4
+	for k := range known {
+		if d := levenshtein(name, k); d < bestD || d == bestD && k < best {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// levenshtein is the edit distance between a and b.
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // ctxOrBackground guards against commands run without ExecuteContext.

@@ -105,7 +105,7 @@ func (a *app) runRules(ctx context.Context, o *rulesOptions, args []string) erro
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return usagef("--resolve: %v", err)
+			return findingf("--resolve: %v (check the name, or leave out --resolve to write name rules)", err)
 		}
 		fmt.Fprintln(a.env.Stderr, "warning: addresses as resolved now; CDN and cloud addresses change, so prefer FQDN rules and re-run to refresh")
 	}
@@ -139,7 +139,7 @@ func (a *app) revocationRules(ctx context.Context, o *rulesOptions, targets []di
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, fmt.Errorf("--revocation: cannot read the certificate chain of %s: %v (it needs a TLS connection to the target, direct or through the proxy browsers use)", t.HostPort(), err)
+			return nil, findingf("--revocation: cannot read the certificate chain of %s: %s (it needs a TLS connection to the target, direct or through the proxy browsers use)", t.HostPort(), plainNetError(err, a.global.Timeout))
 		}
 		urls := diag.RevocationURLs(chain)
 		if len(urls) == 0 {
@@ -166,7 +166,7 @@ func (a *app) routedChain(ctx context.Context) (func(context.Context, diag.Targe
 	}
 	p.Route = a.router(a.discoverProxies(ctx, o, p), p)
 	return func(ctx context.Context, t diag.Target, _ time.Duration) ([]*x509.Certificate, error) {
-		res, chain := p.ProbeChain(ctx, t, diag.Stages{TCP: true, TLS: true})
+		res, chain := p.ProbeChain(ctx, t, diag.Stages{diag.StageDNS, diag.StageTCP, diag.StageTLS})
 		if len(chain) == 0 {
 			return nil, errors.New(res.Verdict.Summary)
 		}
@@ -180,6 +180,10 @@ func systemLookup(timeout time.Duration) rules.LookupFunc {
 	return func(ctx context.Context, host string) ([]netip.Addr, error) {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		if err != nil {
+			return nil, errors.New(plainNetError(err, timeout))
+		}
+		return addrs, nil
 	}
 }
