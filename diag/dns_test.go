@@ -281,6 +281,8 @@ func TestDNSServers(t *testing.T) {
 			other: fakedns.Record{CNAME: []string{"e1.cdn.example"}, A: []string{"192.0.2.21"}}, system: "dns.ok", servers: "dns.ok"},
 		{name: "other addresses", sys: real, other: fakedns.Record{A: []string{"203.0.113.5"}},
 			system: "dns.ok", servers: "dns.mismatch", summaryHas: "answers 203.0.113.5", explainedByID: "dns.servers"},
+		{name: "another address of the same /24, no CNAME", sys: real, other: fakedns.Record{A: []string{"192.0.2.99"}},
+			system: "dns.ok", servers: "dns.ok"},
 		{name: "one server does not answer", sys: real, other: fakedns.Record{Drop: true},
 			system: "dns.ok", servers: "dns.timeout", summaryHas: "does not answer for", explainedByID: "dns.servers"},
 		{name: "one server says NXDOMAIN", sys: real, other: fakedns.Record{Rcode: dns.RcodeNameError, SOA: true},
@@ -350,8 +352,14 @@ func TestDNSCompare(t *testing.T) {
 			sys:  fakedns.Record{CNAME: []string{"a.cdn.example"}, A: []string{"192.0.2.31"}},
 			cmp:  fakedns.Record{CNAME: []string{"a.cdn.example"}, A: []string{"198.51.100.31"}},
 			code: "dns.ok", status: StatusPass},
-		{name: "geo DNS: other addresses, no CNAME anywhere", sys: x, cmp: fakedns.Record{A: []string{"198.51.100.32"}},
-			code: "dns.ok", status: StatusPass},
+		{name: "other network, no CNAME anywhere", sys: x, cmp: fakedns.Record{A: []string{"198.51.100.32"}},
+			code: "dns.mismatch", status: StatusWarn, summaryHas: "answers 198.51.100.32 while this machine gets 192.0.2.30"},
+		{name: "CDN rotating within one /24", sys: x, cmp: fakedns.Record{A: []string{"192.0.2.77"}},
+			code: "dns.ok", status: StatusPass, summaryHas: "agree"},
+		{name: "CDN rotating within one IPv6 /48", sys: fakedns.Record{AAAA: []string{"2001:db8:5:1::1"}},
+			cmp: fakedns.Record{AAAA: []string{"2001:db8:5:ffff::9"}}, code: "dns.ok", status: StatusPass, summaryHas: "agree"},
+		{name: "neighbouring IPv6 /48s are other networks", sys: fakedns.Record{AAAA: []string{"2001:db8:5::1"}},
+			cmp: fakedns.Record{AAAA: []string{"2001:db8:6::1"}}, code: "dns.mismatch", status: StatusWarn},
 		{name: "local answer skips the public CNAME", sys: x,
 			cmp:  fakedns.Record{CNAME: []string{"e.cdn.example"}, A: []string{"198.51.100.33"}},
 			code: "dns.mismatch", status: StatusWarn, summaryHas: "answers 198.51.100.33 (via e.cdn.example) while this machine gets 192.0.2.30"},
@@ -368,7 +376,7 @@ func TestDNSCompare(t *testing.T) {
 		{name: "local resolvers fail, public works", sys: fakedns.Record{Rcode: dns.RcodeServerFailure}, cmp: x,
 			code: "dns.ok", status: StatusPass, summaryHas: "only the local resolvers fail"},
 		{name: "the comparison resolver filters", sys: x, cmp: fakedns.Record{A: []string{"0.0.0.0"}},
-			code: "dns.ok", status: StatusPass},
+			code: "dns.ok", status: StatusInfo, summaryHas: "answers 0.0.0.0: that resolver's own filtering"},
 		{name: "comparison resolver unreachable", sys: x, cmp: fakedns.Record{Drop: true},
 			code: "dns.ok", status: StatusInfo, summaryHas: "No comparison resolver answered"},
 	}
@@ -387,8 +395,14 @@ func TestDNSCompare(t *testing.T) {
 			if c.Code != tt.code || c.Status != tt.status || !strings.Contains(c.Summary, tt.summaryHas) {
 				t.Errorf("dns.compare = %s/%s %q, want %s/%s with %q", c.Code, c.Status, c.Summary, tt.code, tt.status, tt.summaryHas)
 			}
-			if vs := viewsOf(t, c); len(vs) != 1 || vs[0].Role != roleCompare {
-				t.Errorf("views = %+v", vs)
+			vs := viewsOf(t, c)
+			if len(vs) != 1 || vs[0].Role != roleCompare {
+				t.Fatalf("views = %+v", vs)
+			}
+			// The summary, the status and the view tell one story.
+			agrees := strings.Contains(c.Summary, "agree with")
+			if vs[0].Agrees != agrees || agrees && c.Status != StatusPass || c.Code == DNSMismatch && vs[0].Agrees {
+				t.Errorf("check %s/%s %q but the view says agrees_with_system=%v", c.Code, c.Status, c.Summary, vs[0].Agrees)
 			}
 		})
 	}

@@ -81,14 +81,12 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 	// rotation from a different answer.
 	names := map[string]bool{}
 	canon := sd.CanonicalName
-	chainKnown := canon != ""
-	if chainKnown && !sameName(canon, t.Host) {
+	if canon != "" && !sameName(canon, t.Host) {
 		names[strings.ToLower(canon)] = true
 	}
 	for i := range local {
 		local[i].Agrees = agreesWithSystem(local[i], sysAddrs, names)
 		if local[i].Agrees && len(sysAddrs) > 0 {
-			chainKnown = true
 			for _, n := range local[i].CNAMEs {
 				names[strings.ToLower(n)] = true
 			}
@@ -101,23 +99,48 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 	}
 	checks := []Check{sc, p.serversCheck(t.Host, sysAddrs, local)}
 	if len(p.Compare) > 0 {
-		checks = append(checks, compareCheck(t.Host, public, sysAddrs, sc.Code, names, chainKnown, compare))
+		checks = append(checks, compareCheck(t.Host, public, sysAddrs, sc.Code, names, compare))
 	}
 	return checks
 }
 
-// agreesWithSystem: both failed, or both have addresses that overlap or
-// go through the same canonical name (a CDN rotating its addresses).
+// agreesWithSystem: the resolver answered, and either both answers hold no
+// address, or they share an address, a network (a CDN rotating within its
+// /24 or /48) or a canonical name. No answer never agrees.
 func agreesWithSystem(v DNSView, sys []netip.Addr, sysNames map[string]bool) bool {
+	if v.Rcode == "" {
+		return false
+	}
 	if len(sys) == 0 || len(v.Addrs) == 0 {
 		return len(sys) == 0 && len(v.Addrs) == 0
 	}
-	if overlap(parseAddrs(v.Addrs), sys) {
+	if overlap(parseAddrs(v.Addrs), sys) || sameNetwork(parseAddrs(v.Addrs), sys) {
 		return true
 	}
 	for _, n := range v.CNAMEs {
 		if sysNames[strings.ToLower(n)] {
 			return true
+		}
+	}
+	return false
+}
+
+// sameNetwork: an address of a and one of b share their IPv4 /24 or IPv6
+// /48, the smallest prefixes announced on the Internet, so one operator's.
+func sameNetwork(a, b []netip.Addr) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Is4() != y.Is4() {
+				continue
+			}
+			bits := 48
+			if x.Is4() {
+				bits = 24
+			}
+			px, _ := x.Prefix(bits)
+			if px.Contains(y) {
+				return true
+			}
 		}
 	}
 	return false
@@ -339,9 +362,9 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 	for _, v := range local {
 		switch {
 		case v.Agrees:
-		case v.Rcode == "" && len(sys) > 0:
+		case v.Rcode == "":
 			// No answer at all is not a different answer: the resolver is
-			// down or unreachable, while the system got through another.
+			// down or unreachable (and it does not agree either).
 			silent = append(silent, v.Server)
 		default:
 			disagree = append(disagree, v.Server)
@@ -359,7 +382,7 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 		}
 		return newCheck(CheckDNSServers, DNSMismatch, sum, details)
 	}
-	if len(silent) > 0 {
+	if len(silent) > 0 && len(sys) > 0 {
 		c := newCheck(CheckDNSServers, DNSTimeout, "The DNS server "+joinAnd(silent)+" does not answer for "+host+
 			"; the system lookup worked through another, but applications may wait for it first", details)
 		c.Status = StatusWarn
@@ -380,15 +403,16 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 // another name: no shared address and no shared CNAME (a CDN answers each
 // resolver differently, but through the same names), a public answer where
 // the local one is a sinkhole or missing, or no public name at all.
-func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, names map[string]bool, chainKnown bool, views []DNSView) Check {
+func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, names map[string]bool, views []DNSView) Check {
 	if len(views) == 0 {
 		return SkipCheck(CheckDNSCompare, "The comparison resolvers were not queried")
 	}
-	var parts, disagree, failed []string
+	var parts, disagree, failed, aside []string
 	answered := 0
 	var working []DNSView
 	for i := range views {
 		v := &views[i]
+		v.Agrees = false // no answer never agrees; an answer agrees unless flagged below
 		if v.Rcode == "" {
 			failed = append(failed, v.Server+" "+answerText(*v))
 			continue
@@ -403,10 +427,20 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, name
 		case sysCode == DNSSinkhole || sysCode == DNSNXDomain || sysCode == DNSNoAddress:
 			flag = clean
 		case len(sys) > 0 && clean:
-			v.Agrees = overlap(parseAddrs(v.Addrs), sys) || !chainKnown || !chainsDiffer(v.CNAMEs, names)
-			flag = !v.Agrees
+			// Another CDN node is the same service: a shared address,
+			// network or canonical name says so; anything else is a
+			// different answer, whatever the CNAMEs leave unknown.
+			a := parseAddrs(v.Addrs)
+			flag = !(overlap(a, sys) || sameNetwork(a, sys) || sharesName(v.CNAMEs, names))
 		case len(sys) > 0 && v.Code == DNSNXDomain && public:
 			flag = true
+		}
+		// Agreement needs an answer like the system's: a comparison
+		// resolver that filters or fails the name itself neither agrees
+		// nor makes a mismatch.
+		v.Agrees = !flag && (clean == (len(sys) > 0))
+		if !flag && !v.Agrees {
+			aside = append(aside, v.Server+" "+answerText(*v))
 		}
 		if flag {
 			disagree = append(disagree, v.Server)
@@ -435,21 +469,24 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, name
 		return newCheck(CheckDNSCompare, DNSOK, "The comparison resolver "+working[0].Server+" resolves "+host+" to "+
 			listAddrs(parseAddrs(working[0].Addrs))+", so the name works publicly and only the local resolvers fail", details)
 	}
+	if len(aside) > 0 {
+		c := newCheck(CheckDNSCompare, DNSOK, "No comparison resolver contradicts this machine's answer for "+host+", but "+joinAnd(aside)+
+			": that resolver's own filtering or failure, which says nothing about this network", details)
+		c.Status = StatusInfo
+		return c
+	}
 	return newCheck(CheckDNSCompare, DNSOK, "The comparison resolvers agree with this machine's answer for "+host, details)
 }
 
-// chainsDiffer: one answer went through CNAMEs and the other did not, or
-// both did with no name in common.
-func chainsDiffer(chain []string, names map[string]bool) bool {
-	if len(chain) == 0 {
-		return len(names) > 0
-	}
+// sharesName: the answer went through one of the names the system's
+// answer went through (a CDN answering each resolver differently).
+func sharesName(chain []string, names map[string]bool) bool {
 	for _, n := range chain {
 		if names[strings.ToLower(n)] {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 func chainText(v DNSView) string {
