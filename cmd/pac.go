@@ -103,7 +103,7 @@ func (a *app) runPac(ctx context.Context, o *pacOptions, source string, urls []s
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return pacFetchError(err)
+		return pacFetchError(err, a.global.Timeout)
 	}
 	script, err := pac.ParsePAC(body)
 	if err != nil {
@@ -255,17 +255,43 @@ func (a *app) writePac(out pacJSON) error {
 	return err
 }
 
-// pacFetchError decides the exit status of a failed fetch: a source that is
-// wrong (a bad URL, a missing file, a file too large) is bad input, exit 2;
-// a server that cannot be reached or answers an error is the tool unable to
-// do its job, exit 3.
-func pacFetchError(err error) error {
+// pacFetchError decides the exit status of a failed fetch by the rule of
+// every command: a local source that is wrong or unreadable (a bad URL, a
+// missing file, a folder, a file too large) is bad input, exit 2; a PAC URL
+// that cannot be fetched (unreachable, no answer in time, not 200, cut
+// short) is a network finding, exit 1. The message says what was wrong
+// in plain words, not the Go error it came from.
+func pacFetchError(err error, timeout time.Duration) error {
 	var fe *pac.FetchError
-	if errors.As(err, &fe) {
+	if !errors.As(err, &fe) {
+		return usageError{err}
+	}
+	src := redact.URL(fe.Source)
+	if !isPACURL(fe.Source) {
 		switch fe.Kind {
-		case pac.FetchNetwork, pac.FetchTimeout, pac.FetchStatus, pac.FetchRead:
-			return err
+		case pac.FetchNotFound:
+			return usagef("PAC file %s: no such file (check the path; a URL must start with http:// or https://)", src)
+		case pac.FetchRead:
+			if st, serr := os.Stat(strings.TrimPrefix(fe.Source, "file://")); serr == nil && st.IsDir() {
+				return usagef("PAC file %s: is a folder, not a file (name the .pac file in it)", src)
+			}
+			return usagef("PAC file %s: cannot be read: %s", src, lastPart(err))
 		}
+		return usageError{err}
+	}
+	switch fe.Kind {
+	case pac.FetchNetwork:
+		return findingf("PAC URL %s: cannot be fetched: %s (browsers fetch it directly, never through a proxy)", src, plainNetError(fe.Err, timeout))
+	case pac.FetchTimeout:
+		return findingf("PAC URL %s: no complete answer within %s (--timeout)", src, timeout)
+	case pac.FetchStatus, pac.FetchRead, pac.FetchTooLarge:
+		return findingError{err}
 	}
 	return usageError{err}
+}
+
+// isPACURL reports whether a PAC source is fetched over the network.
+func isPACURL(source string) bool {
+	l := strings.ToLower(source)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }

@@ -43,6 +43,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"origin": cmdOrigin,
+			"plainhttp": cmdPlainHTTP,
 			// exits N CMD ARGS... runs CMD and asserts its exact exit status.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {
@@ -104,4 +105,26 @@ func cmdOrigin(ts *testscript.TestScript, neg bool, args []string) {
 	go srv.Serve(tl)
 	ts.Defer(func() { srv.Close() })
 	ts.Setenv(name, "https://"+ln.Addr().String()+"/")
+}
+
+// cmdPlainHTTP starts a loopback plain-HTTP server for the rest of the
+// script that answers every request with STATUS, and sets $NAME to its
+// http URL:
+//
+//	plainhttp NAME STATUS
+func cmdPlainHTTP(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: plainhttp NAME STATUS")
+	}
+	status, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		fmt.Fprintln(w, "function FindProxyForURL(url, host) { return \"DIRECT\"; }")
+	})}
+	go srv.Serve(ln)
+	ts.Defer(func() { srv.Close() })
+	ts.Setenv(args[0], "http://"+ln.Addr().String())
 }
