@@ -42,7 +42,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"origin": cmdOrigin,
+			"origin":    cmdOrigin,
 			"plainhttp": cmdPlainHTTP,
 			// exits N CMD ARGS... runs CMD and asserts its exact exit status.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
