@@ -166,7 +166,7 @@ func (a *app) routedChain(ctx context.Context) (func(context.Context, diag.Targe
 	}
 	p.Route = a.router(a.discoverProxies(ctx, o, p), p)
 	return func(ctx context.Context, t diag.Target, _ time.Duration) ([]*x509.Certificate, error) {
-		res, chain := p.ProbeChain(ctx, t, diag.Stages{TCP: true, TLS: true})
+		res, chain := p.ProbeChain(ctx, t, diag.Stages{diag.StageDNS, diag.StageTCP, diag.StageTLS})
 		if len(chain) == 0 {
 			return nil, errors.New(res.Verdict.Summary)
 		}

@@ -2,9 +2,6 @@ package diag
 
 import "strings"
 
-// stageOrder is the path a request takes; the verdict is the first failing
-// stage along it.
-var stageOrder = []string{"proxy", "dns", "tcp", "tls", "http", "clock"}
 
 func stageOf(c Check) string { return StageOf(c.Code) }
 
@@ -24,7 +21,10 @@ var warningOrder = []Code{
 // verdict names the single root cause among a target's checks: the first
 // failing stage along the path, where evidence that explains a later symptom
 // wins over the symptom; else the most important warning; else ok.
-func verdict(checks []Check) Verdict {
+func verdict(checks []Check) Verdict { return verdictIn(Full().order(), checks) }
+
+// verdictIn is verdict along a given stage order (a command's stage list).
+func verdictIn(order []string, checks []Check) Verdict {
 	has := func(code Code) (Check, bool) {
 		for _, c := range checks {
 			if c.Code == code && (c.Status == StatusFail || c.Status == StatusWarn) {
@@ -34,7 +34,7 @@ func verdict(checks []Check) Verdict {
 		return Check{}, false
 	}
 	var firstFail *Check
-	for _, stage := range stageOrder {
+	for _, stage := range order {
 		for i := range checks {
 			c := &checks[i]
 			if c.Status == StatusFail && stageOf(*c) == stage {
