@@ -167,6 +167,15 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 // them apart); SERVFAIL as a temporary "server misbehaving", REFUSED and the
 // other rcodes as a permanent one.
 func classifySystemErr(err error) (code Code, kind string) {
+	if errors.Is(err, context.Canceled) {
+		// Nobody waited for the answer (the direct path beside a proxy
+		// route, an interrupt): one fixed code, whatever the resolver was
+		// doing when it was stopped.
+		return DNSTimeout, failCanceled
+	}
+	if code, kind, ok := windowsDNSErr(err); ok {
+		return code, kind
+	}
 	var de *net.DNSError
 	if errors.As(err, &de) {
 		switch {
@@ -210,6 +219,9 @@ func systemFailSummary(code Code, kind, host string) string {
 		}
 		if kind == failRefused {
 			return "The system resolver could not reach a DNS server to resolve " + host + " (connection refused)"
+		}
+		if kind == failCanceled {
+			return "The lookup of " + host + " was not waited for (stopped before an answer came)"
 		}
 		return "The system resolver got no answer for " + host + " in time"
 	case DNSServFail:

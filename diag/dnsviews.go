@@ -309,7 +309,7 @@ func dnsErrKind(err error) string {
 	var cv *tls.CertificateVerificationError
 	switch {
 	case errors.Is(err, context.Canceled):
-		return "canceled"
+		return failCanceled
 	case errors.Is(err, errMalformed):
 		return kindMalformed
 	case errors.Is(err, errDoH):

@@ -12,6 +12,7 @@ const (
 	failLocal       = netclass.LocalFirewall
 	failEOF         = netclass.EOF
 	failOther       = netclass.Other
+	failCanceled    = netclass.Canceled
 )
 
 // classifyNetErr names the failure kind of a network error.

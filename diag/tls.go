@@ -44,8 +44,8 @@ const (
 
 // Handshake failure kinds on top of classifyNetErr's.
 const (
-	kindProtocol  = "protocol"  // the peer spoke something other than TLS, or sent an alert
-	kindCancelled = "cancelled" // the context was cancelled (interrupt, or a hedge no longer needed)
+	kindProtocol  = "protocol"   // the peer spoke something other than TLS, or sent an alert
+	kindCancelled = failCanceled // the context was cancelled (interrupt, or a hedge no longer needed)
 	kindRedial    = "redial_failed"
 )
 
@@ -319,6 +319,12 @@ func (p *Prober) failedCheck(kind string, extra *peerSaid, main attempt, variant
 				"The default (post-quantum, two-segment) ClientHello got no answer, while a classic one completed the handshake: a middlebox drops large ClientHellos.", details)
 		}
 		return newCheck(CheckTLSHandshake, TLSTimeout, "", details)
+	case failLocal:
+		// WSAECONNABORTED, EACCES: software on this machine cut it.
+		c := newCheck(CheckTLSHandshake, TLSReset,
+			"This machine's own software aborted the connection during the TLS handshake (host firewall, endpoint security or Defender Network Protection), not the network.", details)
+		c.Remediation = Lookup(TCPLocalFirewall).Remediation
+		return c
 	}
 	// Reset, EOF and the rarer unreachable/refused during the handshake.
 	if neutral != nil && passed(*neutral, true) {

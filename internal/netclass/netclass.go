@@ -24,6 +24,9 @@ const (
 	LocalFirewall = "local_firewall"
 	EOF           = "eof"
 	Other         = "other"
+	// Canceled is an operation its caller stopped waiting for: no network
+	// outcome. One spelling everywhere (Go's, as in context.Canceled).
+	Canceled = "canceled"
 )
 
 // Classify maps a dial, read or write error to a kind ("" for nil).

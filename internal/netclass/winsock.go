@@ -19,8 +19,13 @@ func classifyWinsock(n uintptr) string {
 	switch n {
 	case wsaECONNREFUSED:
 		return Refused
-	case wsaECONNRESET, wsaECONNABORTED:
+	case wsaECONNRESET:
 		return Reset
+	case wsaECONNABORTED:
+		// "An established connection was aborted by the software in your
+		// host computer": a WFP filter, an endpoint agent or Defender
+		// Network Protection on this machine, not the network.
+		return LocalFirewall
 	case wsaENETUNREACH, wsaEHOSTUNREACH, wsaENETDOWN, wsaEHOSTDOWN:
 		return Unreachable
 	case wsaETIMEDOUT:

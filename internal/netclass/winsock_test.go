@@ -39,7 +39,7 @@ var winsockValues = []winsockValue{
 	// access permissions" — what a Windows Filtering Platform block returns.
 	{10013, "WSAEACCES", "documented", LocalFirewall},
 	// "An established connection was aborted by the software in your host computer."
-	{10053, "WSAECONNABORTED", "documented", Reset},
+	{10053, "WSAECONNABORTED", "documented", LocalFirewall},
 	// "The attempted operation is not supported for the type of object
 	// referenced": Wine's answer to WSAIoctl(SIO_UDP_CONNRESET), which Go
 	// sends on every UDP socket — not a network failure.
