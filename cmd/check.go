@@ -94,7 +94,7 @@ func (a *app) parseTargets(args []string) ([]diag.Target, error) {
 	seen := map[string]bool{}
 	var out []diag.Target
 	for _, s := range args {
-		t, err := diag.ParseTarget(s)
+		t, err := parseTarget(s)
 		if err != nil {
 			return nil, usagef("%s: %v", from, err)
 		}

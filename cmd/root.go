@@ -213,7 +213,7 @@ func validateAll(cfg *config) error {
 		return err
 	}
 	for _, t := range targets {
-		if _, err := diag.ParseTarget(t); err != nil {
+		if _, err := parseTarget(t); err != nil {
 			return usagef("%s: %v", from, err)
 		}
 	}
