@@ -93,6 +93,9 @@ func (p *Prober) probe(ctx context.Context, t Target, st Stages) (TargetResult, 
 	n := len(route.Checks)
 	res.Checks = append(append(pt.Checks[:n:n], evidence...), pt.Checks[n:]...)
 
+	if route.Kind != "proxy" {
+		settlePrivate(t.Host, res.Checks)
+	}
 	if route.FellBack && n > 0 {
 		settleFallback(&res.Checks[0], res.Checks[n:])
 	}
