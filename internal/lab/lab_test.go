@@ -734,7 +734,7 @@ func testScenarios(t *testing.T, l *lab.Lab, bin string) {
 			if _, v6, ok := strings.Cut(out, "# --- begin ip6tables ---"); ok {
 				v6, _, _ = strings.Cut(v6, "# --- end ip6tables ---")
 				inputs["ip6tables-restore"] = strings.ReplaceAll(v6, "\n# ", "\n")
-				if !strings.Contains(inputs["ip6tables-restore"], "\n-I OUTPUT -p tcp "+rules[1]) {
+				if !strings.Contains(inputs["ip6tables-restore"], "\n-A OKVIZ-CHECK -p tcp "+rules[1]) {
 					t.Errorf("the IPv6 block has no rule for %s:\n%s", addrs[1], v6)
 				}
 			} else if resolve {
