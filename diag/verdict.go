@@ -2,7 +2,6 @@ package diag
 
 import "strings"
 
-
 func stageOf(c Check) string { return StageOf(c.Code) }
 
 // warningOrder ranks warnings by what an admin should hear about first.
