@@ -2,11 +2,13 @@ package cmd
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -136,7 +138,7 @@ func (c *config) read() error {
 	}
 	c.v.SetConfigType(typ)
 	if err := c.v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return errors.New(strings.TrimPrefix(oneLine(err.Error()), "While parsing config: "))
+		return syntaxError(typ, data, err)
 	}
 	keys := c.v.AllKeys()
 	sort.Strings(keys)
@@ -382,4 +384,60 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// syntaxError says in plain words why a config file does not parse, with
+// the line (and column) where known, instead of the parser's Go words
+// ("cannot unmarshal !!seq into map[string]interface {}").
+func syntaxError(typ string, data []byte, err error) error {
+	if typ == "json" {
+		var v any
+		jerr := json.Unmarshal(data, &v)
+		var se *json.SyntaxError
+		switch {
+		case errors.As(jerr, &se):
+			line, col := lineCol(data, se.Offset)
+			if strings.Contains(se.Error(), "unexpected end") {
+				return fmt.Errorf("not valid JSON: it ends too early at line %d (a missing } or ]?)", line)
+			}
+			return fmt.Errorf("not valid JSON at line %d, column %d (a trailing comma, a missing quote, or YAML in a .json file?)", line, col)
+		case jerr == nil:
+			if _, ok := v.(map[string]any); !ok {
+				return fmt.Errorf("the top level must be an object of settings ({\"timeout\": \"5s\"}), not %s", describe(v))
+			}
+		}
+	}
+	msg := strings.TrimPrefix(oneLine(err.Error()), "While parsing config: ")
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimSpace(strings.TrimPrefix(msg, "unmarshal errors:"))
+	if m := yamlTopLevel.FindStringSubmatch(msg); m != nil {
+		what := "a single value"
+		if m[2] == "seq" {
+			what = "a list"
+		}
+		return fmt.Errorf("line %s: the top level must be a map of settings (timeout: 5s), not %s", m[1], what)
+	}
+	if m := yamlDuplicate.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("line %s: the key %q is given twice (first at line %s): keep one", m[1], m[2], m[3])
+	}
+	if strings.Contains(msg, "cannot start any token") {
+		msg += " (YAML indents with spaces, never tabs)"
+	}
+	return fmt.Errorf("not valid %s: %s", strings.ToUpper(typ), msg)
+}
+
+var (
+	yamlTopLevel  = regexp.MustCompile(`^line (\d+): cannot unmarshal !!(\w+) .*into map\[string\]interface \{\}`)
+	yamlDuplicate = regexp.MustCompile(`^line (\d+): mapping key "([^"]*)" already defined at line (\d+)`)
+)
+
+// lineCol turns a byte offset into a 1-based line and column.
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
 }
