@@ -1,75 +1,35 @@
-// Package proxy finds out how traffic from this machine would leave for a
-// target, the way the clients that matter decide it, and tests that path.
-// Power BI runs in Chromium (Edge, Chrome, and WebView2 in Power BI
-// Desktop), so Chromium's behaviour is the reference throughout; where
-// Internet Explorer/WinHTTP, Firefox or command-line clients differ, the
-// difference is reported, not guessed away.
+// Package proxy decides how traffic from this machine would leave for a
+// target, the way the clients that matter decide it, and turns that into
+// the proxy checks of a report. Power BI runs in Chromium (Edge, Chrome,
+// and WebView2 in Power BI Desktop), so Chromium's behaviour is the
+// reference throughout; where Internet Explorer/WinHTTP, Firefox or
+// command-line clients differ, the difference is reported, not guessed
+// away.
 //
-// # Discovery of sources
+// Its parts are sub-packages, imported one way (this package imports them,
+// they never import it or each other):
 //
-// Discover reads every place a proxy can be configured and reports each
-// one, with what it said, as a Source: okviz-check's own flags, the proxy
-// environment variables (HTTPS_PROXY, NO_PROXY, ... in the dialects of the
-// common clients), browser policies, the Windows settings (WinINET
-// registry values and their binary blob, WinHTTP), macOS (scutil), GNOME
-// (gsettings) and KDE (kioslaverc), and WPAD (DHCP option 252 where the OS
-// offers it, then the DNS names wpad.<domain>). Everything it touches comes
-// through a System value, so parsers are tested on every OS from recorded
-// inputs.
+//   - discover reads every place a proxy can be configured (flags, the
+//     environment, browser policies, Windows, macOS, GNOME, KDE, WPAD);
+//   - pac fetches and runs PAC files in a sandboxed JavaScript engine;
+//   - tunnel opens connections through a proxy list (CONNECT, SOCKS) and
+//     says what each proxy did;
+//   - redact hides credentials in URLs before anything is printed.
 //
 // # Route
 //
-// BrowserRoute and CLIRoute turn the sources into a Decision: direct, fixed
-// proxies with bypass rules, a PAC URL, or WPAD. ResolveRoute applies a
-// decision to one target URL as Chromium would, including the implicit
-// bypass of localhost and link-local addresses, the fallback when a PAC
-// file cannot be fetched or parsed, and the resulting proxy list.
+// BrowserRoute and CLIRoute turn the discovered sources into a Decision:
+// direct, fixed proxies with bypass rules, a PAC URL, or WPAD.
+// Disagreements and NoProxyNotes explain where browsers and command-line
+// tools part ways. ResolveRoute applies a decision to one target URL as
+// Chromium would, including the implicit bypass of localhost and
+// link-local addresses, the fallback when a PAC file cannot be fetched or
+// parsed, and the resulting proxy list.
 //
-// # PAC
+// # Checks
 //
-// FetchPAC (or a PACFetcher) gets a script from a path, a file:// URL or an
-// http(s):// URL the way Chromium does: directly, never through a proxy;
-// HTTP 200 only; at most 1 MiB. ParsePAC compiles it with goja, and
-// PAC.FindProxy evaluates FindProxyForURL(url, host) with the URL sanitised
-// as Chromium sanitises it (SanitizeURL: https:// URLs lose path and
-// query). ParseResult reads the returned string ("PROXY a:8080; DIRECT")
-// into a failover list of ProxyEntry values.
-//
-// The PAC functions are written in Go from the documented behaviour of the
-// browsers' helpers, not taken from any browser's JavaScript: the classic
-// set (isPlainHostName, dnsDomainIs, localHostOrDomainIs, isResolvable,
-// isInNet, dnsResolve, myIpAddress, dnsDomainLevels, shExpMatch,
-// weekdayRange, dateRange, timeRange, convert_addr, alert) and Microsoft's
-// IPv6-aware extensions (isResolvableEx, dnsResolveEx, myIpAddressEx,
-// isInNetEx, sortIpAddressList, getClientVersion). Resolver, clock and
-// local addresses are injected through EvalEnv; MyIPAddresses finds the
-// addresses Chromium's myIpAddress() would report.
-//
-// A PAC script is untrusted code (WPAD answers can be spoofed), so every
-// evaluation runs in a fresh runtime with no file or network access, under
-// a watchdog: a script is stopped when it runs past EvalEnv.Timeout, nests
-// calls too deeply, or makes the heap grow past EvalEnv.MaxHeap; each DNS
-// lookup of a helper has its own deadline and is cached for the
-// evaluation; source maps are never loaded. Built-ins that could allocate
-// or loop without bound inside a single call (where goja cannot interrupt)
-// are bounded: String repeat/padStart/padEnd/replace, the Array methods,
-// apply, Array.from; typed arrays are removed. What remains possible is a
-// script written to exhaust memory inside one other built-in call over a
-// huge sparse array (JSON.stringify of one, for instance): the PAC file
-// comes from the network's own configuration, and the browsers on this
-// machine run the same file.
-//
-// Errors are typed so callers can map them to problem codes: a *FetchError
-// is proxy.pac_unreachable; a *PACError (syntax, runtime, runaway or bad
-// result, with the line when known) is proxy.pac_invalid; a *ResultError
-// inside it also says what Chromium would do with the result instead.
-//
-// # Tunnel tests
-//
-// Tunnel and TunnelList open a connection to the target through each
-// proxy of a list as a browser would (HTTP CONNECT, HTTPS proxies, SOCKS4
-// and SOCKS5), following Chromium's failover rules, and classify what
-// happened in a Hop: refused, unreachable, authentication required (with
-// the schemes offered), denied, protocol error. Credentials never appear
-// in a Hop, an error or any printed URL (Redact).
+// Setup holds one run's sources and decisions; Setup.Router gives diag the
+// per-target route: the proxy.route check (how the route was decided, a
+// PAC file the browser falls back from) and, for a proxied route, a tunnel
+// whose hops become the proxy.connect check.
 package proxy

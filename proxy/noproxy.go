@@ -16,7 +16,7 @@ import (
 // request, judging by the proxy environment variables alone.
 type ClientRoute struct {
 	Client   string `json:"client"`              // "Go", "curl", "Python requests", "Node.js"
-	Proxy    string `json:"proxy,omitempty"`     // proxy URL (may carry credentials; print with Redact); "" is direct
+	Proxy    string `json:"proxy,omitempty"`     // proxy URL (may carry credentials; print with redact.URL); "" is direct
 	ProxyVar string `json:"proxy_var,omitempty"` // the variable the proxy came from
 	Bypass   string `json:"bypass,omitempty"`    // the NO_PROXY entry that sent it direct
 	Why      string `json:"why,omitempty"`       // a client quirk that explains the match, or why it goes direct

@@ -62,7 +62,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 }
 
 // Redacted returns a copy fit for printing: every proxy and PAC URL passed
-// through Redact.
+// through redact.URL.
 func (d Decision) Redacted() Decision {
 	r := d
 	r.Proxies = redact.URLs(d.Proxies)
@@ -104,16 +104,6 @@ func (d Decision) String() string {
 		s += " (from " + from + ")"
 	}
 	return s
-}
-
-// Bypassed reports whether a request to host (a name, host:port, or URL;
-// https assumed) skips the proxy: true for a direct decision; for a fixed
-// decision the bypass list in its dialect; for PAC and WPAD only the
-// implicit local-address rules Chromium applies before the script, the
-// script deciding the rest.
-func (d Decision) Bypassed(host string) bool {
-	ok, _ := d.bypassReason(host)
-	return ok
 }
 
 func (d Decision) bypassReason(host string) (bool, string) {

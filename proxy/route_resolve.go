@@ -27,7 +27,7 @@ type Route struct {
 	// Proxies are the entries in fail-over order; a single DIRECT entry
 	// when the route is direct.
 	Proxies []pac.ProxyEntry `json:"-"`
-	// URLs are the same entries as proxy URLs for TunnelList: nil for
+	// URLs are the same entries as proxy URLs for tunnel.Tunneler.TunnelList: nil for
 	// DIRECT, and credentials from the settings kept.
 	URLs []*url.URL `json:"-"`
 	// Decision is the decision that produced the route: the one given, or

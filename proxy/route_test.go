@@ -260,3 +260,13 @@ func TestCLIRoute(t *testing.T) {
 		t.Errorf("CLI route on Windows: %+v", d)
 	}
 }
+
+// Bypassed reports whether a request to host (a name, host:port, or URL;
+// https assumed) skips the proxy: true for a direct decision; for a fixed
+// decision the bypass list in its dialect; for PAC and WPAD only the
+// implicit local-address rules Chromium applies before the script, the
+// script deciding the rest.
+func (d Decision) Bypassed(host string) bool {
+	ok, _ := d.bypassReason(host)
+	return ok
+}

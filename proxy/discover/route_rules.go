@@ -13,7 +13,7 @@ import (
 // ProxyRules is a manual proxy configuration in Chromium's model
 // (ProxyConfig::ProxyRules). Every entry is a normalised proxy URL
 // "scheme://[user:pass@]host:port" with scheme http, https, socks4 or
-// socks5; entries may carry credentials, so print them through Redact.
+// socks5; entries may carry credentials, so print them through redact.URL.
 type ProxyRules struct {
 	// All, when set, is used for every URL scheme and the per-scheme
 	// lists are ignored.

@@ -104,14 +104,9 @@ func (m *FetchMemo) get(source string, fetch func() ([]byte, error)) ([]byte, er
 	return f()
 }
 
-// FetchPAC reads a PAC script from source: a file path, a file:// URL or an
-// http(s):// URL, fetched directly with dial (never through a proxy). Errors
-// are *FetchError values.
-func FetchPAC(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error), source string, timeout time.Duration) ([]byte, error) {
-	return PACFetcher{Dial: dial, Timeout: timeout}.Fetch(ctx, source)
-}
-
-// Fetch reads a PAC script from source (see FetchPAC).
+// Fetch reads a PAC script from source: a file path, a file:// URL or an
+// http(s):// URL, fetched directly with f.Dial (never through a proxy).
+// Errors are *FetchError values.
 func (f PACFetcher) Fetch(ctx context.Context, source string) ([]byte, error) {
 	if f.Memo != nil {
 		memo := f.Memo

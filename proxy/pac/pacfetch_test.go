@@ -58,22 +58,22 @@ func TestFetchPACFiles(t *testing.T) {
 	}
 	ctx := context.Background()
 	for _, src := range []string{path, fileURL(path)} {
-		got, err := FetchPAC(ctx, nil, src, time.Second)
+		got, err := fetchPAC(ctx, nil, src, time.Second)
 		if err != nil || string(got) != pacFetchScript {
-			t.Errorf("FetchPAC(%q) = %q, %v", src, got, err)
+			t.Errorf("fetchPAC(%q) = %q, %v", src, got, err)
 		}
 	}
-	if got, err := FetchPAC(ctx, nil, exact, time.Second); err != nil || len(got) != MaxPACSize {
+	if got, err := fetchPAC(ctx, nil, exact, time.Second); err != nil || len(got) != MaxPACSize {
 		t.Errorf("a script of exactly 1 MiB: %d bytes, %v", len(got), err)
 	}
-	_, err := FetchPAC(ctx, nil, big, time.Second)
+	_, err := fetchPAC(ctx, nil, big, time.Second)
 	wantFetchError(t, err, FetchTooLarge)
-	_, err = FetchPAC(ctx, nil, filepath.Join(dir, "missing.pac"), time.Second)
+	_, err = fetchPAC(ctx, nil, filepath.Join(dir, "missing.pac"), time.Second)
 	wantFetchError(t, err, FetchNotFound)
-	_, err = FetchPAC(ctx, nil, dir, time.Second)
+	_, err = fetchPAC(ctx, nil, dir, time.Second)
 	wantFetchError(t, err, FetchRead)
 	for _, src := range []string{"", "  ", "ftp://files.corp/proxy.pac", "ldap://x/y"} {
-		_, err = FetchPAC(ctx, nil, src, time.Second)
+		_, err = fetchPAC(ctx, nil, src, time.Second)
 		wantFetchError(t, err, FetchBadSource)
 	}
 }
@@ -179,7 +179,7 @@ func TestFetchPACUnreachable(t *testing.T) {
 	}
 	closed := ln.Addr().String()
 	ln.Close()
-	_, err = FetchPAC(ctx, nil, "http://user:s3cret@"+closed+"/proxy.pac", 2*time.Second)
+	_, err = fetchPAC(ctx, nil, "http://user:s3cret@"+closed+"/proxy.pac", 2*time.Second)
 	fe := wantFetchError(t, err, FetchNetwork)
 	if strings.Contains(fe.Error(), "s3cret") || !strings.Contains(fe.Error(), "***@") {
 		t.Errorf("credentials not redacted: %v", fe)
@@ -200,7 +200,7 @@ func TestFetchPACUnreachable(t *testing.T) {
 			defer c.Close()
 		}
 	}()
-	_, err = FetchPAC(ctx, nil, "http://"+silent.Addr().String()+"/proxy.pac", 200*time.Millisecond)
+	_, err = fetchPAC(ctx, nil, "http://"+silent.Addr().String()+"/proxy.pac", 200*time.Millisecond)
 	wantFetchError(t, err, FetchTimeout)
 }
 
@@ -217,7 +217,7 @@ func TestFetchPACHTTPS(t *testing.T) {
 		t.Errorf("trusted HTTPS: %q, %v", got, err)
 	}
 	// The test server's certificate is not among the system roots.
-	_, err = FetchPAC(ctx, nil, srv.URL+"/proxy.pac", 5*time.Second)
+	_, err = fetchPAC(ctx, nil, srv.URL+"/proxy.pac", 5*time.Second)
 	var ue x509.UnknownAuthorityError
 	if fe := wantFetchError(t, err, FetchNetwork); !errors.As(fe, &ue) {
 		t.Errorf("untrusted HTTPS: %v, want an unknown-authority error", fe)
@@ -248,4 +248,9 @@ func TestFetchMemo(t *testing.T) {
 	if n := hits.Load(); n != 1 {
 		t.Fatalf("%d requests for one PAC file, want 1", n)
 	}
+}
+
+// fetchPAC fetches source with a PACFetcher made of dial and timeout.
+func fetchPAC(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error), source string, timeout time.Duration) ([]byte, error) {
+	return PACFetcher{Dial: dial, Timeout: timeout}.Fetch(ctx, source)
 }

@@ -2,14 +2,17 @@ package tunnel
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeProxy is a scripted proxy on loopback: every accepted connection is
@@ -253,4 +256,16 @@ func acceptLoop(ln net.Listener, handle func(net.Conn)) <-chan struct{} {
 		}
 	}()
 	return done
+}
+
+// tunnelOnce opens one tunnel with a Tunneler made of dial and timeout.
+func tunnelOnce(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error), proxyURL *url.URL, hostport string, timeout time.Duration) (net.Conn, Hop) {
+	t := Tunneler{Dial: dial, Timeout: timeout}
+	return t.Tunnel(ctx, proxyURL, hostport)
+}
+
+// tunnelList walks a failover list with a Tunneler made of dial and timeout.
+func tunnelList(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error), proxies []*url.URL, hostport string, timeout time.Duration) (net.Conn, []Hop) {
+	t := Tunneler{Dial: dial, Timeout: timeout}
+	return t.TunnelList(ctx, proxies, hostport)
 }

@@ -153,7 +153,7 @@ func TestTunnelSquid(t *testing.T) {
 		}
 		dead := &url.URL{Scheme: "http", Host: ln.Addr().String()}
 		ln.Close()
-		conn, hops := TunnelList(context.Background(), nil, []*url.URL{dead, plain.URL("", "")}, target.addr, 10*time.Second)
+		conn, hops := tunnelList(context.Background(), nil, []*url.URL{dead, plain.URL("", "")}, target.addr, 10*time.Second)
 		if conn == nil || len(hops) != 2 || hops[0].Code != CodeUnreachable || hops[1].Code != CodeOK {
 			t.Fatalf("hops %+v", hops)
 		}
@@ -161,7 +161,7 @@ func TestTunnelSquid(t *testing.T) {
 		target.handshakeThrough(t, conn)
 	})
 	t.Run("list: a 403 is final", func(t *testing.T) {
-		conn, hops := TunnelList(context.Background(), nil, []*url.URL{deny.URL("", ""), plain.URL("", "")}, "api.okviz.com:443", 10*time.Second)
+		conn, hops := tunnelList(context.Background(), nil, []*url.URL{deny.URL("", ""), plain.URL("", "")}, "api.okviz.com:443", 10*time.Second)
 		if conn != nil || len(hops) != 1 || hops[0].Code != CodeDenied {
 			t.Fatalf("hops %+v", hops)
 		}
@@ -223,7 +223,7 @@ func TestTunnelRecordedSquid(t *testing.T) {
 					s.wait()
 				}
 			})
-			_, hop := Tunnel(context.Background(), nil, proxyURL("http", p.addr(), false), "api.okviz.com:443", 2*time.Second)
+			_, hop := tunnelOnce(context.Background(), nil, proxyURL("http", p.addr(), false), "api.okviz.com:443", 2*time.Second)
 			if hop.Code != tt.wantCode || !slices.Equal(hop.Schemes, tt.wantSchemes) {
 				t.Fatalf("hop %+v, want %s %q", hop, tt.wantCode, tt.wantSchemes)
 			}
