@@ -50,10 +50,13 @@ const ExpiringSoonIn = 3*24*time.Hour + time.Hour
 
 // Addresses of the lab's infrastructure.
 const (
-	GatewayAddr   = "198.18.0.1"       // the internet namespace on the client link; the clients' resolver
-	GatewayAddr6  = "fd00:198:18::1"   // its IPv6 address
-	DNS2Addr      = "198.18.2.53"      // a second resolver that answers HostGood differently
-	MismatchAddr  = "198.18.1.40"      // what DNS2Addr answers for HostGood (also a good origin)
+	GatewayAddr  = "198.18.0.1"     // the internet namespace on the client link; the clients' resolver
+	GatewayAddr6 = "fd00:198:18::1" // its IPv6 address
+	DNS2Addr     = "198.18.2.53"    // a second resolver that answers HostGood differently
+	// MismatchAddr is what DNS2Addr answers for HostGood (also a good
+	// origin), in another /24 than HostGood's address: answers in one /24
+	// are one operator's and agree.
+	MismatchAddr  = "198.18.9.40"
 	ProxyAddr     = "198.18.2.30:3128" // squid, open
 	AuthProxyAddr = "198.18.2.31:3128" // squid, Basic authentication
 	DenyProxyAddr = "198.18.2.32:3128" // squid, denies .okviz.com
@@ -96,6 +99,7 @@ const (
 	blackholeAddr6 = "fd00:198:18::4"
 	originNet      = "198.18.1.0/24"
 	originNet6     = "fd00:198:18::1:0/112"
+	otherNet       = "198.18.9.0/24" // a second origin network (MismatchAddr)
 	// linkPrefix6 keeps the client link to fd00:198:18::/112, so the
 	// origins (fd00:198:18::1:x) are off-link and reached through the
 	// gateway, as on the IPv4 side; with /64 the clients would look for
@@ -326,7 +330,7 @@ func clientRules(name string) (v4, v6 string) {
 			rules("ACCEPT", fmt.Sprintf("-A OUTPUT -d %s/128 -p tcp -j DROP", OriginAddrs(HostIPv6Broken)[1]))
 	case "proxyonly":
 		// Direct egress to the origins is dropped, the proxies and DNS are reachable.
-		return rules("ACCEPT", "-A OUTPUT -d "+originNet+" -j DROP"),
+		return rules("ACCEPT", "-A OUTPUT -d "+originNet+" -j DROP", "-A OUTPUT -d "+otherNet+" -j DROP"),
 			rules("ACCEPT", "-A OUTPUT -d "+originNet6+" -j DROP")
 	case "blackhole", "servfail", "refused", "silentdns":
 		// Blackhole's packets vanish on the path (internetRules), not

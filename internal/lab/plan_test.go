@@ -44,7 +44,7 @@ func TestPlanStaysInsideTheLab(t *testing.T) {
 		texts = append(texts, o.addr, o.addr6, o.location, o.http80)
 	}
 	texts = append(texts, infraAddrs()...)
-	texts = append(texts, GatewayAddr, GatewayAddr6, MismatchAddr, originNet, originNet6)
+	texts = append(texts, GatewayAddr, GatewayAddr6, MismatchAddr, originNet, originNet6, otherNet)
 
 	// Anything that looks like an address: dotted quads and hex groups with colons.
 	addrRE := regexp.MustCompile(`[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|[0-9a-f]*:[0-9a-f:]*:[0-9a-f]*`)
@@ -72,6 +72,7 @@ func TestPlanStaysInsideTheLab(t *testing.T) {
 func TestPlanConsistent(t *testing.T) {
 	seen := map[string]string{}
 	origin4 := netip.MustParsePrefix(originNet)
+	other4 := netip.MustParsePrefix(otherNet)
 	origin6 := netip.MustParsePrefix(originNet6)
 	link6 := netip.MustParsePrefix(GatewayAddr6 + "/" + linkPrefix6)
 	for _, o := range origins() {
@@ -84,7 +85,7 @@ func TestPlanConsistent(t *testing.T) {
 			}
 			seen[a] = o.host
 			ip := netip.MustParseAddr(a)
-			if !origin4.Contains(ip) && !origin6.Contains(ip) {
+			if !origin4.Contains(ip) && !other4.Contains(ip) && !origin6.Contains(ip) {
 				t.Errorf("%s (%s) outside the origin ranges the proxy-only client blocks", a, o.host)
 			}
 			if link6.Contains(ip) {
