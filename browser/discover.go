@@ -2,7 +2,7 @@ package browser
 
 import (
 	"errors"
-	"path/filepath"
+	"path"
 	"strings"
 )
 
@@ -86,12 +86,13 @@ func (f Finder) Candidates() []Executable {
 				}
 			}
 		case "darwin":
+			// macOS paths whatever this OS is: path, not filepath.
 			bases := []string{"/Applications"}
 			if home := f.Getenv("HOME"); home != "" {
-				bases = append(bases, filepath.Join(home, "Applications"))
+				bases = append(bases, path.Join(home, "Applications"))
 			}
 			for _, b := range bases {
-				out = append(out, Executable{k.name, b + "/" + k.macApp + "/Contents/MacOS/" + k.macBin, b})
+				out = append(out, Executable{k.name, path.Join(b, k.macApp, "Contents/MacOS", k.macBin), b})
 			}
 		default:
 			if f.LookPath != nil {

@@ -69,14 +69,24 @@ func TestCandidatesWindows(t *testing.T) {
 	}
 }
 
+// Darwin's candidates are macOS paths on any OS the test runs on.
 func TestCandidatesDarwin(t *testing.T) {
 	f := Finder{GOOS: "darwin", Getenv: env(map[string]string{"HOME": "/Users/ann"})}
 	got := paths(f.Candidates())
-	if len(got) != 6 || got[0] != "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge" ||
-		got[1] != "/Users/ann/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge" ||
-		got[2] != "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" ||
-		got[4] != "/Applications/Chromium.app/Contents/MacOS/Chromium" {
-		t.Errorf("candidates %q", got)
+	want := []string{
+		"/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+		"/Users/ann/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+		"/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+		"/Users/ann/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+		"/Applications/Chromium.app/Contents/MacOS/Chromium",
+		"/Users/ann/Applications/Chromium.app/Contents/MacOS/Chromium",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("candidates\n%q\nwant\n%q", got, want)
+	}
+	f.Getenv = env(nil) // no HOME: /Applications only
+	if got := paths(f.Candidates()); len(got) != 3 || got[2] != want[4] {
+		t.Errorf("without HOME: %q", got)
 	}
 }
 

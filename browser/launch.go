@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +58,8 @@ func stripUserinfo(s string) string {
 	return u.String()
 }
 
+// pacURL is --pac's value for Chromium: a URL as it is, a file path as
+// the file:// URL of its absolute path.
 func pacURL(s string) string {
 	if i := strings.Index(s, "://"); i > 1 {
 		return s
@@ -65,11 +68,29 @@ func pacURL(s string) string {
 	if err != nil {
 		abs = s
 	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // C:/x.pac: file:///C:/x.pac
+	return fileURL(runtime.GOOS, abs)
+}
+
+// fileURL is the file:// URL of the absolute path abs on goos, whatever
+// this OS is, in the forms of RFC 8089 that Chromium writes: on Windows
+// file:///C:/dir/x.pac for a drive path (backslashes or slashes) and
+// file://server/share/x.pac for a UNC path; elsewhere file:///dir/x.pac,
+// where a backslash is part of a name.
+func fileURL(goos, abs string) string {
+	u := url.URL{Scheme: "file", Path: abs}
+	if goos == "windows" {
+		p := strings.ReplaceAll(abs, `\`, "/")
+		if unc, ok := strings.CutPrefix(p, "//"); ok {
+			host, share, _ := strings.Cut(unc, "/")
+			u.Host, u.Path = host, "/"+share
+		} else {
+			u.Path = p
+		}
 	}
-	return (&url.URL{Scheme: "file", Path: p}).String()
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/" + u.Path // C:/x.pac: file:///C:/x.pac
+	}
+	return u.String()
 }
 
 // HeadlessArgs is the command line of a headless run: a fresh profile in
