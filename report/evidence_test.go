@@ -311,8 +311,8 @@ func TestCompactAndVerbose(t *testing.T) {
 		format          string
 		compact, detail string
 	}{
-		{FormatText, "        TLS 1.3, TLS_AES_128_GCM_SHA256, h2\n", "          spki_sha256: 77d0\n"},
-		{FormatMarkdown, "  - TLS 1.3, TLS\\_AES\\_128\\_GCM\\_SHA256, h2\n", "  - spki\\_sha256: 77d0\n"},
+		{FormatText, "        TLS 1.3, TLS_AES_128_GCM_SHA256, h2\n", "          spki_sha256: 9f2c…\n"},
+		{FormatMarkdown, "  - TLS 1.3, TLS\\_AES\\_128\\_GCM\\_SHA256, h2\n", "  - spki\\_sha256: 9f2c…\n"},
 	} {
 		out := render(t, fixedReport(), tc.format, Options{})
 		verbose := render(t, fixedReport(), tc.format, Options{Verbose: true})

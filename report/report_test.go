@@ -144,9 +144,14 @@ func TestJSONKeepsData(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	d, _ := back.Targets[3].Checks[3].Details.(*diag.HTTPDetails)
+	var d *diag.HTTPDetails
+	for _, c := range back.Targets[3].Checks {
+		if c.ID == diag.CheckHTTPGet {
+			d, _ = c.Details.(*diag.HTTPDetails)
+		}
+	}
 	if d == nil {
-		t.Fatalf("http.get details read back as %T", back.Targets[3].Checks[3].Details)
+		t.Fatal("no http.get details read back")
 	}
 	got := d.Server
 	if got != hostileServer {

@@ -54,10 +54,10 @@ func TestSchemaAcceptsReports(t *testing.T) {
 	}
 	cases := map[string]*Report{
 		"fixture":                 full,
-		"proxy route pass":        one(proxyTarget()),
-		"dns fail with skips":     one(dnsFailTarget()),
-		"tls intercepted warn":    one(interceptedTarget()),
-		"block page with escapes": one(hostileTarget()),
+		"proxy route pass":        one(full.Targets[0]),
+		"dns fail with skips":     one(full.Targets[1]),
+		"tls intercepted warn":    one(full.Targets[2]),
+		"block page with escapes": one(full.Targets[3]),
 		"no targets":              bare(),
 		"nil details, no proxy sources": bare(diag.TargetResult{
 			Target: "https://x.okviz.com/", Host: "x.okviz.com", Port: 443, Status: diag.StatusPass, Route: "direct",
