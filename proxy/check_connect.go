@@ -13,7 +13,7 @@ import (
 // hop decides; a dead proxy before a working one is a warning, because
 // browsers wait for it on every new connection.
 func connectCheck(conn net.Conn, hops []tunnel.Hop) diag.Check {
-	d := &diag.TunnelDetails{Hops: hopEvidence(hops)}
+	d := &diag.TunnelDetails{Hops: hops}
 	if len(hops) == 0 {
 		return diag.NewCheck(diag.CheckProxyConnect, diag.ProxyUnreachable, "No proxy could be tried.", d)
 	}
@@ -56,19 +56,6 @@ func connectCheck(conn net.Conn, hops []tunnel.Hop) diag.Check {
 		summary = "The proxy %s failed: %s."
 	}
 	return diag.NewCheck(diag.CheckProxyConnect, code, fmt.Sprintf(summary, last.Proxy, hopWhy(last)), d)
-}
-
-// hopEvidence is the hops of a failover list as the report shows them.
-func hopEvidence(hops []tunnel.Hop) []diag.ProxyHop {
-	if hops == nil {
-		return nil
-	}
-	out := make([]diag.ProxyHop, len(hops))
-	for i, h := range hops {
-		out[i] = diag.ProxyHop{Proxy: h.Proxy, Code: h.Code, Status: h.Status, Schemes: h.Schemes, Reason: h.Reason,
-			AuthSent: h.AuthSent, Fallback: h.Fallback, DurationMS: h.DurationMS, Error: h.Error}
-	}
-	return out
 }
 
 // hopWhy is the short reason of one hop for a summary.

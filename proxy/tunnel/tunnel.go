@@ -1,6 +1,8 @@
 package tunnel
 
 import (
+	"github.com/okviz/okviz-check/diag"
+
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -36,37 +38,14 @@ const DefaultUserAgent = "okviz-check"
 const DefaultTimeout = 5 * time.Second
 
 // Hop is the outcome of trying one entry of a proxy list: the evidence the
-// report shows for it. Proxy never contains credentials, and neither does
-// any other field: user names, passwords and Basic tokens are replaced by
-// *** wherever they might surface (error texts, an echoing proxy's reason).
-type Hop struct {
-	// Proxy is the redacted URL (http://***@proxy:8080) or DIRECT.
-	Proxy string `json:"proxy"`
-	// Code is a proxy problem code (CodeOK, CodeDenied, …); CodeNone for a
-	// DIRECT entry that connected. It is empty when nothing could be
-	// concluded about a proxy: bad input, a cancelled run, or a DIRECT
-	// entry that failed (diag's TCP probe classifies the direct path).
-	Code string `json:"code"`
-	// Status is the HTTP status of the proxy's last answer to CONNECT.
-	Status int `json:"status,omitempty"`
-	// Schemes lists the authentication schemes offered in a 407, in order.
-	Schemes []string `json:"schemes"`
-	// Reason is the proxy's own account: status line, X-Squid-Error,
-	// Server, Via, error page title; or SOCKS reply; or, when the proxy was
-	// not reached, what went wrong. Raw text: the report layer sanitises it.
-	Reason string `json:"reason,omitempty"`
-	// AuthSent reports that credentials from the URL were sent.
-	AuthSent bool `json:"auth_sent,omitempty"`
-	// Fallback reports that a browser would try the next entry of the list
-	// after this failure (Chromium's CanFalloverToNextProxy): connection
-	// level failures do, an answer from the proxy (407, 403, …) does not.
-	Fallback   bool   `json:"fallback,omitempty"`
-	DurationMS int64  `json:"duration_ms"`
-	Error      string `json:"error,omitempty"`
-}
+// report shows for it (diag's type, so the report reads it as it is).
+// Proxy never contains credentials, and neither does any other field: user
+// names, passwords and Basic tokens are replaced by *** wherever they might
+// surface (error texts, an echoing proxy's reason).
+type Hop = diag.ProxyHop
 
 // fail records a failure in the hop.
-func (h *Hop) fail(code, reason string, err error, fallback bool) {
+func fail(h *Hop, code, reason string, err error, fallback bool) {
 	h.Code, h.Reason, h.Fallback = code, reason, fallback
 	if err != nil {
 		h.Error = err.Error()
@@ -133,7 +112,7 @@ func (t *Tunneler) Tunnel(ctx context.Context, proxyURL *url.URL, hostport strin
 	case proxyURL == nil:
 		conn = t.direct(ctx, hostport, &hop)
 	case proxyURL.Hostname() == "":
-		hop.fail(CodeUnreachable, "the proxy URL names no host", nil, true)
+		fail(&hop, CodeUnreachable, "the proxy URL names no host", nil, true)
 	case scheme == "http" || scheme == "https":
 		conn = t.viaHTTP(ctx, proxyURL, hostport, &hop)
 	case scheme == "socks5" || scheme == "socks5h":
@@ -142,7 +121,7 @@ func (t *Tunneler) Tunnel(ctx context.Context, proxyURL *url.URL, hostport strin
 		conn = t.viaSOCKS4(ctx, proxyURL, hostport, &hop)
 	default:
 		// Chromium drops list entries it cannot parse, so the next one is used.
-		hop.fail(CodeUnreachable, fmt.Sprintf("unsupported proxy scheme %q", scheme), nil, true)
+		fail(&hop, CodeUnreachable, fmt.Sprintf("unsupported proxy scheme %q", scheme), nil, true)
 	}
 	hop.DurationMS = t.now().Sub(start).Milliseconds()
 	sec := secrets(proxyURL)
@@ -226,7 +205,7 @@ func (t *Tunneler) direct(ctx context.Context, hostport string, hop *Hop) net.Co
 	conn, err := t.dial(actx, hostport)
 	if err != nil {
 		kind := failureKind(ctx, err)
-		hop.fail("", unreachableReason("the target", kind), err, kind != "canceled")
+		fail(hop, "", unreachableReason("the target", kind), err, kind != "canceled")
 		return nil
 	}
 	hop.Code = CodeNone
@@ -272,7 +251,7 @@ func (t *Tunneler) openProxy(ctx context.Context, u *url.URL, hop *Hop) net.Conn
 		case errors.As(err, &unknown), errors.As(err, &verify):
 			why = "the https:// proxy's certificate is not trusted here (give its CA with --ca-file)"
 		}
-		hop.fail(CodeProtocolError, why, err, true)
+		fail(hop, CodeProtocolError, why, err, true)
 		return nil
 	}
 	return tc
@@ -282,10 +261,10 @@ func (t *Tunneler) openProxy(ctx context.Context, u *url.URL, hop *Hop) net.Conn
 func (t *Tunneler) unreachable(ctx context.Context, hop *Hop, err error) {
 	kind := failureKind(ctx, err)
 	if kind == "canceled" {
-		hop.fail("", "canceled", err, false)
+		fail(hop, "", "canceled", err, false)
 		return
 	}
-	hop.fail(CodeUnreachable, unreachableReason("the proxy", kind), err, true)
+	fail(hop, CodeUnreachable, unreachableReason("the proxy", kind), err, true)
 }
 
 func unreachableReason(what, kind string) string {

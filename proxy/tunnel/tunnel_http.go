@@ -116,24 +116,24 @@ func exchangeFailed(ctx context.Context, hop *Hop, pc *proxyConn, err error) {
 	got := pc.counter.n > 0
 	switch kind := failureKind(ctx, err); {
 	case pc.counter.hitLimit:
-		hop.fail(CodeProtocolError, "the proxy's answer has a header larger than 64 KiB", err, false)
+		fail(hop, CodeProtocolError, "the proxy's answer has a header larger than 64 KiB", err, false)
 	case kind == "canceled":
-		hop.fail("", "canceled", err, false)
+		fail(hop, "", "canceled", err, false)
 	case kind == "timeout" && !got:
-		hop.fail(CodeUnreachable, "the proxy accepted the connection but did not answer CONNECT before the deadline", err, true)
+		fail(hop, CodeUnreachable, "the proxy accepted the connection but did not answer CONNECT before the deadline", err, true)
 	case kind == "timeout":
-		hop.fail(CodeProtocolError, "the proxy's answer was still incomplete at the deadline", err, true)
+		fail(hop, CodeProtocolError, "the proxy's answer was still incomplete at the deadline", err, true)
 	case kind == "closed" && !got:
 		// Chromium: ERR_EMPTY_RESPONSE, no fallback.
-		hop.fail(CodeProtocolError, "the proxy closed the connection without answering", err, false)
+		fail(hop, CodeProtocolError, "the proxy closed the connection without answering", err, false)
 	case kind == "closed":
-		hop.fail(CodeProtocolError, "the proxy closed the connection in the middle of its answer", err, false)
+		fail(hop, CodeProtocolError, "the proxy closed the connection in the middle of its answer", err, false)
 	case kind == "reset":
-		hop.fail(CodeProtocolError, "the proxy reset the connection", err, true)
+		fail(hop, CodeProtocolError, "the proxy reset the connection", err, true)
 	case len(pc.first) > 0:
-		hop.fail(CodeProtocolError, fmt.Sprintf("the answer is not HTTP: it starts with %q, so this port is not an HTTP proxy", pc.first), err, false)
+		fail(hop, CodeProtocolError, fmt.Sprintf("the answer is not HTTP: it starts with %q, so this port is not an HTTP proxy", pc.first), err, false)
 	default:
-		hop.fail(CodeProtocolError, "the answer is not HTTP", err, false)
+		fail(hop, CodeProtocolError, "the answer is not HTTP", err, false)
 	}
 }
 

@@ -38,7 +38,7 @@ func (t *Tunneler) viaSOCKS5(ctx context.Context, u *url.URL, hostport string, h
 	d, err := xproxy.SOCKS5("tcp", proxyAddr(u), auth, connDialer{sniff})
 	if err != nil {
 		raw.Close()
-		hop.fail(CodeProtocolError, "SOCKS5 setup failed", err, true)
+		fail(hop, CodeProtocolError, "SOCKS5 setup failed", err, true)
 		return nil
 	}
 	conn, err := d.(xproxy.ContextDialer).DialContext(actx, "tcp", hostport)
@@ -64,21 +64,21 @@ func socks5Failed(ctx context.Context, hop *Hop, err error, answered bool) {
 	}
 	switch kind := failureKind(ctx, err); {
 	case kind == "canceled":
-		hop.fail("", "canceled", err, false)
+		fail(hop, "", "canceled", err, false)
 	case kind == "timeout" && !answered:
-		hop.fail(CodeUnreachable, "the SOCKS5 proxy accepted the connection but did not answer before the deadline", err, true)
+		fail(hop, CodeUnreachable, "the SOCKS5 proxy accepted the connection but did not answer before the deadline", err, true)
 	case msg == "no acceptable authentication methods":
-		hop.fail(CodeAuthRequired, "SOCKS5: the proxy accepts none of the offered authentication methods", err, true)
+		fail(hop, CodeAuthRequired, "SOCKS5: the proxy accepts none of the offered authentication methods", err, true)
 	case msg == "username/password authentication failed":
-		hop.fail(CodeAuthFailed, "SOCKS5: username/password authentication failed", err, true)
+		fail(hop, CodeAuthFailed, "SOCKS5: username/password authentication failed", err, true)
 	case strings.HasPrefix(msg, "unknown error "):
-		hop.fail(CodeDenied, "SOCKS5: "+strings.TrimPrefix(msg, "unknown error "), err, true)
+		fail(hop, CodeDenied, "SOCKS5: "+strings.TrimPrefix(msg, "unknown error "), err, true)
 	case kind == "timeout":
-		hop.fail(CodeProtocolError, "the SOCKS5 answer was still incomplete at the deadline", err, true)
+		fail(hop, CodeProtocolError, "the SOCKS5 answer was still incomplete at the deadline", err, true)
 	case kind == "closed" || kind == "reset":
-		hop.fail(CodeProtocolError, "the SOCKS5 proxy closed the connection during the handshake", err, true)
+		fail(hop, CodeProtocolError, "the SOCKS5 proxy closed the connection during the handshake", err, true)
 	default:
-		hop.fail(CodeProtocolError, "the answer is not SOCKS5", err, true)
+		fail(hop, CodeProtocolError, "the answer is not SOCKS5", err, true)
 	}
 }
 
@@ -158,30 +158,30 @@ func (t *Tunneler) viaSOCKS4(ctx context.Context, u *url.URL, hostport string, h
 		kind := failureKind(actx, err)
 		switch {
 		case kind == "canceled":
-			hop.fail("", "canceled", err, false)
+			fail(hop, "", "canceled", err, false)
 		case kind == "timeout" && n == 0:
-			hop.fail(CodeUnreachable, "the SOCKS4 proxy accepted the connection but did not answer before the deadline", err, true)
+			fail(hop, CodeUnreachable, "the SOCKS4 proxy accepted the connection but did not answer before the deadline", err, true)
 		default:
-			hop.fail(CodeProtocolError, "the SOCKS4 answer is incomplete", err, true)
+			fail(hop, CodeProtocolError, "the SOCKS4 answer is incomplete", err, true)
 		}
 		return nil
 	}
 	reason := "SOCKS4 reply " + strconv.Itoa(int(reply[1]))
 	switch {
 	case reply[0] != 0:
-		hop.fail(CodeProtocolError, "the answer is not SOCKS4", nil, true)
+		fail(hop, CodeProtocolError, "the answer is not SOCKS4", nil, true)
 	case reply[1] == socks4Granted:
 		_ = conn.SetDeadline(noDeadline)
 		hop.Code, hop.Reason = CodeOK, reason+": request granted"
 		return conn
 	case reply[1] == socks4Rejected:
-		hop.fail(CodeDenied, reason+": request rejected or failed", nil, true)
+		fail(hop, CodeDenied, reason+": request rejected or failed", nil, true)
 	case reply[1] == socks4NoIdentd:
-		hop.fail(CodeDenied, reason+": the proxy cannot reach the client's identd", nil, false)
+		fail(hop, CodeDenied, reason+": the proxy cannot reach the client's identd", nil, false)
 	case reply[1] == socks4IdentdDiffer:
-		hop.fail(CodeDenied, reason+": the client's identd reports a different user id", nil, true)
+		fail(hop, CodeDenied, reason+": the client's identd reports a different user id", nil, true)
 	default:
-		hop.fail(CodeProtocolError, reason+": unknown reply code", nil, true)
+		fail(hop, CodeProtocolError, reason+": unknown reply code", nil, true)
 	}
 	conn.Close()
 	return nil
