@@ -20,46 +20,43 @@ const (
 
 // Decision is the route a client would take: which proxies, PAC file or
 // WPAD discovery, which hosts bypass them, and where that came from.
-// Proxies and PAC URLs keep their credentials for use; JSON output and
-// String redact them.
+// Proxies and PAC URLs keep their credentials for use; JSON output (the
+// report's diag.RouteDecision) and String redact them.
 type Decision struct {
-	Kind string `json:"kind"`
+	Kind string
 	// Proxies are the proxies for https:// URLs, in fail-over order
 	// (fixed). Rules holds the full per-scheme configuration.
-	Proxies []string            `json:"proxies,omitempty"`
-	Rules   discover.ProxyRules `json:"rules,omitzero"`
+	Proxies []string
+	Rules   discover.ProxyRules
 	// PACURL is the PAC file (pac) or the WPAD URL already found (wpad);
 	// PACFrom names the source it came from (wpad-dhcp, wpad-dns, or the
 	// source of the decision).
-	PACURL  string `json:"pac_url,omitempty"`
-	PACFrom string `json:"pac_from,omitempty"`
+	PACURL  string
+	PACFrom string
 	// WPAD lists the WPAD URLs to try in order when Kind is wpad.
-	WPAD []string `json:"wpad_candidates,omitempty"`
+	WPAD []string
 	// PACMandatory is set by the ProxyPacMandatory policy: no fallback to
 	// direct when the PAC file fails.
-	PACMandatory bool `json:"pac_mandatory,omitempty"`
+	PACMandatory bool
 	// Bypass lists the hosts that skip the proxy, read per BypassStyle;
 	// with BypassReversed only the listed hosts use it.
-	Bypass         []string `json:"bypass,omitempty"`
-	BypassStyle    string   `json:"bypass_style,omitempty"`
-	BypassReversed bool     `json:"bypass_reversed,omitempty"`
+	Bypass         []string
+	BypassStyle    string
+	BypassReversed bool
 	// From is the source name the decision comes from.
-	From  string   `json:"from"`
-	Notes []string `json:"notes,omitempty"`
+	From  string
+	Notes []string
 	// Fallback is what the browser uses when the PAC file cannot be
 	// fetched or run (WPAD, then the PAC URL, then manual settings); nil
 	// means direct.
-	Fallback *Decision `json:"fallback,omitempty"`
+	Fallback *Decision
 	// GOOS selects the OS-specific implicit bypass rules.
-	GOOS string `json:"-"`
+	GOOS string
 }
 
-// MarshalJSON writes the decision with credentials redacted.
-func (d Decision) MarshalJSON() ([]byte, error) {
-	type plain Decision
-	r := plain(d.Redacted())
-	return json.Marshal(r)
-}
+// MarshalJSON writes the decision as the report shows it: credentials
+// redacted, in the shape of diag.RouteDecision.
+func (d Decision) MarshalJSON() ([]byte, error) { return json.Marshal(decisionEvidence(d)) }
 
 // Redacted returns a copy fit for printing: every proxy and PAC URL passed
 // through redact.URL.
