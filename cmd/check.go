@@ -278,6 +278,7 @@ func (a *app) newProber(o *checkOptions) (*diag.Prober, error) {
 		fmt.Fprintf(a.env.Stderr, "warning: cannot read the configured DNS resolvers: %v\n", err)
 	}
 	p.Nameservers = ns
+	p.SearchDomains, _ = diag.SystemSearchDomains() // names under them are the local DNS's own: never sinkholed
 	p.ExtraNameservers = o.DNSServers
 	if !(len(o.DNSCompare) == 1 && o.DNSCompare[0] == "none") {
 		p.Compare = o.DNSCompare // the flag's check allows "none" only on its own
