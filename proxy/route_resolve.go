@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"github.com/okviz/okviz-check/diag"
+
 	"context"
 	"errors"
 	"fmt"
@@ -56,8 +58,8 @@ type RouteFailure struct {
 
 // Problem codes of RouteFailure.
 const (
-	CodePACUnreachable = "proxy.pac_unreachable"
-	CodePACInvalid     = "proxy.pac_invalid"
+	CodePACUnreachable = diag.ProxyPACUnreachable
+	CodePACInvalid     = diag.ProxyPACInvalid
 )
 
 // ErrPACMandatory is returned (wrapped) when a mandatory PAC file fails:

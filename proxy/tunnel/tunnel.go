@@ -17,13 +17,13 @@ import (
 
 // Problem codes a Hop carries: the proxy stage of the contract (docs/SPEC.md).
 const (
-	CodeNone          = "proxy.none" // DIRECT, connected
-	CodeOK            = "proxy.ok"
-	CodeUnreachable   = "proxy.unreachable"
-	CodeAuthRequired  = "proxy.auth_required"
-	CodeAuthFailed    = "proxy.auth_failed"
-	CodeDenied        = "proxy.denied"
-	CodeProtocolError = "proxy.protocol_error"
+	CodeNone          = diag.ProxyNone // DIRECT, connected
+	CodeOK            = diag.ProxyOK
+	CodeUnreachable   = diag.ProxyUnreachable
+	CodeAuthRequired  = diag.ProxyAuthRequired
+	CodeAuthFailed    = diag.ProxyAuthFailed
+	CodeDenied        = diag.ProxyDenied
+	CodeProtocolError = diag.ProxyProtocolError
 )
 
 // Direct is the Proxy of a Hop that connects without a proxy: a DIRECT
