@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+	"golang.org/x/net/publicsuffix"
 )
 
 // maxBody bounds what is read of any answer: enough to recognise a block
@@ -319,10 +320,10 @@ func isPortalAnswer(t Target, a *httpAnswer) bool {
 	return a.Status < 300 && portalMarkers.Match(a.Body)
 }
 
-// sameSite reports whether two hosts belong to the same site: equal, or
-// sharing their last two labels (api.okviz.com and www.okviz.com). Under a
-// two-letter country code with a short second level (co.uk, com.au) three
-// labels must match.
+// sameSite reports whether two hosts belong to the same site, as browsers
+// decide it: equal, or under the same registrable domain (one label above
+// a public suffix of the Public Suffix List: api.sap.io and www.sap.io,
+// a.example.co.uk and b.example.co.uk, but not a.github.io and b.github.io).
 func sameSite(a, b string) bool {
 	a, b = strings.ToLower(strings.TrimSuffix(a, ".")), strings.ToLower(strings.TrimSuffix(b, "."))
 	if a == b {
@@ -334,16 +335,13 @@ func sameSite(a, b string) bool {
 	return siteOf(a) == siteOf(b)
 }
 
+// siteOf is the registrable domain of h, or h itself when it has none (a
+// public suffix, a single label).
 func siteOf(h string) string {
-	labels := strings.Split(h, ".")
-	n := 2
-	if l := len(labels); l >= 3 && len(labels[l-1]) == 2 && len(labels[l-2]) <= 3 {
-		n = 3
+	if site, err := publicsuffix.EffectiveTLDPlusOne(h); err == nil {
+		return site
 	}
-	if len(labels) <= n {
-		return h
-	}
-	return strings.Join(labels[len(labels)-n:], ".")
+	return h
 }
 
 // portalCheck is the captive-portal test over plain HTTP, run when the TLS

@@ -153,6 +153,16 @@ func TestSameSite(t *testing.T) {
 		{"a.example.co.uk", "b.example.co.uk", true},
 		{"a.example.co.uk", "other.co.uk", false},
 		{"198.18.0.1", "198.18.0.2", false},
+		// A two-letter TLD with a short second label is not a suffix by
+		// itself: the Public Suffix List decides.
+		{"api.sap.io", "www.sap.io", true},
+		{"api.okviz.it", "okviz.it", true},
+		{"a.example.com.au", "b.example.com.au", true},
+		{"example.com.au", "other.com.au", false},
+		// Private suffixes of the list are sites of their own, as in browsers.
+		{"okviz.github.io", "portal.github.io", false},
+		{"co.uk", "co.uk.", true},
+		{"intranet", "portal", false},
 	} {
 		if got := sameSite(tt.a, tt.b); got != tt.want {
 			t.Errorf("sameSite(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
