@@ -232,6 +232,13 @@ func TestProbeTLSTrust(t *testing.T) {
 	publicInter := certgen.Must(public.Intermediate("Test Public Issuing CA", caWin))
 	zscaler := certgen.Must(certgen.NewCA("Zscaler Root CA", certgen.Organization("Zscaler Inc."), caWin))
 	forti := certgen.Must(certgen.NewCA("FortiGate CA", certgen.Organization("Fortinet"), caWin))
+	// A public CA whose name the interception table would match: public
+	// trust is decided first, so it is never labelled as a product.
+	ciscoPublic := certgen.Must(certgen.NewCA("Cisco Public Root CA", certgen.Organization("Cisco Systems"), caWin))
+	bothPublic := x509.NewCertPool()
+	bothPublic.AddCert(public.Cert)
+	bothPublic.AddCert(ciscoPublic.Cert)
+	ciscoLeaf := certgen.Must(ciscoPublic.Leaf([]string{tlsTestHost}, win))
 	private := certgen.Must(certgen.NewCA("Contoso Private Root", caWin))
 	expiredInter := certgen.Must(public.Intermediate("Expired Issuing CA",
 		certgen.Validity(base.Add(-365*24*time.Hour), base.Add(-24*time.Hour))))
@@ -293,6 +300,18 @@ func TestProbeTLSTrust(t *testing.T) {
 		{name: "expired intermediate", leaf: certgen.Must(expiredInter.Leaf([]string{tlsTestHost}, win)), now: base,
 			sys: public.Pool(), pub: public.Pool(),
 			wantCode: "tls.expired", wantStatus: StatusFail},
+		{name: "public chain named like a product, system store lacks the root", leaf: ciscoLeaf, now: base,
+			sys: public.Pool(), pub: bothPublic,
+			wantCode: "tls.untrusted", wantStatus: StatusFail, pubOK: true},
+		{name: "public chain named like a product, wrong host", leaf: certgen.Must(ciscoPublic.Leaf([]string{"portal.example.test"}, win)), now: base,
+			sys: bothPublic, pub: bothPublic,
+			wantCode: "tls.hostname_mismatch", wantStatus: StatusFail, sysOK: true, pubOK: true},
+		{name: "public chain named like a product, expired", leaf: ciscoLeaf, now: base.Add(61 * 24 * time.Hour),
+			sys: bothPublic, pub: bothPublic,
+			wantCode: "tls.expired", wantStatus: StatusFail},
+		{name: "expired interception certificate", leaf: certgen.Must(zscaler.Leaf([]string{tlsTestHost}, win)), now: base.Add(61 * 24 * time.Hour),
+			sys: public.Pool(), pub: public.Pool(),
+			wantCode: "tls.expired", wantStatus: StatusFail, wantProduct: "Zscaler"},
 		{name: "IP target with IP SAN", leaf: certgen.Must(public.Leaf([]string{"127.0.0.1"}, win)), now: base,
 			sys: public.Pool(), pub: public.Pool(), host: "127.0.0.1",
 			wantCode: "tls.ok", wantStatus: StatusPass, sysOK: true, pubOK: true},

@@ -129,7 +129,15 @@ func (p *Prober) judgeChain(t Target, chain []*x509.Certificate, details *TLSDet
 		Hostname: TLSHostname{OK: hostOK, Error: hostErr, Host: t.Host},
 		Time:     now.UTC().Format(time.RFC3339),
 	}
-	prod, known := matchInterceptor(chain)
+	// Public trust is decided before any vendor label: a chain the public
+	// web's roots anchor is a public CA's, whatever its names say, so the
+	// interception table only ever names the product behind a chain that
+	// is not publicly trusted.
+	var prod Interceptor
+	known := false
+	if !p.anchoredPublicly(chain, pub) {
+		prod, known = matchInterceptor(chain)
+	}
 	by := ""
 	if known {
 		details.Product, details.ProductKind, details.ProductMatch = prod.Product, prod.Kind, prod.Matched
@@ -169,15 +177,15 @@ func (p *Prober) judgeChain(t Target, chain []*x509.Certificate, details *TLSDet
 			c.Remediation = "Desk-side: " + prod.Product + " on this machine inspects HTTPS; exclude the target from its web scanning, or accept the inspection if apps here trust its CA."
 		}
 		return c
+	case pub.OK:
+		return newCheck(CheckTLSHandshake, TLSUntrusted, fmt.Sprintf(
+			"The certificate chain is publicly trusted but not by this machine (%s): its root store is missing or out of date.", sys.Error), details)
 	case known:
 		c := newCheck(CheckTLSHandshake, TLSIntercepted, fmt.Sprintf(
 			"TLS inspection by %s: the certificate is issued by %q, which this machine does not trust, so TLS fails.", prod.Product, issuer), details)
 		c.Status = StatusFail
 		c.Remediation = "Security team: exempt the target from " + prod.Product + " TLS inspection, or deploy its CA to this machine's trust store."
 		return c
-	case pub.OK:
-		return newCheck(CheckTLSHandshake, TLSUntrusted, fmt.Sprintf(
-			"The certificate chain is publicly trusted but not by this machine (%s): its root store is missing or out of date.", sys.Error), details)
 	}
 	if ci, ok := errors.AsType[x509.CertificateInvalidError](sys.err); ok && ci.Reason == x509.Expired && ci.Cert != nil {
 		code, when := TLSExpired, "expired on "+ci.Cert.NotAfter.UTC().Format(time.RFC3339)
@@ -188,6 +196,21 @@ func (p *Prober) judgeChain(t Target, chain []*x509.Certificate, details *TLSDet
 	}
 	return newCheck(CheckTLSHandshake, TLSUntrusted, fmt.Sprintf(
 		"The certificate is issued by %q, which neither this machine nor the public web trusts (%s).", issuer, sys.Error), details)
+}
+
+// anchoredPublicly says whether the public web's roots anchor the chain:
+// it verifies with them now, or failed only on time and verifies at the
+// middle of the leaf's validity (an expired public certificate is still a
+// public CA's, not an inspection product's).
+func (p *Prober) anchoredPublicly(chain []*x509.Certificate, pub VerifyResult) bool {
+	if pub.OK {
+		return true
+	}
+	if ci, ok := errors.AsType[x509.CertificateInvalidError](pub.err); !ok || ci.Reason != x509.Expired {
+		return false
+	}
+	leaf := chain[0]
+	return p.verifyPublic(chain, leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore)/2)).OK
 }
 
 func dedupe(in []string) []string {
