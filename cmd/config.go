@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/okviz/okviz-check/diag"
-	"github.com/okviz/okviz-check/proxy/redact"
+	"github.com/okviz/okviz-check/internal/redact"
 )
 
 // setting ties a flag to its config-file key; the environment variable is
@@ -226,14 +226,14 @@ func (c *config) apply(fs, global *pflag.FlagSet) error {
 		}
 		if f.Changed {
 			if err := s.validate(f.Value.String()); err != nil {
-				return usagef("--%s: %s", s.flag, redactIn(err.Error(), f.Value.String()))
+				return usagef("--%s: %s", s.flag, redact.Text(err.Error(), f.Value.String()))
 			}
 			continue
 		}
 		if val := c.getenv(s.envName()); val != "" {
 			from := "environment variable " + s.envName()
 			if err := s.set(fs, val); err != nil {
-				return usagef("%s: %s", from, redactIn(err.Error(), val))
+				return usagef("%s: %s", from, redact.Text(err.Error(), val))
 			}
 			c.origins[s.flag] = from
 			continue
@@ -248,7 +248,7 @@ func (c *config) apply(fs, global *pflag.FlagSet) error {
 			err = s.set(fs, val)
 		}
 		if err != nil {
-			return usagef("%s: %s", from, redactIn(err.Error(), val))
+			return usagef("%s: %s", from, redact.Text(err.Error(), val))
 		}
 		c.origins[s.flag] = from
 	}
@@ -269,18 +269,6 @@ func (s setting) validate(val string) error {
 		return nil
 	}
 	return s.check(val)
-}
-
-// redactIn hides the credentials of the URLs in val (a value or a
-// comma-separated list) wherever msg repeats them: an error about a proxy
-// URL taken from a CI secret must not print its password.
-func redactIn(msg, val string) string {
-	for _, item := range append([]string{val}, splitList(val)...) {
-		if r := redact.URL(item); r != item {
-			msg = strings.ReplaceAll(msg, item, r)
-		}
-	}
-	return msg
 }
 
 // origin names where the value of a flag came from, for error messages

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/report"
 )
 
@@ -74,27 +74,32 @@ func Main(ctx context.Context, args []string, env *Env, build Build) int {
 	case ExitOK:
 	case ExitUnreachable:
 		if !errors.Is(err, errUnreachable) {
-			fmt.Fprintf(env.Stderr, "error: %s\n", safeMessage(err))
+			fmt.Fprintf(env.Stderr, "error: %s\n", safeMessage(err, args))
 		}
 	case ExitInterrupted:
 		fmt.Fprintln(env.Stderr, "okviz-check: interrupted")
 	case ExitUsage:
-		fmt.Fprintf(env.Stderr, "error: %s\n", safeMessage(err))
+		fmt.Fprintf(env.Stderr, "error: %s\n", safeMessage(err, args))
 		fmt.Fprintln(env.Stderr, "hint: run 'okviz-check --help' for usage")
 	default:
-		fmt.Fprintf(env.Stderr, "error: okviz-check could not do its job: %s\n", safeMessage(err))
+		fmt.Fprintf(env.Stderr, "error: okviz-check could not do its job: %s\n", safeMessage(err, args))
 	}
 	return code
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", " ") }
 
-// userinfo matches the credentials of a URL inside a message.
-var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s"@]*@`)
-
 // safeMessage is an error as one line fit for a terminal: credentials in
-// URLs replaced by ***, control and escape sequences removed (a flag value
-// or a file name may carry them).
-func safeMessage(err error) string {
-	return report.Sanitize(userinfo.ReplaceAllString(oneLine(err.Error()), "${1}***@"))
+// URLs replaced by ***, also those of a command-line argument the message
+// quotes without a scheme ("user:pass@proxy:8080"), control and escape
+// sequences removed (a flag value or a file name may carry them).
+func safeMessage(err error, args []string) string {
+	known := make([]string, 0, len(args))
+	for _, a := range args {
+		if _, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") {
+			a = v
+		}
+		known = append(known, report.Sanitize(a))
+	}
+	return redact.Text(report.Sanitize(oneLine(err.Error())), known...)
 }

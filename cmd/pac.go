@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/pac"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"github.com/okviz/okviz-check/report"
 )
 

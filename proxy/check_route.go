@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/pac"
-	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 func hasProxy(rt Route) bool {

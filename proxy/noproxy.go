@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // ClientRoute is how one family of command-line clients would send a

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // Decision kinds.

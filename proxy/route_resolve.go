@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/internal/lists"
 	"github.com/okviz/okviz-check/proxy/pac"
-	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // RouteEnv is what ResolveRoute needs to run PAC files: how to fetch them

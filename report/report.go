@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/internal/redact"
 )
 
 // SchemaVersion is the version of the JSON report written by this package.
@@ -171,69 +172,15 @@ func (r *Report) normalized() Report {
 	return n
 }
 
-// redact masks URL credentials in s: http://user:pw@proxy:8080 becomes
-// http://***@proxy:8080. Upstream packages redact already; this is the last
-// line before output, so a slip elsewhere cannot leak a password.
-//
-// The credentials run from "scheme://" to the last "@" of the authority, as
-// URL parsers read it, so a password with a raw "@" is masked whole. The
-// authority ends at "/", "?", "#", white space, quotes, backslashes or angle
-// brackets, so a mask never reaches past the URL it is in, nor out of the
-// JSON string around it (redactJSON relies on that).
-func redact(s string) string {
-	var b strings.Builder
-	done := 0 // s[:done] is written to b
-	for pos := 0; ; {
-		k := strings.Index(s[pos:], "://")
-		if k < 0 {
-			break
-		}
-		k += pos
-		host := k + len("://")
-		end, at := host, -1
-		for end < len(s) && !strings.ContainsRune("/?#\"\\<> \t\n\r\f", rune(s[end])) {
-			if s[end] == '@' {
-				at = end
-			}
-			end++
-		}
-		if at > host && hasScheme(s[:k]) {
-			b.WriteString(s[done:host])
-			b.WriteString("***")
-			done = at
-		}
-		pos = max(end, host)
-	}
-	if done == 0 {
-		return s
-	}
-	b.WriteString(s[done:])
-	return b.String()
-}
-
-// hasScheme reports whether s ends in a URL scheme: letters, digits, "+",
-// "-" and "." that include a letter.
-func hasScheme(s string) bool {
-	letter := false
-	for i := len(s) - 1; i >= 0; i-- {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-			letter = true
-		case c >= '0' && c <= '9', c == '+', c == '-', c == '.':
-		default:
-			return letter
-		}
-	}
-	return letter
-}
-
+// redactJSON masks URL credentials in a JSON document. Upstream packages
+// redact already; this is the last line before output, so a slip elsewhere
+// cannot leak a password.
 func redactJSON(b []byte) []byte {
 	if !bytes.Contains(b, []byte("://")) {
 		return b
 	}
-	return []byte(redact(string(b)))
+	return []byte(redact.Text(string(b)))
 }
 
 // clean makes a string safe to print in text, Markdown and XML.
-func clean(s string) string { return redact(Sanitize(s)) }
+func clean(s string) string { return redact.Text(Sanitize(s)) }

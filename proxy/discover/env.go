@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // envVars are the variables the env source records, in report order.

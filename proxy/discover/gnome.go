@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/okviz/okviz-check/proxy/redact"
+	"github.com/okviz/okviz-check/internal/redact"
 )
 
 // gnomeSchema is the GSettings schema of the GNOME proxy settings; its

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/okviz/okviz-check/proxy/redact"
+	"github.com/okviz/okviz-check/internal/redact"
 )
 
 // ProxyRules is a manual proxy configuration in Chromium's model

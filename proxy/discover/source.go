@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/okviz/okviz-check/proxy/redact"
+	"github.com/okviz/okviz-check/internal/redact"
 )
 
 // System is the machine as proxy discovery sees it. Every field may be nil

@@ -3,7 +3,7 @@ package discover
 import (
 	"strings"
 
-	"github.com/okviz/okviz-check/proxy/redact"
+	"github.com/okviz/okviz-check/internal/redact"
 )
 
 // Registry locations of the Windows proxy settings.

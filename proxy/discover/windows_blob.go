@@ -6,8 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // Flags of a WinINET/WinHTTP connection settings blob.

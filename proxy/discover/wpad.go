@@ -7,8 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/internal/lists"
-	"github.com/okviz/okviz-check/proxy/redact"
 )
 
 // multiLabelSuffixes are public suffixes of two labels under which

@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/okviz/okviz-check/proxy/redact"
+	"github.com/okviz/okviz-check/internal/redact"
 )
 
 // DefaultPACFetchTimeout is Chromium's bound on fetching a PAC script.
