@@ -95,6 +95,7 @@ const (
 	HTTPCaptivePortal Code = "http.captive_portal"
 	HTTPBlocked       Code = "http.blocked"
 	HTTPServerError   Code = "http.server_error"
+	HTTPClientError   Code = "http.client_error"
 	HTTPTimeout       Code = "http.timeout"
 	HTTPProtocolError Code = "http.protocol_error"
 
@@ -190,6 +191,8 @@ var codes = []CodeInfo{
 		"Security team: the web filter blocks the target; add it to the allow-list (see `okviz-check rules`)."},
 	{HTTPServerError, "http", StatusWarn, "The target's server answered with a 5xx error: reachable, but the service has a problem.",
 		"Nothing to change on this network; if it persists, contact the service's support."},
+	{HTTPClientError, "http", StatusWarn, "The genuine service (a trusted certificate for the host, no inspection) answered with a 4xx client error: reachable, and no middlebox is involved, but the service refuses the request.",
+		"The service's operator: its own edge refuses this request (a WAF or bot rule, a blocked address or region, a wrong path or method); nothing on this network needs to change. Check the URL, then contact the service's support with the status and the report."},
 	{HTTPTimeout, "http", StatusFail, "The HTTPS request got no complete answer in time.",
 		"Network team: a middlebox holds the request; check proxies and inspection devices on the path."},
 	{HTTPProtocolError, "http", StatusFail, "The answer to the HTTPS request was not valid HTTP.",

@@ -265,16 +265,28 @@ func htmlTitle(body []byte) string {
 
 func (p *Prober) classifyAnswer(t Target, a *httpAnswer, f httpFacts) Check {
 	d := answerDetails(a)
-	product := ""
-	if !f.trusted || f.code == TLSIntercepted || a.Status == 403 || a.Status == 451 {
-		product = blockProduct(a)
+	// The genuine service answered when the session verified and nobody
+	// inspects it: no middlebox can speak for it then. A page there is a
+	// block page only when it points elsewhere (a redirect out of the
+	// target's site) or is a known product's page; otherwise its refusal
+	// is the service's own (http.client_error).
+	genuine := f.trusted && f.code != TLSIntercepted
+	product := blockProduct(a)
+	blocked := false
+	switch {
+	case product == "":
+	case genuine:
+		blocked = a.Status >= 300 && (product != "generic" || redirectsOffSite(t, a))
+	default:
+		// Interception, or a certificate that is not trusted or not the host's.
+		blocked = a.Status >= 300 || !f.trusted || a.Status == http.StatusOK
 	}
-	if product != "" && (a.Status >= 300 || !f.trusted || a.Status == 200 && f.code == TLSIntercepted) {
+	if blocked {
 		d.Product = product
 		return newCheck(CheckHTTPGet, HTTPBlocked,
 			fmt.Sprintf("%s answered %s with a block page (HTTP %d) instead of the service.", productOr(product, "A middlebox"), t.URL, a.Status), d)
 	}
-	if a.Status == http.StatusUnavailableForLegalReasons {
+	if a.Status == http.StatusUnavailableForLegalReasons && !genuine {
 		return newCheck(CheckHTTPGet, HTTPBlocked, fmt.Sprintf("%s answered HTTP 451: blocked by policy.", t.URL), d)
 	}
 	if !f.trusted {
@@ -289,7 +301,30 @@ func (p *Prober) classifyAnswer(t Target, a *httpAnswer, f httpFacts) Check {
 	if a.Status >= 500 {
 		return newCheck(CheckHTTPGet, HTTPServerError, fmt.Sprintf("The service at %s answered HTTP %d: reachable, but it reports an error.", t.URL, a.Status), d)
 	}
+	if genuine && a.Status >= 400 {
+		return newCheck(CheckHTTPGet, HTTPClientError, fmt.Sprintf(
+			"The service at %s itself answered HTTP %d%s over its own publicly trusted certificate: it is reachable, but refuses this request; no middlebox on this network is involved.",
+			t.URL, a.Status, statusText(a.Status)), d)
+	}
 	return newCheck(CheckHTTPGet, HTTPOK, fmt.Sprintf("The service at %s answered HTTP %d.", t.URL, a.Status), d)
+}
+
+// redirectsOffSite says whether the answer redirects out of the target's
+// own site.
+func redirectsOffSite(t Target, a *httpAnswer) bool {
+	if a.Status < 300 || a.Status >= 400 {
+		return false
+	}
+	loc, err := url.Parse(a.Header.Get("Location"))
+	return err == nil && loc.Host != "" && !sameSite(loc.Hostname(), t.Host)
+}
+
+// statusText is " (Forbidden)" for 403, or "" for a status without a name.
+func statusText(code int) string {
+	if s := http.StatusText(code); s != "" {
+		return " (" + s + ")"
+	}
+	return ""
 }
 
 func productOr(p, def string) string {
@@ -310,12 +345,9 @@ func locationNote(a *httpAnswer) string {
 // a page that asks to log in or accept terms.
 func isPortalAnswer(t Target, a *httpAnswer) bool {
 	if a.Status >= 300 && a.Status < 400 {
-		if loc, err := url.Parse(a.Header.Get("Location")); err == nil && loc.Host != "" {
-			// Sites redirect http://api.x/ to https://www.x/: only a
-			// redirect out of the target's own site is a portal.
-			return !sameSite(loc.Hostname(), t.Host)
-		}
-		return false
+		// Sites redirect http://api.x/ to https://www.x/: only a redirect
+		// out of the target's own site is a portal.
+		return redirectsOffSite(t, a)
 	}
 	return a.Status < 300 && portalMarkers.Match(a.Body)
 }

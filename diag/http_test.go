@@ -67,13 +67,40 @@ func TestProbeHTTP(t *testing.T) {
 				w.WriteHeader(400)
 			}
 		}, trusted, "http.ok", StatusPass},
-		{"404 from the origin still proves reachability", nil, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(404) }, trusted, "http.ok", StatusPass},
+		{"404 from the genuine service is its own refusal", nil, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(404) }, trusted, "http.client_error", StatusWarn},
+		{"403 page of the genuine service's edge is no middlebox", nil, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(403)
+			fmt.Fprint(w, "<html><title>Access denied</title>The request is blocked by the site's security rules.</html>")
+		}, trusted, "http.client_error", StatusWarn},
+		{"a known product's block page", nil, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(403)
+			fmt.Fprint(w, "<html><title>Website blocked</title>Internet Security by Zscaler</html>")
+		}, trusted, "http.blocked", StatusFail},
+		{"a redirect out of the site to a block page", nil, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "https://filter.corp.example/denied")
+			w.WriteHeader(302)
+			fmt.Fprint(w, "Access denied")
+		}, trusted, "http.blocked", StatusFail},
+		{"a redirect within the site says access denied", nil, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "https://www.okviz.test/login")
+			w.WriteHeader(302)
+			fmt.Fprint(w, "Access denied")
+		}, trusted, "http.ok", StatusPass},
 		{"503 is a server error", nil, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }, trusted, "http.server_error", StatusWarn},
 		{"inspecting proxy block page", nil, func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(403)
 			fmt.Fprint(w, "<html><title>Website blocked</title>Internet Security by Zscaler</html>")
 		}, intercepted, "http.blocked", StatusFail},
-		{"451", nil, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(451) }, trusted, "http.blocked", StatusFail},
+		{"451 from the genuine service", nil, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(451) }, trusted, "http.client_error", StatusWarn},
+		{"451 through inspection", nil, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(451) }, intercepted, "http.blocked", StatusFail},
+		{"403 through inspection without a known page", nil, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(403)
+			fmt.Fprint(w, "Access denied")
+		}, intercepted, "http.blocked", StatusFail},
+		{"block page behind an untrusted certificate", nil, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(403)
+			fmt.Fprint(w, "This site is blocked by the web filter.")
+		}, untrusted, "http.blocked", StatusFail},
 		{"portal redirect on an untrusted connection", nil, func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "http://portal.example.test/login", http.StatusFound)
 		}, untrusted, "http.captive_portal", StatusFail},

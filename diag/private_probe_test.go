@@ -61,7 +61,11 @@ func TestProbePrivateAddress(t *testing.T) {
 	ok := func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) }
 	service := startHTTPS(t, ca, []string{host}, ok)
 	other := startHTTPS(t, ca, []string{"intranet-gateway.example"}, ok)
-	blockPage := startHTTPS(t, ca, []string{host}, func(w http.ResponseWriter, _ *http.Request) {
+	// The filter's block page names the host with the company's own CA,
+	// which this machine trusts and the public web does not: its answer is
+	// not the genuine service's.
+	filterCA := certgen.Must(certgen.NewCA("Contoso Web Filter CA"))
+	blockPage := startHTTPS(t, filterCA, []string{host}, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte("<html><title>Access denied</title>This site is blocked by the web filter.</html>"))
 	})
@@ -88,6 +92,8 @@ func TestProbePrivateAddress(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := fakedns.Start(t, map[string]fakedns.Record{host: {A: []string{tt.addr}}})
 			p := hostileProber(ca, dnsTestTimeout)
+			p.ExtraRoots = ca.Pool()
+			p.ExtraRoots.AddCert(filterCA.Cert)
 			p.Resolver = fs.Resolver()
 			p.Nameservers = []string{fs.Addr}
 			to := map[string]string{}

@@ -14,6 +14,7 @@ var warningOrder = []Code{
 	DNSMismatch,
 	TCPIPv6Broken,
 	HTTPServerError,
+	HTTPClientError,
 	TLSExpiringSoon,
 }
 

@@ -26,7 +26,8 @@ import (
 // probedReport is the report every golden file renders, made by running
 // the real probes against loopback fake servers: a target reached through
 // an authenticating CONNECT proxy, a name a DNS filter answers NXDOMAIN,
-// a trusted TLS interception, and a block page full of escape sequences.
+// a trusted TLS interception, and an inspecting middlebox's block page
+// full of escape sequences.
 // What varies between runs — durations, loopback ports, key hashes and
 // serials — is then set to fixed values, so the goldens only change when
 // what the probes report changes.
@@ -57,7 +58,10 @@ func probedReport(t testing.TB) *Report {
 		date(w)
 		w.Write([]byte("ok"))
 	})
-	files := origin(certgen.Must(issuing.Leaf([]string{"files.okviz.com"}, valid)), false, func(w http.ResponseWriter, _ *http.Request) {
+	// The block page comes from the inspecting middlebox, under its own
+	// certificate: a 403 from the genuine service would be its own refusal
+	// (http.client_error), not a block page.
+	files := origin(certgen.Must(zscaler.Leaf([]string{"files.okviz.com"}, valid)), false, func(w http.ResponseWriter, _ *http.Request) {
 		// Written raw over HTTP/1.1, as a middlebox does.
 		conn, buf, err := http.NewResponseController(w).Hijack()
 		if err != nil {
