@@ -4,7 +4,9 @@ go 1.26.8
 
 require (
 	github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b
+	github.com/fatih/color v1.19.0
 	github.com/hashicorp/hcl/v2 v2.25.0
+	github.com/mattn/go-colorable v0.1.14
 	github.com/mattn/go-isatty v0.0.20
 	github.com/miekg/dns v1.1.73
 	github.com/rogpeppe/go-internal v1.16.0

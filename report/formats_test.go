@@ -74,9 +74,14 @@ func TestTextColor(t *testing.T) {
 		t.Error("escape sequences without Color")
 	}
 	colored := render(t, fixedReport(), FormatText, Options{Color: true})
-	for status, code := range map[string]string{"PASS": ansiGreen, "WARN": ansiYellow, "FAIL": ansiRed, "SKIP": ansiDim, "INFO": ansiDim} {
-		if !strings.Contains(colored, code+status+ansiReset) {
-			t.Errorf("%s is not painted %q", status, code)
+	// fatih/color's sequences: a colour ends with a full reset, faint
+	// with "normal intensity".
+	for status, painted := range map[string]string{
+		"PASS": "\x1b[32mPASS\x1b[0m", "WARN": "\x1b[33mWARN\x1b[0m", "FAIL": "\x1b[31mFAIL\x1b[0m",
+		"SKIP": "\x1b[2mSKIP\x1b[22m", "INFO": "\x1b[2mINFO\x1b[22m",
+	} {
+		if !strings.Contains(colored, painted) {
+			t.Errorf("%s is not painted %q", status, painted)
 		}
 	}
 	if got := sgr.ReplaceAllString(colored, ""); got != plain {

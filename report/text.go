@@ -9,17 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/okviz/okviz-check/diag"
-)
+	"github.com/fatih/color"
 
-// ANSI SGR sequences; written only when Options.Color is set.
-const (
-	ansiReset  = "\x1b[0m"
-	ansiBold   = "\x1b[1m"
-	ansiDim    = "\x1b[2m"
-	ansiRed    = "\x1b[31m"
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
+	"github.com/okviz/okviz-check/diag"
 )
 
 // maxColumn caps the width a column is padded to, so one long URL does not
@@ -37,6 +29,9 @@ type textRenderer struct {
 var textFormat = Format{Name: FormatText, Help: "for people: the verdict per target, then the evidence (the default)", render: renderText}
 
 func renderText(w io.Writer, r *Report, opts Options) error {
+	if opts.Color {
+		w = colorWriter(w)
+	}
 	t := &textRenderer{lineWriter: lineWriter{w: w}, color: opts.Color, verbose: opts.Verbose, lim: limitsFor(opts.Verbose)}
 	t.verdictLines(r.Targets)
 	if opts.Quiet {
@@ -49,18 +44,18 @@ func renderText(w io.Writer, r *Report, opts Options) error {
 	switch {
 	case opts.Verbose && len(r.Proxy.Sources) > 0:
 		t.line("")
-		t.line(t.paint(ansiBold, "Proxy discovery"))
+		t.line(t.paint(styleBold, "Proxy discovery"))
 		t.nodes(evidence(map[string]any{"sources": r.Proxy.Sources}, t.lim), "  ")
 	case opts.Sources && len(r.Proxy.Sources) > 0:
 		t.line("")
-		t.line(t.paint(ansiBold, "Proxy sources") + " (what each place that can configure a proxy says)")
+		t.line(t.paint(styleBold, "Proxy sources") + " (what each place that can configure a proxy says)")
 		for _, l := range sourceLines(r.Proxy.Sources) {
 			t.line("  " + l)
 		}
 	}
 	t.line("")
-	t.linef("%s %s — %s", t.paint(ansiBold, "Overall:"), t.status(r.Status), outcome(r.Targets))
-	t.linef("%s", t.paint(ansiDim, fmt.Sprintf("%s · %s/%s · started %s · %d ms",
+	t.linef("%s %s — %s", t.paint(styleBold, "Overall:"), t.status(r.Status), outcome(r.Targets))
+	t.linef("%s", t.paint(styleDim, fmt.Sprintf("%s · %s/%s · started %s · %d ms",
 		toolLine(r.Tool), clean(r.System.OS), clean(r.System.Arch), r.StartedAt.Format(time.RFC3339), r.DurationMS)))
 	return t.err
 }
@@ -87,7 +82,7 @@ func (t *textRenderer) target(tr diag.TargetResult) {
 	} else if tr.Route != "" && tr.Route != "direct" {
 		route = clean(tr.Route)
 	}
-	t.linef("%s  (%s port %d, %s)", t.paint(ansiBold, clean(tr.Target)), clean(tr.Host), tr.Port, route)
+	t.linef("%s  (%s port %d, %s)", t.paint(styleBold, clean(tr.Target)), clean(tr.Host), tr.Port, route)
 
 	idW, codeW := 0, 0
 	for _, c := range tr.Checks {
@@ -102,12 +97,12 @@ func (t *textRenderer) target(tr diag.TargetResult) {
 	last := ""
 	for _, c := range tr.Checks {
 		if s := stage(c); t.verbose && s != last {
-			t.line("  " + t.paint(ansiBold, clean(s)))
+			t.line("  " + t.paint(styleBold, clean(s)))
 			last = s
 		}
 		line := fmt.Sprintf("%s%s  %s  %s  %s", indent, t.status(c.Status), pad(clean(c.ID), idW), pad(clean(string(c.Code)), codeW), clean(c.Summary))
 		if c.DurationMS > 0 {
-			line += t.paint(ansiDim, fmt.Sprintf("  (%d ms)", c.DurationMS))
+			line += t.paint(styleDim, fmt.Sprintf("  (%d ms)", c.DurationMS))
 		}
 		t.line(strings.TrimRight(line, " "))
 		if t.verbose {
@@ -119,9 +114,9 @@ func (t *textRenderer) target(tr diag.TargetResult) {
 		}
 	}
 	if fix := verdictFix(tr.Verdict); fix != "" {
-		t.linef("  %s %s", t.paint(ansiBold, "Fix:"), clean(fix))
+		t.linef("  %s %s", t.paint(styleBold, "Fix:"), clean(fix))
 		for _, f := range otherFixes(tr) {
-			t.linef("  %s (%s) %s", t.paint(ansiBold, "Also:"), clean(f[0]), clean(f[1]))
+			t.linef("  %s (%s) %s", t.paint(styleBold, "Also:"), clean(f[0]), clean(f[1]))
 		}
 	}
 }
@@ -169,26 +164,26 @@ func textLines(ns []node, indent string) []string {
 
 // status is the padded, coloured marker of a status.
 func (t *textRenderer) status(s diag.Status) string {
-	code := ""
+	var c *color.Color
 	switch s {
 	case diag.StatusPass:
-		code = ansiGreen
+		c = styleGreen
 	case diag.StatusWarn:
-		code = ansiYellow
+		c = styleYellow
 	case diag.StatusFail:
-		code = ansiRed
+		c = styleRed
 	case diag.StatusSkip, diag.StatusInfo:
-		code = ansiDim
+		c = styleDim
 	}
-	return t.paint(code, pad(label(s), 4))
+	return t.paint(c, pad(label(s), 4))
 }
 
-// paint wraps s in an SGR sequence when colour is on.
-func (t *textRenderer) paint(sgr, s string) string {
-	if !t.color || sgr == "" || s == "" {
+// paint wraps s in the style's escape sequences when colour is on.
+func (t *textRenderer) paint(c *color.Color, s string) string {
+	if !t.color || c == nil || s == "" {
 		return s
 	}
-	return sgr + s + ansiReset
+	return c.Sprint(s)
 }
 
 // pad right-pads s with spaces to width runes.
