@@ -197,10 +197,26 @@ func runTCP(ctx context.Context, p *Prober, pt *Path) {
 			return conn, nil
 		}
 	} else {
+		// TLS starts on the first address that connects; the others are
+		// still measured (tcp.ipv6_broken), and the check is complete
+		// once they ended, before the verdict.
+		r := p.startTCP(ctx, pt.addrs, t.Port)
 		var addr string
-		conn, addr, c = p.probeTCP(ctx, t, pt.addrs)
+		conn, addr = r.first()
 		pt.addr = addr
 		pt.redial = func(ctx context.Context) (net.Conn, error) { return p.Dialer.DialContext(ctx, "tcp", addr) }
+		if conn == nil {
+			c = r.finish(t)
+		} else {
+			c = Check{ID: CheckTCPConnect, Status: StatusSkip, Summary: "measuring the other addresses"}
+			pt.after = append(pt.after, func() {
+				for i := range pt.Checks {
+					if pt.Checks[i].ID == CheckTCPConnect {
+						pt.Checks[i] = r.finish(t)
+					}
+				}
+			})
+		}
 	}
 	pt.Checks = append(pt.Checks, c)
 	if conn == nil {

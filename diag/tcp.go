@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"sync"
+	"time"
 )
 
 // TCPDetails is the evidence of tcp.connect: every address tried.
@@ -28,39 +28,120 @@ type TCPAttempt struct {
 	conn       net.Conn
 }
 
-// probeTCP connects to every address at once, each on its own (no Happy
-// Eyeballs hiding a broken family), and keeps the first working connection
-// in resolver order for the TLS step; the others are closed.
+// probeTCP connects to every address at once and returns the connection
+// the later stages would use (see tcpRace.first) with the check, once
+// every attempt has ended. The direct-path evidence beside a proxy route
+// uses it; the TCP stage runs the race itself, so that TLS need not wait.
 func (p *Prober) probeTCP(ctx context.Context, t Target, addrs []net.IP) (net.Conn, string, Check) {
-	start := p.Now()
-	attempts := make([]TCPAttempt, len(addrs))
-	var wg sync.WaitGroup
-	for i, ip := range addrs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			attempts[i] = p.dialOne(ctx, ip, t.Port)
-		}()
-	}
-	wg.Wait()
+	r := p.startTCP(ctx, addrs, t.Port)
+	conn, addr := r.first()
+	return conn, addr, r.finish(t)
+}
 
-	var conn net.Conn
-	var chosen string
-	for i := range attempts {
-		a := &attempts[i]
-		if a.conn == nil {
-			continue
-		}
-		if conn == nil {
-			conn, chosen = a.conn, a.Address
-		} else {
-			a.conn.Close()
-		}
-		a.conn = nil
+// preferredDelay is how long a connection to a later address waits for
+// the addresses before it in resolver order (RFC 8305's Connection Attempt
+// Delay): the preferred family wins when both work, as in browsers, and a
+// black-holed one costs TLS at most this long, not a timeout.
+const preferredDelay = 250 * time.Millisecond
+
+// tcpRace is one connection attempt to every address of a target, all
+// started at once and each on its own (no fallback hides a broken family).
+// The first address that connects carries the path at once (Happy
+// Eyeballs), while the others are still measured within the timeout for
+// the check.
+type tcpRace struct {
+	p        *Prober
+	start    time.Time
+	attempts []TCPAttempt
+	ended    []bool
+	results  chan tcpResult
+	pending  int
+	chosen   int // the attempt whose connection the path uses, or -1
+}
+
+type tcpResult struct {
+	i int
+	a TCPAttempt
+}
+
+// startTCP starts one attempt per address.
+func (p *Prober) startTCP(ctx context.Context, addrs []net.IP, port int) *tcpRace {
+	r := &tcpRace{p: p, start: p.Now(), attempts: make([]TCPAttempt, len(addrs)), ended: make([]bool, len(addrs)),
+		results: make(chan tcpResult, len(addrs)), pending: len(addrs), chosen: -1}
+	for i, ip := range addrs {
+		go func() { r.results <- tcpResult{i, p.dialOne(ctx, ip, port)} }()
 	}
-	c := tcpCheck(t, attempts, chosen)
-	c.DurationMS = p.since(start)
-	return conn, chosen, c
+	return r
+}
+
+// receive records the next attempt to end.
+func (r *tcpRace) receive(res tcpResult) {
+	r.attempts[res.i], r.ended[res.i] = res.a, true
+	r.pending--
+}
+
+// first waits for the connection the path uses: the first address in
+// resolver order that connected once every address before it has failed,
+// or preferredDelay after a later one connected. It returns nil when
+// every address failed.
+func (r *tcpRace) first() (net.Conn, string) {
+	var grace <-chan time.Time
+	for {
+		ok, decided := -1, true
+		for i := range r.attempts {
+			if r.ended[i] && r.attempts[i].Result == "ok" {
+				ok = i
+				break
+			}
+			decided = decided && r.ended[i]
+		}
+		switch {
+		case ok >= 0 && decided:
+			return r.choose(ok)
+		case ok >= 0 && grace == nil:
+			t := time.NewTimer(preferredDelay)
+			defer t.Stop()
+			grace = t.C
+		case ok < 0 && r.pending == 0:
+			return nil, ""
+		}
+		select {
+		case res := <-r.results:
+			r.receive(res)
+		case <-grace:
+			return r.choose(ok)
+		}
+	}
+}
+
+func (r *tcpRace) choose(i int) (net.Conn, string) {
+	r.chosen = i
+	a := &r.attempts[i]
+	conn := a.conn
+	a.conn = nil
+	return conn, a.Address
+}
+
+// finish waits for the attempts still running (each ends within the
+// timeout), closes every connection the path does not use, and returns
+// the tcp.connect check.
+func (r *tcpRace) finish(t Target) Check {
+	for r.pending > 0 {
+		r.receive(<-r.results)
+	}
+	chosen := ""
+	if r.chosen >= 0 {
+		chosen = r.attempts[r.chosen].Address
+	}
+	for i := range r.attempts {
+		if a := &r.attempts[i]; a.conn != nil {
+			a.conn.Close()
+			a.conn = nil
+		}
+	}
+	c := tcpCheck(t, r.attempts, chosen)
+	c.DurationMS = r.p.since(r.start)
+	return c
 }
 
 func (p *Prober) dialOne(ctx context.Context, ip net.IP, port int) TCPAttempt {
@@ -78,9 +159,10 @@ func (p *Prober) dialOne(ctx context.Context, ip net.IP, port int) TCPAttempt {
 		if ctx.Err() != nil && a.Result == failOther {
 			a.Result = failTimeout
 		}
-		return a
+	} else {
+		a.Result, a.conn = "ok", conn
 	}
-	a.Result, a.conn = "ok", conn
+	p.logf("tcp: %s: %s after %d ms", addr, a.Result, a.DurationMS)
 	return a
 }
 

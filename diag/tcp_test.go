@@ -2,12 +2,17 @@ package diag
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
+	"net/http"
 	"os"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/okviz/okviz-check/internal/certgen"
 	"github.com/okviz/okviz-check/internal/netclass/netclasstest"
 )
 
@@ -136,5 +141,122 @@ func TestClassifyNetErr(t *testing.T) {
 		if got := classifyNetErr(tt.err); got != tt.want {
 			t.Errorf("classifyNetErr(%v) = %s, want %s", tt.err, got, tt.want)
 		}
+	}
+}
+
+// heldDialer keeps dials to held pending until release is closed or the
+// context ends, recording whether release came first; every other address
+// is dialled at to (a loopback server).
+type heldDialer struct {
+	held, to string
+	release  <-chan struct{}
+	released atomic.Bool
+	real     net.Dialer
+}
+
+func (d *heldDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if host, _, _ := net.SplitHostPort(addr); host == d.held {
+		select {
+		case <-d.release:
+			d.released.Store(true)
+			return nil, &net.OpError{Op: "dial", Net: network, Err: os.ErrDeadlineExceeded}
+		case <-ctx.Done():
+			return nil, &net.OpError{Op: "dial", Net: network, Err: ctx.Err()}
+		}
+	}
+	return d.real.DialContext(ctx, network, d.to)
+}
+
+// resolvedTo is a DNS stage that hands the path fixed addresses.
+func resolvedTo(addrs ...string) Stage {
+	return Stage{Name: "dns", Run: func(_ context.Context, _ *Prober, pt *Path) {
+		for _, a := range addrs {
+			pt.addrs = append(pt.addrs, net.ParseIP(a))
+		}
+		pt.have = NeedAddrs
+	}}
+}
+
+// TestTLSStartsOnFirstAddress: a black-holed IPv6 address does not hold
+// TLS back. The IPv6 dial is released only by the ClientHello reaching
+// the IPv4 server, so the run shows TLS ran while that attempt was still
+// pending, and the attempt is still measured for tcp.ipv6_broken.
+func TestTLSStartsOnFirstAddress(t *testing.T) {
+	ca := certgen.Must(certgen.NewCA("Happy Eyeballs Test CA"))
+	leaf := certgen.Must(ca.Leaf([]string{tlsTestHost}))
+	hello := make(chan struct{})
+	var once sync.Once
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})}
+	go srv.Serve(tls.NewListener(ln, &tls.Config{GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+		once.Do(func() { close(hello) })
+		return &leaf.TLS, nil
+	}}))
+	t.Cleanup(func() { srv.Close() })
+
+	d := &heldDialer{held: "2001:db8::10", to: ln.Addr().String(), release: hello}
+	p := testProber(time.Now, ca.Pool(), nil, ca.Pool())
+	p.Timeout = 5 * time.Second // were TLS held back, the IPv6 dial would end only then, and fail the test
+	p.Dialer = d
+	res := p.Probe(context.Background(), dnsTarget(t, "https://"+tlsTestHost+"/"),
+		Stages{resolvedTo("2001:db8::10", "198.51.100.10"), StageTCP, StageTLS, StageHTTP})
+
+	if !d.released.Load() {
+		t.Error("the IPv6 attempt ended before any ClientHello: TLS waited for it")
+	}
+	tc := checkByID(t, res.Checks, CheckTCPConnect)
+	td := tc.Details.(*TCPDetails)
+	if tc.Code != TCPIPv6Broken || td.Connected != "198.51.100.10:443" || len(td.Attempts) != 2 || td.Attempts[0].Result != failTimeout {
+		t.Errorf("tcp.connect = %s (%s), details %+v", tc.Code, tc.Summary, td)
+	}
+	if c := checkByID(t, res.Checks, CheckTLSHandshake); c.Code != TLSOK {
+		t.Errorf("tls.handshake = %s (%s)", c.Code, c.Summary)
+	}
+	if res.Verdict.Code != TCPIPv6Broken {
+		t.Errorf("verdict %s (%s)\n%s", res.Verdict.Code, res.Verdict.Summary, checkList(res.Checks))
+	}
+}
+
+// orderedDialer connects every address to one loopback listener; the
+// dial to first is answered only after the dial to second connected.
+type orderedDialer struct {
+	first, second, to string
+	secondDone        chan struct{}
+	real              net.Dialer
+}
+
+func (d *orderedDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, _, _ := net.SplitHostPort(addr)
+	if host == d.first {
+		<-d.secondDone
+	}
+	c, err := d.real.DialContext(ctx, network, d.to)
+	if host == d.second {
+		close(d.secondDone)
+	}
+	return c, err
+}
+
+// TestProbeTCPPrefersResolverOrder: when both families connect, the path
+// takes the resolver's first address even if a later one connected first
+// (within preferredDelay), so the same run gives the same address.
+func TestProbeTCPPrefersResolverOrder(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	d := &orderedDialer{first: "2001:db8::10", second: "198.51.100.10", to: ln.Addr().String(), secondDone: make(chan struct{})}
+	p := tcpProber(d)
+	conn, addr, c := p.probeTCP(context.Background(), Target{Host: "x", Port: 443}, []net.IP{net.ParseIP(d.first), net.ParseIP(d.second)})
+	if conn == nil {
+		t.Fatalf("no connection: %s", c.Summary)
+	}
+	conn.Close()
+	if addr != "[2001:db8::10]:443" || c.Code != TCPOK {
+		t.Errorf("chose %s (%s: %s), want the resolver's first address", addr, c.Code, c.Summary)
 	}
 }
