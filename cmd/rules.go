@@ -110,12 +110,20 @@ func (a *app) runRules(ctx context.Context, o *rulesOptions, args []string) erro
 		fmt.Fprintln(a.env.Stderr, "warning: addresses as resolved now; CDN and cloud addresses change, so prefer FQDN rules and re-run to refresh")
 	}
 	var b strings.Builder
-	if err := rules.Render(&b, o.Format, set); err != nil {
+	res, err := rules.Render(&b, o.Format, set)
+	if err != nil {
 		var ufe rules.UnknownFormatError
 		if errors.As(err, &ufe) {
 			return usageError{err}
 		}
 		return err
+	}
+	// Provenance of a format without comments (CSV), and why a file has
+	// nothing to apply (iptables, nftables without addresses): stderr,
+	// so stdout stays the file. Nothing to apply is exit 0: the file is
+	// valid, and no network finding or usage error caused it.
+	for _, n := range res.Notes {
+		fmt.Fprintln(a.env.Stderr, n)
 	}
 	_, err = fmt.Fprint(a.env.Stdout, b.String())
 	return err

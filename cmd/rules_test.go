@@ -45,6 +45,8 @@ func TestRunRulesInjected(t *testing.T) {
 		{"revocation", rulesOptions{Format: "squid", Revocation: true, fetchChain: fetch}, []string{"api.example.com"}, 0, "dstdomain ocsp.example.com crl.example.com", ""},
 		{"revocation fails", rulesOptions{Format: "text", Revocation: true, fetchChain: broken}, []string{"api.example.com"}, ExitUnreachable, "", "cannot read the certificate chain"},
 		{"bad format", rulesOptions{Format: "nope"}, nil, ExitUsage, "", "unknown rules format"},
+		{"nothing to apply", rulesOptions{Format: "nftables"}, []string{"api.example.com"}, 0, "chain okviz_check", "note: this nftables file allows nothing yet"},
+		{"csv provenance", rulesOptions{Format: "csv"}, []string{"api.example.com"}, 0, "host,port,protocol", "okviz-check 1.2.0: whitelist rules as CSV"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

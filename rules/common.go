@@ -9,8 +9,17 @@ import (
 	"time"
 )
 
-// printer collects a renderer's output; renderers only append text.
-type printer struct{ strings.Builder }
+// printer collects a renderer's output; renderers append text, and what
+// belongs beside the file rather than in it to the Result.
+type printer struct {
+	strings.Builder
+	res Result
+}
+
+// note adds a line for stderr.
+func (p *printer) note(format string, args ...any) {
+	p.res.Notes = append(p.res.Notes, fmt.Sprintf(format, args...))
+}
 
 // l writes one formatted line.
 func (p *printer) l(format string, args ...any) {

@@ -117,20 +117,49 @@ func (e UnknownFormatError) Error() string {
 	return fmt.Sprintf("unknown rules format %q (one of: %s)", e.Name, strings.Join(names, ", "))
 }
 
+// Result is what a render says beside the file, for stderr.
+type Result struct {
+	// Notes are lines for stderr: the provenance of a format that has no
+	// comments (CSV), why the active part of a file is empty.
+	Notes []string
+	// NothingToApply is set when the file has no active rule: iptables
+	// and nftables match addresses, and no rule has one (no --resolve).
+	// The file is still valid and loadable; only its comments (the
+	// DNS-driven ipset/nftset alternative) say what to do.
+	NothingToApply bool
+}
+
 // Render writes the set in the named format. The set is validated first;
-// an unknown format is an UnknownFormatError.
-func Render(w io.Writer, format string, s Set) error {
+// an unknown format is an UnknownFormatError. The Result carries what
+// belongs on stderr.
+func Render(w io.Writer, format string, s Set) (Result, error) {
 	f, ok := Lookup(format)
 	if !ok {
-		return UnknownFormatError{format}
+		return Result{}, UnknownFormatError{format}
 	}
 	if err := s.Validate(); err != nil {
-		return err
+		return Result{}, err
 	}
 	p := &printer{}
 	f.render(p, &s)
 	_, err := io.WriteString(w, p.String())
-	return err
+	return p.res, err
+}
+
+// noAddresses reports whether no rule of the set has an address.
+func noAddresses(s *Set) bool {
+	for _, r := range s.Rules {
+		if len(r.IPv4)+len(r.IPv6) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// nothingToApply marks an address-only format's file as empty and says why.
+func (p *printer) nothingToApply(format string) {
+	p.res.NothingToApply = true
+	p.note("note: this %s file allows nothing yet: %s matches addresses, not names, and none is known; run again with --resolve to add the addresses the names resolve to now, or fill the sets from DNS as the file's comments describe", format, format)
 }
 
 // WriteList writes the --list output: a heading per kind, then one

@@ -53,6 +53,9 @@ chain policies are left as they are. Remove with:
 		}
 	}
 	p.l("COMMIT")
+	if noAddresses(s) {
+		p.nothingToApply("iptables")
+	}
 	if len(v6) > 0 {
 		p.blank()
 		p.comment("#", "IPv6: save the lines between the markers, without the leading \"# \", as\nokviz-check.v6.rules, load them with: ip6tables-restore --noflush < okviz-check.v6.rules\nand jump once: ip6tables -C OUTPUT -j "+iptChain+" 2>/dev/null || ip6tables -I OUTPUT -j "+iptChain)

@@ -83,6 +83,9 @@ Sets that follow DNS: let dnsmasq (the resolver the clients use) add each answer
 	}
 	p.l("\t}")
 	p.l("}")
+	if noAddresses(s) {
+		p.nothingToApply("nftables")
+	}
 }
 
 // nftSet declares a set; the first declaration carries the type and the

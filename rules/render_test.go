@@ -70,7 +70,7 @@ func fixtures(t testing.TB) map[string]Set {
 func render(t testing.TB, format string, s Set) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := Render(&b, format, s); err != nil {
+	if _, err := Render(&b, format, s); err != nil {
 		t.Fatalf("%s: %v", format, err)
 	}
 	return b.String()
@@ -105,11 +105,17 @@ func TestGolden(t *testing.T) {
 }
 
 // TestEveryFormatNamesEveryHost checks, beyond the golden snapshots, that
-// each format mentions every host and starts with the version and date.
+// each format mentions every host and starts with the version and date
+// (CSV, which has no comments, says them on stderr).
 func TestEveryFormatNamesEveryHost(t *testing.T) {
 	for _, f := range Formats() {
 		for name, set := range fixtures(t) {
-			out := render(t, f.Name, set)
+			var b bytes.Buffer
+			res, err := Render(&b, f.Name, set)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", f.Name, name, err)
+			}
+			out := b.String()
 			for _, r := range set.Rules {
 				if !strings.Contains(out, r.Host) {
 					t.Errorf("%s/%s: host %s missing", f.Name, name, r.Host)
@@ -119,10 +125,13 @@ func TestEveryFormatNamesEveryHost(t *testing.T) {
 			if len(head) > 600 {
 				head = head[:600]
 			}
+			if f.Name == "csv" {
+				head = strings.Join(res.Notes, "\n")
+			}
 			if !strings.Contains(head, "1.2.0") || !strings.Contains(head, "2026-11-28T10:00:00Z") {
 				t.Errorf("%s/%s: header lacks version or date:\n%s", f.Name, name, head)
 			}
-			if set.Resolved && f.Name != "json" && f.Name != "text" && !strings.Contains(out, "addresses change") {
+			if set.Resolved && f.Name != "json" && f.Name != "text" && !strings.Contains(out+head, "addresses change") {
 				t.Errorf("%s/%s: resolved output lacks the changing-addresses warning", f.Name, name)
 			}
 		}
@@ -181,7 +190,7 @@ func TestRenderErrors(t *testing.T) {
 	good := fixtures(t)["one"]
 	var b bytes.Buffer
 	var ufe UnknownFormatError
-	if err := Render(&b, "palo-alto", good); !errors.As(err, &ufe) || !strings.Contains(err.Error(), "paloalto") {
+	if _, err := Render(&b, "palo-alto", good); !errors.As(err, &ufe) || !strings.Contains(err.Error(), "paloalto") {
 		t.Errorf("unknown format: err = %v, want an UnknownFormatError listing the formats", err)
 	}
 	bad := []struct {
@@ -203,7 +212,7 @@ func TestRenderErrors(t *testing.T) {
 		s.Rules = append([]Rule(nil), good.Rules...)
 		tc.edit(&s)
 		b.Reset()
-		if err := Render(&b, "iptables", s); err == nil {
+		if _, err := Render(&b, "iptables", s); err == nil {
 			t.Errorf("%s: no error", tc.name)
 		}
 		if b.Len() != 0 {
@@ -227,6 +236,44 @@ func TestReadmeTable(t *testing.T) {
 			}
 			if row := "| `" + f.Name + "` | " + f.Summary + " | " + doc + " |"; !strings.Contains(string(b), row) {
 				t.Errorf("%s lacks the row\n%s", path, row)
+			}
+		}
+	}
+}
+
+// TestRenderResult: CSV starts with its header row and says its provenance
+// beside the file; iptables and nftables say, beside the file, that a file
+// without any address allows nothing yet, and only then; no other format
+// has anything to say on stderr.
+func TestRenderResult(t *testing.T) {
+	fx := fixtures(t)
+	for _, f := range Formats() {
+		for name, s := range fx {
+			var b bytes.Buffer
+			res, err := Render(&b, f.Name, s)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", f.Name, name, err)
+			}
+			empty := (f.Name == "iptables" || f.Name == "nftables") && name == "one"
+			if res.NothingToApply != empty {
+				t.Errorf("%s/%s: NothingToApply = %v, want %v", f.Name, name, res.NothingToApply, empty)
+			}
+			switch {
+			case f.Name == "csv":
+				if first, _, _ := strings.Cut(b.String(), "\n"); first != "host,port,protocol,purpose,comment,fqdn,ipv4,ipv6" {
+					t.Errorf("csv/%s starts with %q, not its header row", name, first)
+				}
+				if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "whitelist rules as CSV") || !strings.Contains(strings.Join(res.Notes, "\n"), "Generated 2026-11-28T10:00:00Z") {
+					t.Errorf("csv/%s: provenance not on stderr: %q", name, res.Notes)
+				}
+			case empty:
+				if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "allows nothing yet") || !strings.Contains(res.Notes[0], "--resolve") {
+					t.Errorf("%s/%s: notes %q do not say why the file is empty", f.Name, name, res.Notes)
+				}
+			default:
+				if len(res.Notes) > 0 {
+					t.Errorf("%s/%s: unexpected notes %q", f.Name, name, res.Notes)
+				}
 			}
 		}
 	}
