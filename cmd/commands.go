@@ -13,6 +13,7 @@ func subcommands(a *app) []*cobra.Command {
 		newPacCmd(a),
 		newRulesCmd(a),
 		newBrowserCmd(a),
+		newExplainCmd(a),
 		newVersionCmd(a),
 	}
 }

@@ -101,7 +101,7 @@ Without a subcommand it runs the full check.`,
 func lenient(c *cobra.Command) bool {
 	for p := c; p != nil; p = p.Parent() {
 		switch p.Name() {
-		case "version", "completion", "help":
+		case "version", "completion", "help", "explain":
 			return true
 		}
 		if strings.HasPrefix(p.Name(), cobra.ShellCompRequestCmd) {
@@ -241,7 +241,7 @@ func rejectMistypedCommand(c *cobra.Command, args []string) error {
 		return usagef("%q is not a command of this version of okviz-check (%s); run 'okviz-check --help' for the commands it has", first, missing)
 	}
 	if isProblemCode(strings.ToLower(first)) {
-		return usagef("%q is a problem code, not a target: the README's table of problem codes says what it means and what to do", first)
+		return usagef("%q is a problem code, not a target: 'okviz-check explain %s' says what it means and what to do", first, strings.ToLower(first))
 	}
 	if s := c.SuggestionsFor(first); len(s) > 0 {
 		return usagef("unknown command %q; did you mean %q?", first, s[0])
@@ -267,7 +267,6 @@ func isProblemCode(s string) bool {
 // the issue tracker) that this version does not have: as the first
 // argument they are a usage error, not a host to probe.
 var plannedCommands = map[string]string{
-	"explain": "to read what a problem code means, see the table of problem codes in the README",
 	"doctor":  "the default command, okviz-check [TARGET...], is the full diagnosis",
 	"diag":    "the default command, okviz-check [TARGET...], is the full diagnosis",
 	"report":  "to keep a report, run okviz-check --format json > report.json",

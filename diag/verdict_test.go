@@ -63,3 +63,27 @@ func TestCodeTable(t *testing.T) {
 		t.Error("an unknown code must fail, never pass silently")
 	}
 }
+
+// TestExplainEveryCode: every code the tool reports can be explained:
+// causes, a way to verify the fix, and its table entry.
+func TestExplainEveryCode(t *testing.T) {
+	for _, c := range Codes() {
+		e, ok := Explain(c.Code)
+		if !ok || e.Causes == "" || e.Verify == "" || e.Meaning != c.Meaning {
+			t.Errorf("%s: explanation %+v, ok %v", c.Code, e, ok)
+		}
+	}
+	for code := range causes {
+		if _, ok := codeIndex[code]; !ok {
+			t.Errorf("causes of %s, which is not a code", code)
+		}
+	}
+	for code := range formatsFor {
+		if _, ok := codeIndex[code]; !ok {
+			t.Errorf("rule formats for %s, which is not a code", code)
+		}
+	}
+	if _, ok := Explain("dns.nxdomian"); ok {
+		t.Error("a misspelt code was explained")
+	}
+}

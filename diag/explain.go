@@ -1,0 +1,126 @@
+package diag
+
+// Explanation is what `okviz-check explain CODE` prints beside the code
+// table's meaning and remediation: the usual causes, how to verify a fix,
+// and the rule formats that help.
+type Explanation struct {
+	CodeInfo
+	Causes string
+	Verify string
+	// Formats are `okviz-check rules --format` names that write the fix
+	// for the product that usually causes the finding.
+	Formats []string
+}
+
+// causes lists the usual causes of each finding, in the words of the
+// network engineer who will read them.
+var causes = map[Code]string{
+	OK: "Nothing is wrong on the path that was tested.",
+
+	ProxyNone:           "No proxy is configured, or auto-detect (WPAD) found none, so browsers connect directly.",
+	ProxyOK:             "The configured proxy accepted the tunnel.",
+	ProxyUnreachable:    "The proxy host is down, its name does not resolve, a firewall blocks the proxy port, or the PAC file names a proxy that no longer exists.",
+	ProxyAuthRequired:   "The proxy authenticates its users (NTLM, Negotiate/Kerberos, Basic or Digest) and no usable credentials were given; browsers answer NTLM/Negotiate silently with the Windows login.",
+	ProxyAuthFailed:     "Wrong user name or password, an expired or locked account, or a scheme the proxy does not accept for this account.",
+	ProxyDenied:         "The proxy's policy blocks the host or its category, or CONNECT is allowed to port 443 only (squid's SSL_ports).",
+	ProxyUpstreamFailed: "The proxy allowed the tunnel but cannot reach the service itself: its own egress firewall, its DNS, or a parent proxy fails.",
+	ProxyProtocolError:  "The configured address is not an HTTP proxy (a SOCKS, SSH or web port), or an https:// proxy serves a certificate this machine does not trust.",
+	ProxyPACUnreachable: "The PAC server is down or moved, its name does not resolve, the URL answers something other than 200, or the PAC server is only reachable inside the corporate network.",
+	ProxyPACInvalid:     "A syntax or runtime error in the PAC script, a script that runs too long, or a result browsers cannot use.",
+
+	DNSOK:          "The name resolves to usable addresses.",
+	DNSNXDomain:    "A DNS filter (Umbrella, Infoblox, Pi-hole, a firewall's DNS security) blocks the name, or the internal DNS does not forward public names.",
+	DNSNoAddress:   "A split-horizon zone or a filter serves the name without A/AAAA records.",
+	DNSServFail:    "The resolver cannot reach the authoritative servers, fails DNSSEC validation, or its forwarders are down.",
+	DNSRefused:     "The resolver does not serve this client (ACL), or refuses the name by policy.",
+	DNSTimeout:     "A firewall blocks DNS (UDP/TCP 53) to the configured resolvers, the resolvers are down, or this machine's own firewall drops the queries.",
+	DNSSinkhole:    "A DNS filter answers 0.0.0.0, loopback or its block-page address instead of the real one.",
+	DNSRedirected:  "The resolver answers an address that serves something else: a wrong split-horizon record, a hijacked answer, or a filter's block page on a private address.",
+	DNSMismatch:    "Split-horizon DNS, a private endpoint, a security client's synthetic addresses, or a hijacked answer makes resolvers disagree.",
+	DNSUnavailable: "No DNS server is configured: a broken DHCP lease or a disconnected adapter.",
+
+	TCPOK:            "A TCP connection to the target port opens.",
+	TCPTimeout:       "A firewall silently drops outbound connections to the port (the usual default-deny egress policy).",
+	TCPRefused:       "A firewall rejects the connection with a reset, or nothing listens on that address and port.",
+	TCPUnreachable:   "A router or firewall answers ICMP unreachable or administratively prohibited, or there is no route.",
+	TCPLocalFirewall: "This machine's firewall, an endpoint agent or Defender Network Protection blocked or aborted the connection.",
+	TCPIPv6Broken:    "IPv6 is announced on the network but not routed or firewalled like IPv4.",
+
+	TLSOK:                 "The handshake succeeds with a publicly trusted certificate.",
+	TLSIntercepted:        "A proxy, firewall or endpoint product decrypts HTTPS (TLS inspection) with its own CA.",
+	TLSUntrusted:          "TLS inspection whose CA this machine lacks, an outdated root store, or a server with a broken chain.",
+	TLSExpired:            "A wrong local clock, an inspection CA serving an expired certificate, or an expired server certificate.",
+	TLSNotYetValid:        "This machine's clock is behind, or the certificate was issued for the future.",
+	TLSHostnameMismatch:   "A captive portal, block page or wrong DNS answer puts another server on the target's address.",
+	TLSReset:              "A firewall or IPS cuts the TLS connection, often by the server name it sees.",
+	TLSSNIBlocked:         "A web filter resets connections whose SNI names the target.",
+	TLSClientHelloBlocked: "A middlebox mishandles the large post-quantum ClientHello that spans two packets.",
+	TLSTimeout:            "A middlebox swallows the handshake, or the path MTU breaks large packets.",
+	TLSProtocolError:      "Something that is not TLS answers on the port: a transparent proxy, captive portal or block page.",
+	TLSExpiringSoon:       "The certificate's renewal is due.",
+
+	HTTPOK:            "The service answered over HTTPS.",
+	HTTPCaptivePortal: "Hotel, guest or public Wi-Fi wants a sign-in or terms acceptance first.",
+	HTTPBlocked:       "A web filter or inspecting proxy answered with its block page or cut the request.",
+	HTTPServerError:   "The service or its edge has a problem (5xx).",
+	HTTPClientError:   "The service itself refused the request (4xx): its own edge, a geography or rate rule.",
+	HTTPTimeout:       "A middlebox holds the request, or the service is overloaded.",
+	HTTPProtocolError: "A middlebox mangles the HTTPS traffic.",
+
+	BrowserOK:          "The real browser reached the target.",
+	BrowserFailed:      "Something only the browser has: its proxy settings or credentials, extensions, enterprise policies, or its trust store.",
+	BrowserUnavailable: "No Edge, Chrome or Chromium was found or it did not report in time.",
+
+	ClockOK:   "The clock is right.",
+	ClockSkew: "Time synchronisation is off or failing (no NTP/w32time source reachable, a VM restored from a snapshot).",
+}
+
+// verifyBy says, per stage, how to check that a fix worked.
+var verifyBy = map[string]string{
+	"overall": "Run `okviz-check` again: the verdict is ok.",
+	"proxy":   "Run `okviz-check proxy` as the user who runs Power BI: the route and the tunnel show the fix, then `okviz-check` for the whole path.",
+	"dns":     "Run `okviz-check dns`: dns.system and every configured resolver agree on the service's addresses.",
+	"tcp":     "Run `okviz-check reach`: tcp.connect opens on every address.",
+	"tls":     "Run `okviz-check tls`: tls.handshake is tls.ok (or tls.intercepted as a warning where inspection is accepted).",
+	"http":    "Run `okviz-check`: http.get is http.ok.",
+	"browser": "Run `okviz-check browser --headless`: the browser and the tool agree.",
+	"clock":   "Check the time (`w32tm /query /status` on Windows, `timedatectl` elsewhere), then run `okviz-check`.",
+}
+
+// formatsFor lists, per finding, the rule formats that write its fix.
+var formatsFor = map[Code][]string{
+	ProxyDenied:         {"squid", "proxysg", "zscaler", "netskope", "pac"},
+	ProxyUpstreamFailed: {"iptables", "nftables", "paloalto", "fortigate", "squid"},
+	ProxyAuthRequired:   {"squid", "proxysg", "zscaler", "pac", "proxy-bypass"},
+	ProxyPACUnreachable: {"pac", "proxy-bypass", "intune-proxy-bypass"},
+	ProxyPACInvalid:     {"pac"},
+	DNSNXDomain:         {"pihole", "adguard-home", "rpz", "unbound", "umbrella", "infoblox"},
+	DNSNoAddress:        {"rpz", "unbound", "infoblox"},
+	DNSSinkhole:         {"pihole", "adguard-home", "rpz", "unbound", "umbrella", "infoblox", "cloudflare-gateway"},
+	DNSRedirected:       {"rpz", "unbound", "infoblox"},
+	DNSMismatch:         {"rpz", "unbound"},
+	TCPTimeout:          {"iptables", "nftables", "windows", "paloalto", "fortigate", "cisco-asa", "checkpoint", "azure-firewall", "aws-network-firewall", "gcp"},
+	TCPRefused:          {"iptables", "nftables", "windows", "paloalto", "fortigate", "cisco-asa", "checkpoint"},
+	TCPUnreachable:      {"iptables", "nftables", "paloalto", "fortigate", "cisco-asa", "juniper-srx", "mikrotik"},
+	TCPLocalFirewall:    {"windows"},
+	TLSIntercepted:      {"paloalto", "fortigate", "checkpoint", "zscaler", "netskope", "proxysg", "squid"},
+	TLSUntrusted:        {"paloalto", "fortigate", "zscaler", "netskope", "proxysg"},
+	TLSReset:            {"paloalto", "fortigate", "checkpoint", "sophos", "zscaler"},
+	TLSSNIBlocked:       {"paloalto", "fortigate", "checkpoint", "sophos", "zscaler", "netskope"},
+	HTTPBlocked:         {"zscaler", "netskope", "proxysg", "squid", "paloalto", "fortigate"},
+}
+
+// Explain returns what `okviz-check explain` says about a code; ok is false
+// for a code the tool does not know.
+func Explain(code Code) (Explanation, bool) {
+	info, known := codeIndex[code]
+	if !known {
+		return Explanation{}, false
+	}
+	return Explanation{
+		CodeInfo: info,
+		Causes:   causes[code],
+		Verify:   verifyBy[info.Stage],
+		Formats:  append([]string(nil), formatsFor[code]...),
+	}, true
+}
