@@ -22,6 +22,7 @@ const defaultCompare = "9.9.9.9,https://1.1.1.1/dns-query"
 // checkOptions are the flags of the probing commands.
 type checkOptions struct {
 	Proxy       string
+	ProxyUser   string
 	NoProxy     bool
 	PAC         string
 	DNSServers  []string
@@ -34,6 +35,7 @@ type checkOptions struct {
 
 func addProbeFlags(fs *pflag.FlagSet, o *checkOptions) {
 	fs.Var(checkedString{&o.Proxy, checkProxyURL}, "proxy", "force this proxy (http, https, socks5 URL)")
+	fs.StringVar(&o.ProxyUser, "proxy-user", "", "answer the proxy's Basic, Digest or NTLM challenge as USER (DOMAIN\\user or user@domain for NTLM); the password comes from "+proxyPasswordVar)
 	fs.BoolVar(&o.NoProxy, "no-proxy", false, "force a direct connection, ignoring every proxy setting")
 	fs.StringVar(&o.PAC, "pac", "", "force this PAC file (path or http(s) URL)")
 	fs.Var(&listValue{val: &o.DNSServers, check: checkResolver}, "dns-server", "also query this resolver directly (IP, repeatable)")
@@ -222,6 +224,9 @@ func (a *app) useColor() bool {
 // the higher layer (flags > environment > config file) wins, as for every
 // setting; both in the same layer contradict each other.
 func (a *app) settleProxyChoice(o *checkOptions) error {
+	if _, err := a.proxyCredentials(o); err != nil {
+		return err
+	}
 	if !o.NoProxy || o.Proxy == "" && o.PAC == "" {
 		return nil
 	}

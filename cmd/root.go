@@ -281,7 +281,7 @@ func (a *app) warnUnknownVariables() {
 	if a.env.Environ == nil {
 		return
 	}
-	known := map[string]bool{"OKVIZ_CHECK_CONFIG": true, "OKVIZ_CHECK_TARGETS": true}
+	known := map[string]bool{"OKVIZ_CHECK_CONFIG": true, "OKVIZ_CHECK_TARGETS": true, proxyPasswordVar: true}
 	for _, s := range settings {
 		known[s.envName()] = true
 	}

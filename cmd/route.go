@@ -5,11 +5,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/proxy"
 	"github.com/okviz/okviz-check/proxy/discover"
+	"github.com/okviz/okviz-check/proxy/tunnel"
 )
 
 // discoverProxies reads every proxy source, with the user's own choices
@@ -54,7 +56,11 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 		}
 	}
 	srcs := discover.Discover(ctx, sys, given)
-	ps := proxy.Setup{Sources: srcs, Browser: proxy.BrowserRoute(srcs, a.env.GOOS), CLI: proxy.CLIRoute(srcs)}
+	ps := proxy.Setup{Sources: srcs, Browser: proxy.BrowserRoute(srcs, a.env.GOOS), CLI: proxy.CLIRoute(srcs), GOOS: a.env.GOOS}
+	ps.Credentials, _ = a.proxyCredentials(o) // checked by settleProxyChoice
+	if a.env.GOOS == runtime.GOOS {
+		ps.Integrated = tunnel.SystemIntegrated() // the login of this machine, not of a replayed one
+	}
 	if o.CAFile != "" && ps.Browser.Kind != proxy.KindDirect {
 		// Only proxies and PAC servers use it; loading the system roots
 		// costs tens of milliseconds. The file was checked by newProber.
@@ -71,4 +77,25 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 // --timeout.
 func (a *app) router(ps proxy.Setup, p *diag.Prober) func(context.Context, diag.Target) diag.Route {
 	return ps.Router(p, a.global.Timeout)
+}
+
+// proxyPasswordVar holds the password for --proxy-user: never a flag, so
+// that it stays out of shell history and process lists.
+const proxyPasswordVar = "OKVIZ_CHECK_PROXY_PASSWORD"
+
+// proxyCredentials are the credentials of --proxy-user, with the password
+// from OKVIZ_CHECK_PROXY_PASSWORD; nil without --proxy-user. Credentials in
+// a proxy URL (--proxy, HTTPS_PROXY, config) are used as they are and win.
+func (a *app) proxyCredentials(o *checkOptions) (*tunnel.Credentials, error) {
+	if o.ProxyUser == "" {
+		return nil, nil
+	}
+	if strings.ContainsAny(o.ProxyUser, ":\r\n") {
+		return nil, usagef("--proxy-user takes no password (its value is not shown) and the user name only (DOMAIN\\user or user@domain); the password goes in %s", proxyPasswordVar)
+	}
+	pass, ok := a.env.LookupEnv(proxyPasswordVar)
+	if !ok {
+		return nil, usagef("--proxy-user %s needs its password in the environment variable %s (set it without echo, e.g. read -rs %s; export %s)", o.ProxyUser, proxyPasswordVar, proxyPasswordVar, proxyPasswordVar)
+	}
+	return &tunnel.Credentials{User: o.ProxyUser, Password: pass, Source: "--proxy-user and " + proxyPasswordVar}, nil
 }

@@ -57,6 +57,7 @@ const (
 	ProxyAuthFailed     Code = "proxy.auth_failed"
 	ProxyDenied         Code = "proxy.denied"
 	ProxyProtocolError  Code = "proxy.protocol_error"
+	ProxyUpstreamFailed Code = "proxy.upstream_failed"
 	ProxyPACUnreachable Code = "proxy.pac_unreachable"
 	ProxyPACInvalid     Code = "proxy.pac_invalid"
 
@@ -121,6 +122,8 @@ var codes = []CodeInfo{
 		"Desk-side: check the user name and password in the proxy URL; proxy team: check the account and the authentication scheme allowed."},
 	{ProxyDenied, "proxy", StatusFail, "The proxy refused to open a tunnel to the target (403 or similar).",
 		"Proxy team: allow CONNECT to the target host and port (443 unless the target names another; squid's SSL_ports often allows only 443) (see `okviz-check rules --format squid` or your proxy's format)."},
+	{ProxyUpstreamFailed, "proxy", StatusFail, "The proxy allowed the tunnel but its own connection to the target failed (502/503/504, e.g. squid's ERR_CONNECT_FAIL or ERR_DNS_FAIL).",
+		"Network/proxy team: the proxy cannot reach the target itself: check the proxy's DNS, its outbound firewall and its upstream proxy (the hop's reason gives the proxy's words)."},
 	{ProxyProtocolError, "proxy", StatusFail, "The proxy answered the CONNECT request with something that is not valid HTTP.",
 		"Network team: check that the configured address and port are the proxy's: an HTTP proxy port for http:// (not a SOCKS, SSH or web port), and for https:// a certificate this machine trusts (see the hop's reason)."},
 	{ProxyPACUnreachable, "proxy", StatusFail, "The PAC file could not be fetched. A warning when browsers fall back to a path that works; auto-detect (WPAD) that finds no PAC file at all is no finding (proxy.none).",

@@ -60,6 +60,24 @@ type TunnelDetails struct {
 
 func (*TunnelDetails) CheckDetails() {}
 
+// ProxyAuth is the answer to a proxy's authentication challenge. It never
+// holds a password or a token.
+type ProxyAuth struct {
+	// Scheme is the scheme answered with: Basic, Digest, NTLM or Negotiate.
+	Scheme string `json:"scheme"`
+	// User is as whom: the OS login (SSPI, Kerberos) always; a user name
+	// given with a password (DOMAIN\user or user@domain as written) only
+	// when the proxy refused it (proxy.auth_failed), since it is a
+	// credential that outputs otherwise never show.
+	User string `json:"user,omitempty"`
+	// Source names where the credentials came from: "the proxy URL",
+	// "--proxy-user and OKVIZ_CHECK_PROXY_PASSWORD", "SSPI", "ticket cache".
+	Source string `json:"source,omitempty"`
+	// Rounds is the HTTP status of each CONNECT round trip, in order,
+	// starting with the unauthenticated one (e.g. 407, 407, 200 for NTLM).
+	Rounds []int `json:"rounds"`
+}
+
 // ProxyHop is one entry of a failover list as tried.
 type ProxyHop struct {
 	// Proxy is the redacted URL (http://***@proxy:8080) or DIRECT.
@@ -77,6 +95,10 @@ type ProxyHop struct {
 	Reason string `json:"reason,omitempty"`
 	// AuthSent reports that credentials were sent.
 	AuthSent bool `json:"auth_sent,omitempty"`
+	// Auth is how the proxy's challenge was answered: the scheme, as
+	// whom, where the credentials came from and each round trip's status;
+	// nil when no challenge was answered.
+	Auth *ProxyAuth `json:"auth,omitempty"`
 	// Fallback reports that a browser would try the next entry after this
 	// failure: connection-level failures do, an answer from the proxy does not.
 	Fallback   bool   `json:"fallback,omitempty"`

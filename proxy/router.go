@@ -4,13 +4,15 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"os"
+	"runtime"
 	"sync"
 	"time"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/proxy/pac"
-	"github.com/okviz/okviz-check/proxy/redact"
 	"github.com/okviz/okviz-check/proxy/tunnel"
 )
 
@@ -24,6 +26,19 @@ type Setup struct {
 	// --ca-file, as a browser with the enterprise CA would; nil when no
 	// --ca-file is given (the system roots).
 	TLS *tls.Config
+	// Credentials answer the proxy's Basic, Digest or NTLM challenge when
+	// the proxy URL carries none (--proxy-user); nil means none.
+	Credentials *tunnel.Credentials
+	// Integrated answers Negotiate/NTLM with the OS's own credentials
+	// (tunnel.SystemIntegrated: SSPI on Windows); nil means none.
+	Integrated tunnel.Integrated
+	// GOOS is the OS whose credential sources the remediation names;
+	// "" means this one.
+	GOOS string
+	// MyIP is what the PAC's myIpAddress()/myIpAddressEx() return; nil
+	// means this machine's addresses found as Chromium does (and as the
+	// pac command does: pac.MyIPAddresses through the prober's dialer).
+	MyIP []net.IP
 }
 
 // Router turns the browser route into diag's per-target Route: the PAC
@@ -33,7 +48,11 @@ type Setup struct {
 // timeout.
 func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Context, diag.Target) diag.Route {
 	dial := p.Dialer.DialContext
-	tun := &tunnel.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now, TLSConfig: s.TLS}
+	tun := &tunnel.Tunneler{Dial: dial, UserAgent: p.UserAgent, Timeout: timeout, Now: p.Now, TLSConfig: s.TLS, Credentials: s.Credentials, Integrated: s.Integrated}
+	goos := s.GOOS
+	if goos == "" {
+		goos = runtime.GOOS
+	}
 	env := RouteEnv{
 		Fetcher: pac.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: &pac.FetchMemo{}, TLSConfig: s.TLS},
 		Eval: pac.EvalEnv{
@@ -48,8 +67,28 @@ func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Contex
 			},
 		},
 	}
+	var myIPOnce sync.Once
+	myIP := func(ctx context.Context) []net.IP {
+		myIPOnce.Do(func() {
+			if s.MyIP != nil || s.Browser.Kind != KindPAC && s.Browser.Kind != KindWPAD {
+				return
+			}
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			s.MyIP = pac.MyIPAddresses(ctx, dial, func(ctx context.Context) ([]net.IP, error) {
+				name, err := os.Hostname()
+				if err != nil {
+					return nil, err
+				}
+				return env.Eval.Resolve(ctx, name)
+			})
+		})
+		return s.MyIP
+	}
 	return func(ctx context.Context, t diag.Target) diag.Route {
 		start := p.Now()
+		env := env
+		env.Eval.MyIP = myIP(ctx)
 		rt, err := ResolveRoute(ctx, s.Browser, t.URL, env)
 		c := routeCheck(s, t, rt, err)
 		c.DurationMS = p.Now().Sub(start).Milliseconds()
@@ -75,7 +114,7 @@ func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Contex
 				list = try[len(hops)-1 : len(hops)]
 				mu.Unlock()
 			}
-			return conn, connectCheck(conn, hops)
+			return conn, connectCheck(conn, hops, goos)
 		}
 		return r
 	}

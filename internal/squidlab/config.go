@@ -2,6 +2,7 @@ package squidlab
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +20,27 @@ type Config struct {
 	Users map[string]string
 	// Realm is the Basic realm; "okviz-lab" when empty.
 	Realm string
+	// Scheme is the authentication scheme Users log in with: "" or
+	// "basic" (basic_ncsa_auth), "digest" (digest_file_auth, MD5), or
+	// "ntlm" (ntlm_fake_auth: any user and password pass the handshake,
+	// so Users only turns it on).
+	Scheme string
+	// DenyAfterAuth makes Deny apply only once the client authenticated:
+	// the proxy asks for credentials first, then refuses the target.
+	DenyAfterAuth bool
+}
+
+// helper is the squid helper program the config's scheme needs, next to
+// basic_ncsa_auth.
+func (c Config) helper(ncsa string) string {
+	dir := filepath.Dir(ncsa)
+	switch c.Scheme {
+	case "digest":
+		return filepath.Join(dir, "digest_file_auth")
+	case "ntlm":
+		return filepath.Join(dir, "ntlm_fake_auth")
+	}
+	return ncsa
 }
 
 // paths are the files an instance uses.
@@ -76,15 +98,28 @@ func render(cfg Config, p paths, port int) (string, error) {
 		line("acl lab_denied dstdomain -n %s", strings.Join(cfg.Deny, " "))
 	}
 	if len(cfg.Users) > 0 {
-		line("auth_param basic program %s %s/htpasswd", p.ncsaAuth, p.dir)
-		line("auth_param basic children 2 startup=1")
-		line("auth_param basic realm %s", realm)
+		switch helper := cfg.helper(p.ncsaAuth); cfg.Scheme {
+		case "digest":
+			line("auth_param digest program %s %s/digest-passwords", helper, p.dir)
+			line("auth_param digest children 2 startup=1")
+			line("auth_param digest realm %s", realm)
+		case "ntlm":
+			line("auth_param ntlm program %s", helper)
+			line("auth_param ntlm children 2 startup=1")
+		default:
+			line("auth_param basic program %s %s/htpasswd", helper, p.dir)
+			line("auth_param basic children 2 startup=1")
+			line("auth_param basic realm %s", realm)
+		}
 		line("acl lab_users proxy_auth REQUIRED")
 	}
 	line("")
 	line("http_access deny !lab_clients")
 	line("http_access deny CONNECT !lab_ports")
-	if len(cfg.Deny) > 0 {
+	if len(cfg.Deny) > 0 && cfg.DenyAfterAuth && len(cfg.Users) > 0 {
+		// lab_users first: squid asks for credentials, then refuses.
+		line("http_access deny lab_users lab_denied")
+	} else if len(cfg.Deny) > 0 {
 		line("http_access deny lab_denied")
 	}
 	line("# only loopback destinations: tests never reach beyond the machine")

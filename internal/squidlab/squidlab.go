@@ -206,8 +206,22 @@ func start(cfg Config, ncsa string) (*Proxy, error) {
 	}
 	files := map[string]string{"squid.conf": conf}
 	if len(cfg.Users) > 0 {
-		if files["htpasswd"], err = htpasswd(cfg.Users); err != nil {
-			return fail(err)
+		switch cfg.Scheme {
+		case "digest":
+			// digest_file_auth reads user:password lines in plain text.
+			var b strings.Builder
+			for u, pw := range cfg.Users {
+				if strings.ContainsAny(u+pw, ":\n\r") {
+					return fail(fmt.Errorf("squidlab: unusable digest account %q", u))
+				}
+				fmt.Fprintf(&b, "%s:%s\n", u, pw)
+			}
+			files["digest-passwords"] = b.String()
+		case "ntlm":
+		default:
+			if files["htpasswd"], err = htpasswd(cfg.Users); err != nil {
+				return fail(err)
+			}
 		}
 	}
 	for name, content := range files {

@@ -1,7 +1,6 @@
 package tunnel
 
 import (
-	"encoding/base64"
 	"net/url"
 	"slices"
 	"strings"
@@ -78,18 +77,6 @@ func canonicalScheme(s string) string {
 	return s
 }
 
-// basicAuth returns the Proxy-Authorization value for the URL's credentials
-// and whether the URL carries any. A user name without a password is still
-// a credential (the password is empty), as in curl.
-func basicAuth(u *url.URL) (string, bool) {
-	if u == nil || u.User == nil {
-		return "", false
-	}
-	pass, _ := u.User.Password()
-	token := base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + pass))
-	return "Basic " + token, true
-}
-
 // hopName returns the proxy URL as okviz-check prints it: scheme, host and
 // port, with any credentials replaced by *** (http://***@proxy:8080). A
 // missing port is filled in with the scheme's default so that the output
@@ -109,25 +96,27 @@ func hopName(u *url.URL) string {
 }
 
 // secrets lists the strings that must not appear in anything returned for
-// u: the user name and password (raw and URL-escaped), the user:pass pair and
-// the Basic token made from it. Very short names and passwords are left out
-// because replacing them would mangle ordinary words; the pair and the token
-// are always covered.
-func secrets(u *url.URL) []string {
-	if u == nil || u.User == nil {
-		return nil
-	}
-	user := u.User.Username()
-	pass, _ := u.User.Password()
-	hdr, _ := basicAuth(u)
-	list := []string{
-		strings.TrimPrefix(hdr, "Basic "),
-		u.User.String(),
-		user + ":" + pass,
-	}
-	for _, s := range []string{user, pass, url.QueryEscape(user), url.QueryEscape(pass)} {
-		if len(s) >= 4 {
-			list = append(list, s)
+// these credentials: the user name and password (raw and URL-escaped), the
+// user:pass pair and the Basic token made from it. Very short names and
+// passwords are left out because replacing them would mangle ordinary
+// words; the pair and the token are always covered. The user name itself
+// is shown only where the report says as whom (Hop.Auth.User).
+func secrets(creds ...*Credentials) []string {
+	var list []string
+	for _, c := range creds {
+		if c == nil {
+			continue
+		}
+		hdr, _ := basicAnswer{creds: *c}.answer(nil)
+		list = append(list,
+			strings.TrimPrefix(hdr, "Basic "),
+			url.UserPassword(c.User, c.Password).String(),
+			c.User+":"+c.Password,
+		)
+		for _, s := range []string{c.User, c.Password, url.QueryEscape(c.User), url.QueryEscape(c.Password)} {
+			if len(s) >= 4 {
+				list = append(list, s)
+			}
 		}
 	}
 	return list

@@ -65,7 +65,11 @@ func TestBasicAuth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		u, _ := url.Parse(tt.in)
-		got, ok := basicAuth(u)
+		got, ok := "", false
+		if c := urlCredentials(u); c != nil {
+			got, _ = basicAnswer{creds: *c}.answer(nil)
+			ok = true
+		}
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("basicAuth(%s) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
@@ -74,7 +78,7 @@ func TestBasicAuth(t *testing.T) {
 
 func TestScrub(t *testing.T) {
 	u, _ := url.Parse("http://CORP%5Cbob.smith:p%40ss%20word@proxy:3128")
-	sec := secrets(u)
+	sec := secrets(urlCredentials(u))
 	in := "auth Q09SUFxib2Iuc21pdGg6cEBzcyB3b3Jk user CORP\\bob.smith pass p@ss word raw CORP%5Cbob.smith:p%40ss%20word escaped p%40ss+word"
 	got := scrub(in, sec)
 	for _, leak := range []string{"Q09SUF", "bob.smith", "p@ss word", "p%40ss", "p%40ss+word"} {
@@ -86,13 +90,13 @@ func TestScrub(t *testing.T) {
 		t.Errorf("scrub = %q", got)
 	}
 	short, _ := url.Parse("http://a:b@proxy:3128")
-	if got := scrub("a bad day", secrets(short)); got != "a bad day" {
+	if got := scrub("a bad day", secrets(urlCredentials(short))); got != "a bad day" {
 		t.Errorf("one-letter credentials mangled text: %q", got)
 	}
-	if got := scrub("token YTpi and a:b", secrets(short)); got != "token *** and ***" {
+	if got := scrub("token YTpi and a:b", secrets(urlCredentials(short))); got != "token *** and ***" {
 		t.Errorf("pair and token of short credentials not scrubbed: %q", got)
 	}
-	if secrets(nil) != nil || scrub("x", nil) != "x" {
+	if secrets(nil, urlCredentials(nil)) != nil || scrub("x", nil) != "x" {
 		t.Error("no URL, nothing to scrub")
 	}
 }

@@ -17,13 +17,14 @@ import (
 
 // Problem codes a Hop carries: the proxy stage of the contract (docs/SPEC.md).
 const (
-	CodeNone          = diag.ProxyNone // DIRECT, connected
-	CodeOK            = diag.ProxyOK
-	CodeUnreachable   = diag.ProxyUnreachable
-	CodeAuthRequired  = diag.ProxyAuthRequired
-	CodeAuthFailed    = diag.ProxyAuthFailed
-	CodeDenied        = diag.ProxyDenied
-	CodeProtocolError = diag.ProxyProtocolError
+	CodeNone           = diag.ProxyNone // DIRECT, connected
+	CodeOK             = diag.ProxyOK
+	CodeUnreachable    = diag.ProxyUnreachable
+	CodeAuthRequired   = diag.ProxyAuthRequired
+	CodeAuthFailed     = diag.ProxyAuthFailed
+	CodeDenied         = diag.ProxyDenied
+	CodeProtocolError  = diag.ProxyProtocolError
+	CodeUpstreamFailed = diag.ProxyUpstreamFailed
 )
 
 // Direct is the Proxy of a Hop that connects without a proxy: a DIRECT
@@ -68,6 +69,12 @@ type Tunneler struct {
 	// TLSConfig is used for https:// proxies (ServerName defaults to the
 	// proxy's host); nil means the system roots.
 	TLSConfig *tls.Config
+	// Credentials answer Basic, Digest and NTLM challenges when the proxy
+	// URL carries none (--proxy-user); nil means none.
+	Credentials *Credentials
+	// Integrated answers Negotiate/NTLM with the OS's credentials (SSPI on
+	// Windows, the Kerberos ticket cache elsewhere); nil means none.
+	Integrated Integrated
 	// Now is the clock for DurationMS; nil means time.Now.
 	Now func() time.Time
 }
@@ -124,7 +131,7 @@ func (t *Tunneler) Tunnel(ctx context.Context, proxyURL *url.URL, hostport strin
 		fail(&hop, CodeUnreachable, fmt.Sprintf("unsupported proxy scheme %q", scheme), nil, true)
 	}
 	hop.DurationMS = t.now().Sub(start).Milliseconds()
-	sec := secrets(proxyURL)
+	sec := secrets(urlCredentials(proxyURL), t.Credentials)
 	hop.Reason, hop.Error = scrub(hop.Reason, sec), scrub(hop.Error, sec)
 	for i := range hop.Schemes {
 		hop.Schemes[i] = scrub(hop.Schemes[i], sec)

@@ -7,13 +7,16 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
+	"strings"
+
+	"github.com/okviz/okviz-check/diag"
 
 	"github.com/okviz/okviz-check/internal/netclass"
 )
 
-// viaHTTP opens a tunnel with HTTP CONNECT, answering a Basic challenge
-// with the URL's credentials when it has some.
+// viaHTTP opens a tunnel with HTTP CONNECT, answering the proxy's
+// challenge the way a browser would (see chooseAuth) with the URL's
+// credentials, the Tunneler's, or the OS's (Integrated).
 func (t *Tunneler) viaHTTP(ctx context.Context, u *url.URL, hostport string, hop *Hop) net.Conn {
 	actx, cancel := t.window(ctx)
 	defer cancel()
@@ -32,50 +35,100 @@ func (t *Tunneler) viaHTTP(ctx context.Context, u *url.URL, hostport string, hop
 		return judge(pc, resp, hop)
 	}
 	hop.Schemes = authSchemes(resp.Header.Values("Proxy-Authenticate"))
-	auth, hasCreds := basicAuth(u)
-	if hasCreds && slices.Contains(hop.Schemes, "Basic") {
-		hop.AuthSent = true
-		return t.retryWithAuth(ctx, u, hostport, auth, pc, resp, hop)
+	creds := urlCredentials(u)
+	if creds == nil {
+		creds = t.Credentials
 	}
-	judge(pc, resp, hop)
-	if hasCreds {
-		hop.Reason += "; the proxy does not offer Basic, so the URL's credentials were not sent"
+	a, who, source, why := chooseAuth(hop.Schemes, creds, t.Integrated, u.Hostname())
+	if a == nil {
+		judge(pc, resp, hop)
+		if why != "" {
+			hop.Reason += "; " + why
+		}
+		return nil
 	}
-	return nil
+	defer a.close()
+	if d, ok := a.(*digestAuth); ok {
+		d.uri = hostport
+	}
+	hop.AuthSent = true
+	hop.Auth = &diag.ProxyAuth{Scheme: a.scheme(), User: who, Source: source, Rounds: []int{resp.StatusCode}}
+	conn := t.authenticate(ctx, u, hostport, a, pc, resp, hop)
+	if _, explicit := a.(*tokenAuth); !explicit && hop.Code != CodeAuthFailed {
+		// A user name given with a password is a credential: the report
+		// names it only when the proxy refused it, where the admin needs it.
+		hop.Auth.User = ""
+	}
+	return conn
 }
 
-// retryWithAuth sends the authenticated CONNECT in a new attempt window, on
-// the same connection when the proxy keeps it open, else on a new one (and
-// on a new one too when a kept connection turns out closed).
-func (t *Tunneler) retryWithAuth(ctx context.Context, u *url.URL, hostport, auth string, pc *proxyConn, first *http.Response, hop *Hop) net.Conn {
+// maxAuthRounds bounds a handshake: NTLM needs two answers, Negotiate
+// usually one, Digest one more after a stale nonce.
+const maxAuthRounds = 4
+
+// authenticate answers the challenge round after round in a new attempt
+// window, on the same connection when the proxy keeps it open, else on a
+// new one (and on a new one too when a kept connection turns out closed).
+// A connection-based scheme (NTLM, Negotiate) whose handshake the proxy
+// breaks by closing the connection mid-way fails with that reason.
+func (t *Tunneler) authenticate(ctx context.Context, u *url.URL, hostport string, a authenticator, pc *proxyConn, resp *http.Response, hop *Hop) net.Conn {
 	actx, cancel := t.window(ctx)
 	defer cancel()
-	req := connectRequest(hostport, t.userAgent(), auth)
-	reused := reusable(first)
-	for {
-		if !reused {
+	chs := challengesFor(resp.Header.Values("Proxy-Authenticate"), a.scheme())
+	for round := 0; round < maxAuthRounds; round++ {
+		value, err := a.answer(chs)
+		if err != nil {
+			hop.Status = resp.StatusCode
+			fail(hop, CodeAuthFailed, fmt.Sprintf("%s: %v", a.scheme(), err), nil, false)
 			pc.Close()
-			raw := t.openProxy(actx, u, hop)
-			if raw == nil {
-				return nil
+			return nil
+		}
+		reused := reusable(resp)
+		if !reused && a.connectionBased() && round > 0 {
+			hop.Status = resp.StatusCode
+			fail(hop, CodeProtocolError, fmt.Sprintf("the proxy closed the connection in the middle of the %s handshake, which needs one connection", a.scheme()), nil, false)
+			pc.Close()
+			return nil
+		}
+		req := connectRequest(hostport, t.userAgent(), value)
+		for {
+			if !reused {
+				pc.Close()
+				raw := t.openProxy(actx, u, hop)
+				if raw == nil {
+					return nil
+				}
+				pc = newProxyConn(raw)
 			}
-			pc = newProxyConn(raw)
+			before := pc.counter.n
+			resp, err = roundTrip(actx, pc, req)
+			if err == nil {
+				break
+			}
+			if reused && pc.counter.n == before && actx.Err() == nil && (round == 0 || !a.connectionBased()) {
+				if kind := failureKind(ctx, err); kind == "closed" || kind == "reset" {
+					reused = false // the kept connection was closed meanwhile
+					continue
+				}
+			}
+			exchangeFailed(ctx, hop, pc, err)
+			pc.Close()
+			return nil
 		}
-		before := pc.counter.n
-		resp, err := roundTrip(actx, pc, req)
-		if err == nil {
-			return judge(pc, resp, hop)
-		}
-		if reused && pc.counter.n == before && actx.Err() == nil {
-			if kind := failureKind(ctx, err); kind == "closed" || kind == "reset" {
-				reused = false // the kept connection was closed meanwhile
+		hop.Auth.Rounds = append(hop.Auth.Rounds, resp.StatusCode)
+		if resp.StatusCode == http.StatusProxyAuthRequired {
+			next := challengesFor(resp.Header.Values("Proxy-Authenticate"), a.scheme())
+			if a.continues(next) {
+				chs = next
 				continue
 			}
 		}
-		exchangeFailed(ctx, hop, pc, err)
-		pc.Close()
-		return nil
+		return judge(pc, resp, hop)
 	}
+	hop.Status = resp.StatusCode
+	fail(hop, CodeAuthFailed, fmt.Sprintf("the %s handshake did not end after %d rounds", a.scheme(), maxAuthRounds), nil, false)
+	pc.Close()
+	return nil
 }
 
 // judge classifies a complete answer to CONNECT. It returns the tunnel for
@@ -103,11 +156,31 @@ func judge(pc *proxyConn, resp *http.Response, hop *Hop) net.Conn {
 		hop.Code, hop.Reason = CodeProtocolError, describe(resp, "")
 	case resp.StatusCode < 200:
 		hop.Code, hop.Reason = CodeProtocolError, describe(resp, "")
+	case upstreamFailed(resp):
+		hop.Code, hop.Reason = CodeUpstreamFailed, describe(resp, readTitle(resp.Body))
 	default:
 		hop.Code, hop.Reason = CodeDenied, describe(resp, readTitle(resp.Body))
 	}
 	pc.Close()
 	return nil
+}
+
+// upstreamFailed reports an answer that says the proxy let the tunnel
+// through but could not reach the target itself: 502, 503, 504, or squid's
+// connection and DNS errors whatever their status.
+func upstreamFailed(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	for _, v := range resp.Header.Values("X-Squid-Error") {
+		for _, e := range []string{"ERR_CONNECT_FAIL", "ERR_DNS_FAIL", "ERR_READ_TIMEOUT", "ERR_CANNOT_FORWARD"} {
+			if strings.HasPrefix(v, e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // exchangeFailed classifies a CONNECT exchange that produced no complete

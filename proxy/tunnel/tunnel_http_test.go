@@ -29,8 +29,9 @@ func TestTunnelHTTP(t *testing.T) {
 		wantSchemes []string
 		wantReason  []string // substrings
 		wantAuth    bool
-		wantBack    bool // Fallback
-		wantConns   int  // connections the proxy saw (0: not checked)
+		wantBack    bool  // Fallback
+		wantConns   int   // connections the proxy saw (0: not checked)
+		wantRounds  []int // Auth.Rounds (nil: no Auth)
 		early       string
 		// stalls marks a peer that never completes its answer: only it
 		// runs into the (short) deadline; the others get a generous one,
@@ -72,7 +73,19 @@ func TestTunnelHTTP(t *testing.T) {
 			wantReason: []string{"407 Proxy Authentication Required", "Server: fakeproxy"}, wantConns: 1,
 		},
 		{
-			name: "407 with credentials but no Basic",
+			name: "407 with credentials but only Bearer",
+			serve: func(s *session) {
+				for {
+					if _, ok := s.read(); !ok || !s.write("HTTP/1.1 407 Auth\r\nProxy-Authenticate: Bearer realm=\"x\"\r\nContent-Length: 0\r\n\r\n") {
+						return
+					}
+				}
+			},
+			creds: true, wantCode: CodeAuthRequired, wantStatus: 407, wantSchemes: []string{"Bearer"},
+			wantReason: []string{"the credentials from the proxy URL cannot answer Bearer"}, wantConns: 1,
+		},
+		{
+			name: "NTLM offered, credentials given, the proxy never sends its challenge",
 			serve: func(s *session) {
 				for {
 					if _, ok := s.read(); !ok || !s.write("HTTP/1.1 407 Auth\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n") {
@@ -80,8 +93,8 @@ func TestTunnelHTTP(t *testing.T) {
 					}
 				}
 			},
-			creds: true, wantCode: CodeAuthRequired, wantStatus: 407, wantSchemes: []string{"NTLM", "Negotiate"},
-			wantReason: []string{"does not offer Basic"}, wantConns: 1,
+			creds: true, wantCode: CodeAuthFailed, wantStatus: 407, wantSchemes: []string{"NTLM", "Negotiate"},
+			wantReason: []string{"407 Auth"}, wantConns: 1, wantAuth: true, wantRounds: []int{407, 407},
 		},
 		{
 			name: "407 then 200 with Basic on the same connection",
@@ -107,7 +120,7 @@ func TestTunnelHTTP(t *testing.T) {
 					s.echo()
 				}
 			},
-			creds: true, wantCode: CodeOK, wantStatus: 200, wantSchemes: []string{"Basic"}, wantAuth: true, wantConns: 1,
+			creds: true, wantCode: CodeOK, wantStatus: 200, wantSchemes: []string{"Basic"}, wantAuth: true, wantRounds: []int{407, 200}, wantConns: 1,
 		},
 		{
 			name: "407 with Connection: close, then 200 on a new connection",
@@ -124,7 +137,7 @@ func TestTunnelHTTP(t *testing.T) {
 					s.echo()
 				}
 			},
-			creds: true, wantCode: CodeOK, wantStatus: 200, wantSchemes: []string{"Basic"}, wantAuth: true, wantConns: 2,
+			creds: true, wantCode: CodeOK, wantStatus: 200, wantSchemes: []string{"Basic"}, wantAuth: true, wantRounds: []int{407, 200}, wantConns: 2,
 		},
 		{
 			name: "407 after credentials",
@@ -135,7 +148,7 @@ func TestTunnelHTTP(t *testing.T) {
 					}
 				}
 			},
-			creds: true, wantCode: CodeAuthFailed, wantStatus: 407, wantSchemes: []string{"Basic"}, wantAuth: true, wantConns: 1,
+			creds: true, wantCode: CodeAuthFailed, wantStatus: 407, wantSchemes: []string{"Basic"}, wantAuth: true, wantRounds: []int{407, 407}, wantConns: 1,
 		},
 		{
 			name: "403 from squid",
@@ -154,7 +167,7 @@ func TestTunnelHTTP(t *testing.T) {
 					s.wait() // no length, connection kept open
 				}
 			},
-			wantCode: CodeDenied, wantStatus: 502, wantReason: []string{"502 Bad Gateway", "title: Blocked & logged"},
+			wantCode: CodeUpstreamFailed, wantStatus: 502, wantReason: []string{"502 Bad Gateway", "title: Blocked & logged"},
 		},
 		{
 			name: "204 is not a tunnel",
@@ -246,6 +259,9 @@ func TestTunnelHTTP(t *testing.T) {
 				if !strings.Contains(hop.Reason, r) {
 					t.Errorf("reason %q lacks %q", hop.Reason, r)
 				}
+			}
+			if got := hop.Auth; (got == nil) != (tt.wantRounds == nil) || got != nil && !slices.Equal(got.Rounds, tt.wantRounds) {
+				t.Errorf("auth %+v, want rounds %v", got, tt.wantRounds)
 			}
 			if hop.AuthSent != tt.wantAuth {
 				t.Errorf("auth_sent %v, want %v", hop.AuthSent, tt.wantAuth)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"flag"
 	"io"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,6 +233,82 @@ func TestTunnelRecordedSquid(t *testing.T) {
 				if !strings.Contains(hop.Reason, r) {
 					t.Errorf("reason %q lacks %q", hop.Reason, r)
 				}
+			}
+		})
+	}
+}
+
+// TestTunnelSquidAuth answers real squid challenges: Digest
+// (digest_file_auth), NTLM (ntlm_fake_auth, whose helper accepts any
+// account once the handshake completes on one connection), Basic with
+// credentials from the Tunneler (--proxy-user) rather than the URL, a proxy
+// that refuses the target only after authentication, and an upstream
+// failure (squid allowed the tunnel, the target port refuses).
+func TestTunnelSquidAuth(t *testing.T) {
+	target := startTLSTarget(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	ports := []int{target.port, closed}
+	users := map[string]string{labUser: labPass}
+	lab := squidlab.StartAll(t,
+		squidlab.Config{ConnectPorts: ports, Users: users, Scheme: "digest"},
+		squidlab.Config{ConnectPorts: ports, Users: users, Scheme: "ntlm"},
+		squidlab.Config{ConnectPorts: ports, Users: users, Deny: []string{"blocked.lab.test"}, DenyAfterAuth: true},
+	)
+	digest, ntlm, basic := lab[0], lab[1], lab[2]
+	given := &Credentials{User: labUser, Password: labPass, Source: "--proxy-user and OKVIZ_CHECK_PROXY_PASSWORD"}
+	wrong := &Credentials{User: labUser, Password: "wrong", Source: "--proxy-user and OKVIZ_CHECK_PROXY_PASSWORD"}
+
+	tests := []struct {
+		name       string
+		proxy      *url.URL
+		creds      *Credentials
+		hostport   string
+		wantCode   string
+		wantScheme string
+		wantRounds []int
+	}{
+		{"digest, right", digest.URL(labUser, labPass), nil, target.addr, CodeOK, "Digest", []int{407, 200}},
+		{"digest, wrong", digest.URL(labUser, "wrong"), nil, target.addr, CodeAuthFailed, "Digest", []int{407, 407}},
+		{"digest, --proxy-user", digest.URL("", ""), given, target.addr, CodeOK, "Digest", []int{407, 200}},
+		{"digest, none", digest.URL("", ""), nil, target.addr, CodeAuthRequired, "", nil},
+		{"ntlm, DOMAIN\\user", ntlm.URL(`LAB\`+labUser, labPass), nil, target.addr, CodeOK, "NTLM", []int{407, 407, 200}},
+		{"ntlm, user@domain", ntlm.URL(labUser+"@lab.test", labPass), nil, target.addr, CodeOK, "NTLM", []int{407, 407, 200}},
+		{"basic, --proxy-user right", basic.URL("", ""), given, target.addr, CodeOK, "Basic", []int{407, 200}},
+		{"basic, --proxy-user wrong", basic.URL("", ""), wrong, target.addr, CodeAuthFailed, "Basic", []int{407, 407}},
+		{"basic, URL wins over --proxy-user", basic.URL(labUser, labPass), wrong, target.addr, CodeOK, "Basic", []int{407, 200}},
+		{"basic, denied after auth", basic.URL(labUser, labPass), nil, "blocked.lab.test:443", CodeDenied, "Basic", []int{407, 403}},
+		{"basic, upstream refuses", basic.URL(labUser, labPass), nil, net.JoinHostPort("127.0.0.1", strconv.Itoa(closed)), CodeUpstreamFailed, "Basic", []int{407, 503}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tun := Tunneler{UserAgent: "okviz-check/test", Timeout: 10 * time.Second, Credentials: tt.creds}
+			conn, hop := tun.Tunnel(context.Background(), tt.proxy, tt.hostport)
+			if conn != nil {
+				defer conn.Close()
+			}
+			if hop.Code != tt.wantCode {
+				t.Fatalf("hop %+v auth %+v, want %s", hop, hop.Auth, tt.wantCode)
+			}
+			if tt.wantScheme == "" {
+				if hop.Auth != nil || !strings.Contains(hop.Reason, "no credentials were given") {
+					t.Errorf("hop %+v auth %+v", hop, hop.Auth)
+				}
+			} else if a := hop.Auth; a == nil || a.Scheme != tt.wantScheme || !slices.Equal(a.Rounds, tt.wantRounds) {
+				t.Errorf("auth %+v, want %s %v", a, tt.wantScheme, tt.wantRounds)
+			}
+			js, _ := json.Marshal(hop)
+			for _, c := range []*Credentials{tt.creds, urlCredentials(tt.proxy)} {
+				if c != nil && c.Password != "" && strings.Contains(string(js), c.Password) {
+					t.Errorf("hop leaks the password: %s", js)
+				}
+			}
+			if conn != nil {
+				target.handshakeThrough(t, conn)
 			}
 		})
 	}
