@@ -267,11 +267,11 @@ func isProblemCode(s string) bool {
 // the issue tracker) that this version does not have: as the first
 // argument they are a usage error, not a host to probe.
 var plannedCommands = map[string]string{
-	"doctor":  "the default command, okviz-check [TARGET...], is the full diagnosis",
-	"diag":    "the default command, okviz-check [TARGET...], is the full diagnosis",
-	"report":  "to keep a report, run okviz-check --format json > report.json",
-	"bundle":  "to keep a report, run okviz-check --format json > report.json",
-	"watch":   "run okviz-check in a loop of your shell meanwhile",
+	"doctor": "the default command, okviz-check [TARGET...], is the full diagnosis",
+	"diag":   "the default command, okviz-check [TARGET...], is the full diagnosis",
+	"report": "to keep a report, run okviz-check --format json > report.json",
+	"bundle": "to keep a report, run okviz-check --format json > report.json",
+	"watch":  "run okviz-check in a loop of your shell meanwhile",
 }
 
 // warnUnknownVariables warns about OKVIZ_CHECK_* variables that mean

@@ -23,6 +23,7 @@ var causes = map[Code]string{
 	ProxyAuthRequired:   "The proxy authenticates its users (NTLM, Negotiate/Kerberos, Basic or Digest) and no usable credentials were given; browsers answer NTLM/Negotiate silently with the Windows login.",
 	ProxyAuthFailed:     "Wrong user name or password, an expired or locked account, or a scheme the proxy does not accept for this account.",
 	ProxyDenied:         "The proxy's policy blocks the host or its category, or CONNECT is allowed to port 443 only (squid's SSL_ports).",
+	ProxyUpstreamFailed: "The proxy allowed the tunnel but cannot reach the service itself: its own egress firewall, its DNS, or a parent proxy fails.",
 	ProxyProtocolError:  "The configured address is not an HTTP proxy (a SOCKS, SSH or web port), or an https:// proxy serves a certificate this machine does not trust.",
 	ProxyPACUnreachable: "The PAC server is down or moved, its name does not resolve, the URL answers something other than 200, or the PAC server is only reachable inside the corporate network.",
 	ProxyPACInvalid:     "A syntax or runtime error in the PAC script, a script that runs too long, or a result browsers cannot use.",
@@ -89,6 +90,7 @@ var verifyBy = map[string]string{
 // formatsFor lists, per finding, the rule formats that write its fix.
 var formatsFor = map[Code][]string{
 	ProxyDenied:         {"squid", "proxysg", "zscaler", "netskope", "pac"},
+	ProxyUpstreamFailed: {"iptables", "nftables", "paloalto", "fortigate", "squid"},
 	ProxyAuthRequired:   {"squid", "proxysg", "zscaler", "pac", "proxy-bypass"},
 	ProxyPACUnreachable: {"pac", "proxy-bypass", "intune-proxy-bypass"},
 	ProxyPACInvalid:     {"pac"},
