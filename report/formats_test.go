@@ -323,3 +323,40 @@ func TestFixes(t *testing.T) {
 		t.Errorf("markdown lacks the other fix:\n%s", md)
 	}
 }
+
+// TestTextSaysEachFactOnce: the default text says a target's verdict
+// sentence once (on its verdict line) and a long sentence once per target;
+// the route notes (browser and command-line tools disagree, the NO_PROXY
+// trap) are in it, not only under -v.
+func TestTextSaysEachFactOnce(t *testing.T) {
+	r := fixedReport()
+	out := render(t, r, FormatText, Options{})
+	for _, tr := range r.Targets {
+		verdicts, _, _ := strings.Cut(out, "\n\n")
+		_, section, _ := strings.Cut(out, "\n"+clean(tr.Target)+"  (")
+		section, _, _ = strings.Cut(section, "\n\n")
+		v := clean(verdictSummary(tr.Verdict))
+		if !strings.Contains(verdicts, v) || strings.Contains(section, v) {
+			t.Errorf("%s: the verdict sentence is not said once, on the verdict line", tr.Target)
+		}
+		seen := map[string]bool{}
+		for _, c := range tr.Checks {
+			if s := clean(c.Summary); len(s) > 60 && strings.Count(section, s) > 1 && !seen[s] {
+				seen[s] = true
+				t.Errorf("%s: %q appears %d times", tr.Target, s, strings.Count(section, s))
+			}
+		}
+		for _, c := range tr.Checks {
+			if d, ok := c.Details.(*diag.RouteDetails); ok {
+				for _, n := range d.Notes {
+					if !strings.Contains(out, "note: "+clean(n)) {
+						t.Errorf("%s: route note %q not in the default text", tr.Target, n)
+					}
+				}
+			}
+		}
+	}
+	if !strings.Contains(out, "note: CLI tools (curl, Go, Python) connect directly") {
+		t.Error("the fixture's client disagreement is not in the default text")
+	}
+}

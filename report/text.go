@@ -95,12 +95,17 @@ func (t *textRenderer) target(tr diag.TargetResult) {
 	}
 	under := indent + "      " // under the check's id
 	last := ""
+	said := sayOnce(tr)
 	for _, c := range tr.Checks {
 		if s := stage(c); t.verbose && s != last {
 			t.line("  " + t.paint(styleBold, clean(s)))
 			last = s
 		}
-		line := fmt.Sprintf("%s%s  %s  %s  %s", indent, t.status(c.Status), pad(clean(c.ID), idW), pad(clean(string(c.Code)), codeW), clean(c.Summary))
+		summary := clean(c.Summary)
+		if !t.verbose {
+			summary = said(c)
+		}
+		line := fmt.Sprintf("%s%s  %s  %s  %s", indent, t.status(c.Status), pad(clean(c.ID), idW), pad(clean(string(c.Code)), codeW), summary)
 		if c.DurationMS > 0 {
 			line += t.paint(styleDim, fmt.Sprintf("  (%d ms)", c.DurationMS))
 		}
@@ -118,6 +123,29 @@ func (t *textRenderer) target(tr diag.TargetResult) {
 		for _, f := range otherFixes(tr) {
 			t.linef("  %s (%s) %s", t.paint(styleBold, "Also:"), clean(f[0]), clean(f[1]))
 		}
+	}
+}
+
+// sayOnce returns what the default text prints as a check's sentence: the
+// sentence itself the first time; a pointer once the verdict line or (for
+// a long sentence) an earlier check of the target has said it, so a failing
+// target does not repeat one long sentence three or four times. A short
+// one ("the name did not resolve") reads better repeated than pointed to.
+func sayOnce(tr diag.TargetResult) func(diag.Check) string {
+	verdict := clean(verdictSummary(tr.Verdict))
+	seen := map[string]string{}
+	return func(c diag.Check) string {
+		s := clean(c.Summary)
+		switch id, ok := seen[s]; {
+		case s == "":
+			return s
+		case s == verdict && c.Code == tr.Verdict.Code:
+			return "(the verdict above)"
+		case ok && utf8.RuneCountInString(s) > 60:
+			return "(as " + id + ")"
+		}
+		seen[s] = clean(c.ID)
+		return s
 	}
 }
 
