@@ -14,6 +14,7 @@ func subcommands(a *app) []*cobra.Command {
 		newRulesCmd(a),
 		newBrowserCmd(a),
 		newExplainCmd(a),
+		newReportCmd(a),
 		newVersionCmd(a),
 	}
 }

@@ -269,7 +269,6 @@ func isProblemCode(s string) bool {
 var plannedCommands = map[string]string{
 	"doctor": "the default command, okviz-check [TARGET...], is the full diagnosis",
 	"diag":   "the default command, okviz-check [TARGET...], is the full diagnosis",
-	"report": "to keep a report, run okviz-check --format json > report.json",
 	"bundle": "to keep a report, run okviz-check --format json > report.json",
 	"watch":  "run okviz-check in a loop of your shell meanwhile",
 }
