@@ -114,7 +114,7 @@ func TestBrowserRouteLinux(t *testing.T) {
 		{name: "gnome desktop", env: map[string]string{"XDG_CURRENT_DESKTOP": "GNOME", "https_proxy": "http://env:1"}, gnome: "manual.txt",
 			kind: KindFixed, from: "gnome", proxies: []string{"http://secure.corp.example:8443"}, style: discover.BypassChromium},
 		{name: "no desktop: env", env: map[string]string{"https_proxy": "http://u:p@env.corp.example:3128", "no_proxy": "corp.example"}, gnome: "manual.txt",
-			kind: KindFixed, from: "env", proxies: []string{"http://env.corp.example:3128"}, style: discover.BypassChromiumSuffix},
+			kind: KindFixed, from: "env", proxies: []string{"http://u:p@env.corp.example:3128"} /* credentials kept to answer the challenge */, style: discover.BypassChromiumSuffix},
 		{name: "unusable gnome: env", env: map[string]string{"XDG_CURRENT_DESKTOP": "GNOME", "HTTPS_PROXY": "env:3128"}, gnome: "manual-empty.txt",
 			kind: KindFixed, from: "env", proxies: []string{"http://env:3128"}, note: "cannot be used"},
 		{name: "gnome none beats env", env: map[string]string{"XDG_CURRENT_DESKTOP": "GNOME", "HTTPS_PROXY": "env:3128"}, gnome: "none.txt", kind: KindDirect, from: "gnome"},

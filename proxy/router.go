@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +68,16 @@ func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Contex
 			},
 		},
 	}
+	var ignoredSchemes []string
+	for _, src := range s.Sources {
+		if src.Name == s.Browser.From {
+			for _, n := range src.Notes {
+				if strings.HasPrefix(n, discover.IgnoredSchemeNote) {
+					ignoredSchemes = append(ignoredSchemes, n)
+				}
+			}
+		}
+	}
 	var myIPOnce sync.Once
 	myIP := func(ctx context.Context) []net.IP {
 		myIPOnce.Do(func() {
@@ -114,7 +125,15 @@ func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Contex
 				list = try[len(hops)-1 : len(hops)]
 				mu.Unlock()
 			}
-			return conn, connectCheck(conn, hops, goos)
+			c := connectCheck(conn, hops, goos)
+			if conn == nil {
+				// The proxy came from an https:// or socks5h:// variable
+				// that the browser reads as plain HTTP: say so first.
+				for _, n := range ignoredSchemes {
+					c.Summary += " Note: " + n + "."
+				}
+			}
+			return conn, c
 		}
 		return r
 	}

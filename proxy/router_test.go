@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/proxy/discover"
 )
 
 // machineDialer is the prober's dialer in TestRouterPACMyIP: TCP goes to
@@ -63,5 +64,35 @@ func TestRouterPACMyIP(t *testing.T) {
 	r = s.Router(p, 2*time.Second)(context.Background(), diag.Target{URL: u})
 	if r.Proxy != "http://other.corp.example:8080" || len(d.udp) != 0 {
 		t.Errorf("route %s, lookups %q", r.Proxy, d.udp)
+	}
+}
+
+// TestRouterIgnoredScheme: when the browser's proxy comes from an
+// https:// variable it reads as plain HTTP and the tunnel fails, the
+// proxy.connect summary says that the browser ignores the scheme.
+func TestRouterIgnoredScheme(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	note := discover.IgnoredSchemeNote + "https_proxy=https://" + addr + ": it speaks plain HTTP to " + addr + ", where curl and Python use https"
+	s := Setup{
+		Sources: []discover.Source{{Name: "env", Notes: []string{note}}},
+		Browser: Decision{Kind: KindFixed, From: "env", Proxies: []string{"http://" + addr}},
+	}
+	p := diag.NewProber(2 * time.Second)
+	r := s.Router(p, 2*time.Second)(context.Background(), diag.Target{URL: "https://api.okviz.com/"})
+	if r.Tunnel == nil {
+		t.Fatalf("route %+v", r)
+	}
+	conn, c := r.Tunnel(context.Background(), "api.okviz.com:443")
+	if conn != nil {
+		conn.Close()
+		t.Fatal("a closed port opened a tunnel")
+	}
+	if !strings.Contains(c.Summary, "Note: the browser ignores the scheme of https_proxy=https://") {
+		t.Errorf("summary %q", c.Summary)
 	}
 }

@@ -113,7 +113,42 @@ func readEnv(sys System) Source {
 		}
 	}
 	s.Notes = append(s.Notes, envCaseNotes(e)...)
+	s.Notes = append(s.Notes, envBrowserNotes(e)...)
 	return s
+}
+
+// IgnoredSchemeNote starts the note on a proxy variable whose scheme the
+// browser ignores; proxy.connect's summary repeats it when the tunnel fails.
+const IgnoredSchemeNote = "the browser ignores the scheme of "
+
+// envBrowserNotes says where the browser on Linux reads the proxy
+// variables differently from the tools: it speaks plain HTTP to a proxy
+// given as https:// or socks5h:// in http_proxy/https_proxy/all_proxy
+// (FixupProxyHostScheme), and it does not take credentials from them.
+func envBrowserNotes(e Env) []string {
+	var notes []string
+	creds := false
+	for _, name := range []string{"https_proxy", "http_proxy", "all_proxy"} {
+		v, ok := e.chromiumVar(name)
+		if !ok || v == "" {
+			continue
+		}
+		scheme, rest, has := strings.Cut(v, "://")
+		if has && !strings.EqualFold(scheme, "http") {
+			host := rest
+			if i := strings.LastIndex(host, "@"); i >= 0 {
+				host = host[i+1:]
+			}
+			notes = append(notes, fmt.Sprintf("%s%s=%s: it speaks plain HTTP to %s, where curl and Python use %s", IgnoredSchemeNote, name, redact.URL(v), strings.TrimSuffix(host, "/"), strings.ToLower(scheme)))
+		}
+		if strings.Contains(rest, "@") || !has && strings.Contains(v, "@") {
+			creds = true
+		}
+	}
+	if creds {
+		notes = append(notes, "the proxy variables carry credentials: okviz-check answers the proxy's challenge with them; a browser would prompt for them (Basic, Digest) or use the Windows login (NTLM, Negotiate)")
+	}
+	return notes
 }
 
 // envCaseNotes points out variables set in both spellings with different
@@ -195,7 +230,9 @@ func chromiumEnvSettings(e Env) (Settings, bool) {
 }
 
 // chromiumFixupHost is FixupProxyHostScheme: Chromium drops the scheme and
-// any credentials of a proxy from the environment and applies the scheme
+// any credentials of a proxy from the environment (okviz-check keeps the
+// credentials: a browser would prompt for them, or answer NTLM/Negotiate
+// with the Windows login, and the note on the source says so) and applies the scheme
 // the variable implies (an http_proxy=socks5://h:1080 becomes the HTTP
 // proxy h:1080; a socks4:// SOCKS_SERVER stays SOCKS4).
 func chromiumFixupHost(v, scheme string) string {
@@ -204,9 +241,6 @@ func chromiumFixupHost(v, scheme string) string {
 	}
 	if i := strings.Index(v, "://"); i >= 0 {
 		v = v[i+3:]
-	}
-	if i := strings.LastIndex(v, "@"); i >= 0 {
-		v = v[i+1:]
 	}
 	if scheme != "http" {
 		v = scheme + "://" + v

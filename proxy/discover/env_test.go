@@ -21,8 +21,9 @@ func TestChromiumEnvSettings(t *testing.T) {
 		{nil, false, Settings{}},
 		{map[string]string{"auto_proxy": ""}, true, Settings{AutoDetect: true}},
 		{map[string]string{"auto_proxy": "http://pac.corp.example/p.pac", "https_proxy": "ignored:1"}, true, Settings{PACURL: "http://pac.corp.example/p.pac"}},
-		// all_proxy wins; the scheme and credentials are dropped (FixupProxyHostScheme).
-		{map[string]string{"ALL_PROXY": "socks5://u:p@s.corp.example:1080", "https_proxy": "h:1"}, true, Settings{Rules: ProxyRules{All: []string{"http://s.corp.example:1080"}}}},
+		// all_proxy wins; the scheme is dropped (FixupProxyHostScheme), the
+		// credentials are kept to answer the proxy's challenge.
+		{map[string]string{"ALL_PROXY": "socks5://u:p@s.corp.example:1080", "https_proxy": "h:1"}, true, Settings{Rules: ProxyRules{All: []string{"http://u:p@s.corp.example:1080"}}}},
 		{map[string]string{"http_proxy": "http://a:1", "HTTPS_PROXY": "https://b:2", "no_proxy": "corp.example;.x.example"}, true,
 			Settings{Rules: ProxyRules{HTTP: []string{"http://a:1"}, HTTPS: []string{"http://b:2"}}, Bypass: []string{"corp.example", ".x.example"}}},
 		{map[string]string{"SOCKS_SERVER": "s:1080", "SOCKS_VERSION": "4"}, true, Settings{Rules: ProxyRules{All: []string{"socks4://s:1080"}}}},
@@ -75,5 +76,24 @@ func TestEnvSourceWindowsCase(t *testing.T) {
 	s := m.discover(t, "env")
 	if s.Origin != "environment: HTTPS_PROXY" || len(s.Notes) != 0 {
 		t.Errorf("got %+v", s)
+	}
+}
+
+// TestEnvBrowserNotes: an https:// or socks5h:// proxy variable is named
+// as one whose scheme the browser ignores; credentials are noted, never shown.
+func TestEnvBrowserNotes(t *testing.T) {
+	notes := envBrowserNotes(readEnvVars(func(k string) (string, bool) {
+		v, ok := map[string]string{"HTTPS_PROXY": "https://bob:S3cret@p.corp.example:3129", "all_proxy": "socks5h://s.corp.example:1080", "http_proxy": "http://h:1"}[k]
+		return v, ok
+	}))
+	all := strings.Join(notes, "\n")
+	for _, w := range []string{IgnoredSchemeNote + "https_proxy=https://***@p.corp.example:3129: it speaks plain HTTP to p.corp.example:3129, where curl and Python use https",
+		IgnoredSchemeNote + "all_proxy=socks5h://s.corp.example:1080", "a browser would prompt for them"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("notes %q lack %q", notes, w)
+		}
+	}
+	if strings.Contains(all, "S3cret") || strings.Contains(all, "bob") || strings.Contains(all, "h:1") {
+		t.Errorf("notes %q", notes)
 	}
 }
