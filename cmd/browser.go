@@ -33,7 +33,10 @@ type browserOptions struct {
 func newBrowserCmd(a *app) *cobra.Command {
 	o := &browserOptions{}
 	c := &cobra.Command{
-		Use:   "browser [TARGET...]",
+		Use: "browser [TARGET...]",
+		Example: `  okviz-check browser                          # opens the default browser on a local test page
+  okviz-check browser --headless -o json       # Edge, Chrome or Chromium without a window
+  okviz-check browser --no-open                # prints the page's URL to paste into a browser`,
 		Short: "Ask the real browser (the default one, or --headless) to reach the targets, and compare with the tool's own verdict",
 		Long: `browser serves a one-page test on 127.0.0.1 and opens it in the default
 browser (or runs Edge, Chrome or Chromium headless with --headless). The page

@@ -50,22 +50,38 @@ func addProbeFlags(fs *pflag.FlagSet, o *checkOptions) {
 type probeCommand struct {
 	name, short string
 	stages      diag.Stages
+	example     string
 }
 
 var probeCommands = map[string]probeCommand{
-	"check": {"check", "Full diagnosis: proxy, DNS, TCP, TLS, HTTP and clock (the default command)", diag.Full()},
-	"dns":   {"dns", "DNS only: the system resolver, each configured resolver, the comparison resolvers", diag.Stages{diag.StageDNSViews}},
-	"tls":   {"tls", "TLS only: handshake, chain, trust, interception", diag.Stages{diag.StageDNS, diag.StageTCP, diag.StageTLS}},
-	"reach": {"reach", "TCP to every address, then HTTPS through the effective route", diag.Stages{diag.StageDNS, diag.StageTCP, diag.StageTLS, diag.StageHTTP, diag.StageClock}},
-	"proxy": {"proxy", "Proxy discovery: every source, the browser's route, and a live CONNECT test of it", diag.Stages{diag.StageDNS, diag.StageTCP}},
+	"check": {"check", "Full diagnosis: proxy, DNS, TCP, TLS, HTTP and clock (the default command)", diag.Full(),
+		`  okviz-check                                  # https://api.okviz.com/, the default target
+  okviz-check check api.okviz.com files.okviz.com:8443
+  okviz-check check --proxy http://proxy.corp.example:8080 -o json > report.json
+  okviz-check check --pac https://wpad.corp.example/proxy.pac -v`},
+	"dns": {"dns", "DNS only: the system resolver, each configured resolver, the comparison resolvers", diag.Stages{diag.StageDNSViews},
+		`  okviz-check dns
+  okviz-check dns api.okviz.com --dns-server 10.0.0.53 --dns-compare 9.9.9.9`},
+	"tls": {"tls", "TLS only: handshake, chain, trust, interception", diag.Stages{diag.StageDNS, diag.StageTCP, diag.StageTLS},
+		`  okviz-check tls
+  okviz-check tls api.okviz.com --export-chain chain.pem   # the chain as served, for the security team
+  okviz-check tls --ca-file corp-root.pem`},
+	"reach": {"reach", "TCP to every address, then HTTPS through the effective route", diag.Stages{diag.StageDNS, diag.StageTCP, diag.StageTLS, diag.StageHTTP, diag.StageClock},
+		`  okviz-check reach
+  okviz-check reach https://api.okviz.com/ --no-proxy`},
+	"proxy": {"proxy", "Proxy discovery: every source, the browser's route, and a live CONNECT test of it", diag.Stages{diag.StageDNS, diag.StageTCP},
+		`  okviz-check proxy                            # where the browser and CLI tools send api.okviz.com
+  okviz-check proxy https://api.okviz.com/ -v  # every source, in full
+  okviz-check proxy --pac proxy.pac -o markdown`},
 }
 
 func newProbeCmd(a *app, name, use string) *cobra.Command {
 	pc := probeCommands[name]
 	o := &checkOptions{}
 	c := &cobra.Command{
-		Use:   name + " " + use,
-		Short: pc.short,
+		Use:     name + " " + use,
+		Short:   pc.short,
+		Example: pc.example,
 		RunE: func(c *cobra.Command, args []string) error {
 			return a.runProbe(c.Context(), name, o, args)
 		},
@@ -209,15 +225,10 @@ func (a *app) probeAndExport(ctx context.Context, p *diag.Prober, targets []diag
 	return results, nil
 }
 
-// useColor applies --color, NO_COLOR and whether stdout is a terminal.
+// useColor asks report, which decides colour, with --color, this
+// process's environment and whether stdout is a terminal.
 func (a *app) useColor() bool {
-	switch a.global.Color {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	return a.env.StdoutTTY && a.env.Getenv("NO_COLOR") == "" && a.env.Getenv("TERM") != "dumb"
+	return report.UseColor(a.global.Color, a.env.StdoutTTY, a.env.Getenv)
 }
 
 // settleProxyChoice resolves --no-proxy against --proxy/--pac: the one from

@@ -30,7 +30,10 @@ type pacOptions struct {
 func newPacCmd(a *app) *cobra.Command {
 	o := &pacOptions{}
 	c := &cobra.Command{
-		Use:   "pac SOURCE [URL...]",
+		Use: "pac SOURCE [URL...]",
+		Example: `  okviz-check pac https://wpad.corp.example/proxy.pac
+  okviz-check pac C:\Users\me\proxy.pac https://api.okviz.com/ --my-ip 10.1.2.3
+  okviz-check pac proxy.pac -o json`,
 		Short: "Evaluate a PAC file (path or URL) for URLs, like pactester",
 		Long: `pac fetches a proxy auto-config file (a path, a file:// URL or an http(s)://
 URL, fetched directly as browsers do) and prints what FindProxyForURL returns

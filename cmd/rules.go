@@ -47,7 +47,12 @@ func (f rulesFormat) Set(s string) error {
 func newRulesCmd(a *app) *cobra.Command {
 	o := &rulesOptions{Format: "text"}
 	c := &cobra.Command{
-		Use:   "rules [TARGET...]",
+		Use: "rules [TARGET...]",
+		Example: `  okviz-check rules                            # what to allow and why, in words
+  okviz-check rules --list                     # every format
+  okviz-check rules -o paloalto api.okviz.com files.okviz.com:8443
+  okviz-check rules -o iptables --resolve > okviz-check.v4.rules
+  okviz-check rules -o csv --revocation > rules.csv`,
 		Short: "Whitelist rules for a firewall or proxy (no network unless --resolve or --revocation)",
 		Long: `rules prints the rules that allow the targets through a firewall or proxy,
 in the syntax of the platform named by --format ('--list' shows them all),

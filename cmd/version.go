@@ -9,9 +9,10 @@ import (
 
 func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print version, commit, build date and Go version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Example: "  okviz-check version\n  okviz-check version -o json",
+		Short:   "Print version, commit, build date and Go version",
+		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runVersion(a)
 		},

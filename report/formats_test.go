@@ -360,3 +360,16 @@ func TestTextSaysEachFactOnce(t *testing.T) {
 		t.Error("the fixture's client disagreement is not in the default text")
 	}
 }
+
+// TestQuietOnlyShortensText: -q is a text option; the documents (JSON,
+// Markdown, JUnit) are the same with it, as the README says.
+func TestQuietOnlyShortensText(t *testing.T) {
+	for _, format := range []string{FormatJSON, FormatMarkdown, FormatJUnit} {
+		if render(t, fixedReport(), format, Options{Quiet: true}) != render(t, fixedReport(), format, Options{}) {
+			t.Errorf("-q changes the %s output", format)
+		}
+	}
+	if render(t, fixedReport(), FormatText, Options{Quiet: true}) == render(t, fixedReport(), FormatText, Options{}) {
+		t.Error("-q does not shorten the text output")
+	}
+}
