@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+
+	"github.com/okviz/okviz-check/internal/proc"
 )
 
 // browserTools are what the browser scenarios need beside the lab's own:
@@ -55,7 +57,7 @@ func (l *Lab) BrowserHome(ctx context.Context) (string, error) {
 		{"-N", "-d", "sql:" + db, "--empty-password"},
 		{"-A", "-d", "sql:" + db, "-n", "OKVIZ Lab Public Root CA", "-t", "C,,", "-i", l.PublicRootsFile},
 	} {
-		cmd := exec.CommandContext(ctx, "certutil", args...)
+		cmd := proc.Bound(exec.CommandContext(ctx, "certutil", args...))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return "", fmt.Errorf("certutil %v: %w\n%s", args, err, out)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/internal/proc"
 )
 
 // ErrNoCLI means the module has no main package yet to build.
@@ -120,7 +121,7 @@ func (l *Lab) RunStdin(ctx context.Context, ns *Netns, stdin string, argv ...str
 
 func (l *Lab) run(ctx context.Context, ns *Netns, env []string, stdin string, argv []string) Result {
 	home := filepath.Join(l.Dir, "home")
-	cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns.Name}, argv...)...)
+	cmd := proc.Bound(exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns.Name}, argv...)...))
 	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Dir = filepath.Join(l.Dir, "work")
 	cmd.Env = append([]string{
@@ -132,7 +133,6 @@ func (l *Lab) run(ctx context.Context, ns *Netns, env []string, stdin string, ar
 	}, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.WaitDelay = time.Second
 	start := time.Now()
 	err := cmd.Run()
 	r := Result{Argv: argv, ExitCode: -1, Duration: time.Since(start)}

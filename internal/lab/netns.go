@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/okviz/okviz-check/internal/proc"
 )
 
 // nsPrefix starts every namespace name the lab creates: okvz-PID-RANDOM-.
@@ -53,7 +55,7 @@ func (n *Netns) etcDir() string { return filepath.Join("/etc/netns", n.Name) }
 // command runs a program on the host with stdin and returns a clear error
 // carrying its output when it fails.
 func command(ctx context.Context, stdin string, name string, args ...string) error {
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd := proc.Bound(exec.CommandContext(ctx, name, args...))
 	if stdin != "" {
 		cmd.Stdin = strings.NewReader(stdin)
 	}

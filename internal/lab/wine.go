@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/proc"
 )
 
 // wineTools are what the Wine scenarios need beside the lab's own: Debian's
@@ -143,7 +145,7 @@ func (l *Lab) NewWine(ctx context.Context, tb testing.TB, ns *Netns, base string
 	// first program and live as long as the server: a program run with nil
 	// stdio (/dev/null) starts them, so none holds a later run's output.
 	for _, argv := range [][]string{{server, "-p10"}, {run, "reg", "query", "HKCU", "/ve"}} {
-		cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns.Name, "env", "WINEPREFIX=" + prefix}, argv...)...)
+		cmd := proc.Bound(exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns.Name, "env", "WINEPREFIX=" + prefix}, argv...)...))
 		if err := cmd.Run(); err != nil {
 			return nil, fmt.Errorf("starting Wine in %s: %s: %w", ns.Name, filepath.Base(argv[0]), err)
 		}
@@ -176,7 +178,7 @@ func (w *Wine) stopServer() {
 	if err != nil {
 		return
 	}
-	cmd := exec.CommandContext(ctx, server, "-k")
+	cmd := proc.Bound(exec.CommandContext(ctx, server, "-k"))
 	cmd.Env = append(os.Environ(), "WINEPREFIX="+w.Prefix)
 	cmd.Run() // exits non-zero when no server runs
 }

@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+
+	"github.com/okviz/okviz-check/internal/proc"
 )
 
 // maxCommandOutput bounds what a settings command may print; real output
@@ -48,7 +50,7 @@ func runCommand(ctx context.Context, name string, args ...string) ([]byte, error
 	if _, err := exec.LookPath(name); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, errNoAccess)
 	}
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd := proc.Bound(exec.CommandContext(ctx, name, args...))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &limitedWriter{w: &stdout, n: maxCommandOutput}
 	cmd.Stderr = &limitedWriter{w: &stderr, n: 4096}
