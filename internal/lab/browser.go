@@ -20,6 +20,7 @@ var browserTools = []string{"chromium", "certutil"}
 // headless Chromium and certutil are installed.
 func RequireBrowser(tb testing.TB) {
 	tb.Helper()
+	optIn(tb)
 	var missing []string
 	for _, tool := range browserTools {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -29,11 +30,7 @@ func RequireBrowser(tb testing.TB) {
 	if len(missing) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("browser scenarios need %v (Debian: apt-get install -y chromium libnss3-tools)", missing)
-	if os.Getenv("OKVIZ_LAB") == "required" {
-		tb.Fatal(msg + "; OKVIZ_LAB=required")
-	}
-	tb.Skip(msg)
+	Unavailable(tb, fmt.Sprintf("browser scenarios need %v (Debian: apt-get install -y chromium libnss3-tools)", missing))
 }
 
 var browserHomes atomic.Int64

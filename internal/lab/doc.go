@@ -42,7 +42,9 @@
 // Go code can also act inside a namespace: Netns.DialContext,
 // Netns.Resolver and Netns.HTTPClient create their sockets there.
 //
-// New skips the test when the lab cannot be built (not root, not Linux, a
-// tool missing) unless OKVIZ_LAB=required, in which case it fails. Everything
+// The lab is opt-in: its tests run only with OKVIZ_LAB=1 (skipping, with
+// the reason, where something is missing) or OKVIZ_LAB=required (failing
+// instead: not root, not Linux, a Debian package or the main package
+// missing); being root alone does not enable it. Everything
 // it creates carries a per-run name and is removed in the test's cleanup.
 package lab

@@ -52,10 +52,57 @@ type Lab struct {
 // requiredTools are the programs the lab runs.
 var requiredTools = []string{"ip", "dnsmasq", "iptables-restore", "ip6tables-restore", "squid"}
 
-// Require skips tb (or fails it when OKVIZ_LAB=required) unless the lab can
-// run here: Linux, root and the tools it drives.
+// The lab is opt-in through OKVIZ_LAB: unset or 0, its tests skip, even
+// as root (a developer's root shell does not build network namespaces
+// unasked); 1, they run where they can and skip, saying why, where
+// something is missing; required (as .ci/run sets), anything missing (not
+// root, a Debian package, the main package) fails them instead.
+const (
+	labOff      = "0"
+	labOn       = "1"
+	labRequired = "required"
+)
+
+// labMode returns OKVIZ_LAB's value, "0" when unset.
+func labMode() string {
+	if m := os.Getenv("OKVIZ_LAB"); m != "" {
+		return m
+	}
+	return labOff
+}
+
+// Required reports whether OKVIZ_LAB=required.
+func Required() bool { return labMode() == labRequired }
+
+// Unavailable skips tb because msg names something the lab needs that is
+// missing, or fails it when OKVIZ_LAB=required.
+func Unavailable(tb testing.TB, msg string) {
+	tb.Helper()
+	if Required() {
+		tb.Fatal(msg + "; OKVIZ_LAB=required")
+	}
+	tb.Skip(msg)
+}
+
+// optIn skips tb unless OKVIZ_LAB opts in, and fails it for a value that
+// is neither 0, 1 nor required (a typo must not silently skip the lab).
+func optIn(tb testing.TB) {
+	tb.Helper()
+	switch m := labMode(); m {
+	case labOn, labRequired:
+	case labOff:
+		tb.Skip("the network lab is opt-in: OKVIZ_LAB=1 runs it (as root, on Linux), OKVIZ_LAB=required makes anything missing a failure")
+	default:
+		tb.Fatalf("OKVIZ_LAB=%q: want 0, 1 or required", m)
+	}
+}
+
+// Require skips tb unless the lab is opted into (OKVIZ_LAB) and can run
+// here: Linux, root and the tools it drives; under OKVIZ_LAB=required,
+// anything missing fails tb.
 func Require(tb testing.TB) {
 	tb.Helper()
+	optIn(tb)
 	var missing []string
 	if runtime.GOOS != "linux" {
 		missing = append(missing, "Linux")
@@ -76,12 +123,8 @@ func Require(tb testing.TB) {
 	if len(missing) == 0 {
 		return
 	}
-	msg := "network lab needs " + strings.Join(missing, ", ") +
-		" (Debian: apt-get install -y iproute2 dnsmasq iptables squid-openssl; run as root)"
-	if os.Getenv("OKVIZ_LAB") == "required" {
-		tb.Fatal(msg + "; OKVIZ_LAB=required")
-	}
-	tb.Skip(msg)
+	Unavailable(tb, "network lab needs "+strings.Join(missing, ", ")+
+		" (Debian: apt-get install -y iproute2 dnsmasq iptables squid-openssl; run as root)")
 }
 
 // New builds a lab and registers its teardown with tb.Cleanup. It skips

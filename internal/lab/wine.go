@@ -28,6 +28,7 @@ var wineBinaries = []string{"/usr/lib/wine/wine64", "/usr/lib/wine/wineserver"}
 // lab client.
 func RequireWine(tb testing.TB) {
 	tb.Helper()
+	optIn(tb)
 	var missing []string
 	for _, tool := range wineTools {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -42,11 +43,7 @@ func RequireWine(tb testing.TB) {
 	if len(missing) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("Wine scenarios need %v (Debian: apt-get install -y wine64 gcc-mingw-w64-x86-64-win32)", missing)
-	if os.Getenv("OKVIZ_LAB") == "required" {
-		tb.Fatal(msg + "; OKVIZ_LAB=required")
-	}
-	tb.Skip(msg)
+	Unavailable(tb, fmt.Sprintf("Wine scenarios need %v (Debian: apt-get install -y wine64 gcc-mingw-w64-x86-64-win32)", missing))
 }
 
 // wineScript is the path of one of scripts/wine's scripts.
