@@ -88,10 +88,12 @@ func authRemedy(schemes []string, goos string) string {
 			return w + ", or test with explicit credentials: " + strings.Replace(explicit, "USER", `DOMAIN\user`, 1) + " (NTLM)."
 		}
 		return w + "; Negotiate needs a domain-joined login with a ticket for HTTP/<proxy host>."
+	case has("Negotiate") && has("NTLM"):
+		return "The proxy asks for Negotiate (Kerberos) or NTLM: run kinit user@REALM so that okviz-check answers Negotiate from the ticket cache (KRB5CCNAME, realm settings in /etc/krb5.conf), as the browser does; or " + strings.Replace(explicit, "USER", `DOMAIN\user (or user@domain)`, 1) + " (NTLM)."
 	case has("NTLM"):
 		return "The proxy asks for NTLM: " + strings.Replace(explicit, "USER", `DOMAIN\user (or user@domain)`, 1) + "."
 	case has("Negotiate"):
-		return "The proxy asks only for Negotiate (Kerberos), which this tool cannot answer yet on " + goos + ". Proxy team: offer NTLM, Digest or Basic as well, or exempt the target from authentication."
+		return "The proxy asks only for Negotiate (Kerberos): run kinit user@REALM so that okviz-check answers it from the ticket cache (KRB5CCNAME, realm settings in /etc/krb5.conf), as the browser does; the summary says what was missing (no ticket, or the KDC does not know HTTP/<proxy host>)."
 	case has("Digest") || has("Basic"):
 		return "The proxy asks for a user name and password (" + strings.Join(schemes, ", ") + "), which a browser prompts for: " + explicit + "."
 	}

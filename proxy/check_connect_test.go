@@ -37,9 +37,10 @@ func TestConnectCheckAuth(t *testing.T) {
 		not     []string
 	}{
 		{[]string{"Basic"}, "linux", []string{"--proxy-user USER", "OKVIZ_CHECK_PROXY_PASSWORD", "a browser prompts"}, []string{"***"}},
-		{[]string{"NTLM", "Negotiate"}, "linux", []string{`--proxy-user DOMAIN\user (or user@domain)`, "NTLM"}, nil},
+		{[]string{"NTLM", "Negotiate"}, "linux", []string{`--proxy-user DOMAIN\user (or user@domain)`, "NTLM", "run kinit"}, nil},
+		{[]string{"NTLM"}, "linux", []string{`--proxy-user DOMAIN\user (or user@domain)`}, []string{"kinit"}},
 		{[]string{"Negotiate", "NTLM"}, "windows", []string{"Windows login", `DOMAIN\user`}, nil},
-		{[]string{"Negotiate"}, "darwin", []string{"Negotiate", "darwin"}, []string{"OKVIZ_CHECK_PROXY_PASSWORD"}},
+		{[]string{"Negotiate"}, "darwin", []string{"Negotiate", "run kinit", "KRB5CCNAME"}, []string{"OKVIZ_CHECK_PROXY_PASSWORD"}},
 		{[]string{"Bearer"}, "linux", []string{"cannot answer"}, nil},
 	} {
 		hop := tunnel.Hop{Proxy: "http://proxy:3128", Code: tunnel.CodeAuthRequired, Status: 407, Schemes: tt.schemes, Reason: "407; no credentials were given"}

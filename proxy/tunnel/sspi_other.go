@@ -2,7 +2,11 @@
 
 package tunnel
 
-// SystemIntegrated is nil outside Windows until the Kerberos ticket cache
-// is read: Negotiate there needs a ticket (kinit), and NTLM needs explicit
-// credentials (--proxy-user or the proxy URL).
-func SystemIntegrated() Integrated { return nil }
+import "os"
+
+// SystemIntegrated answers Negotiate from the user's Kerberos ticket
+// cache outside Windows; NTLM there needs explicit credentials
+// (--proxy-user or the proxy URL).
+func SystemIntegrated() Integrated {
+	return &kerberosLogin{getenv: os.Getenv, uid: os.Getuid()}
+}

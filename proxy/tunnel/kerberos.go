@@ -1,0 +1,113 @@
+package tunnel
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/jcmturner/gokrb5/v8/client"
+	"github.com/jcmturner/gokrb5/v8/config"
+	"github.com/jcmturner/gokrb5/v8/credentials"
+	"github.com/jcmturner/gokrb5/v8/spnego"
+)
+
+// kerberosLogin answers Negotiate from the user's Kerberos ticket cache
+// (KRB5CCNAME, else the default /tmp/krb5cc_<uid>) with the realm settings
+// of KRB5_CONFIG or /etc/krb5.conf, as browsers on Linux and macOS do with
+// GSSAPI. It never asks for a password: no ticket means "run kinit".
+type kerberosLogin struct {
+	getenv func(string) string
+	uid    int
+	mu     sync.Mutex
+	who    string // the cached client principal, once read
+}
+
+func (k *kerberosLogin) Schemes() []string { return []string{"Negotiate"} }
+func (k *kerberosLogin) Source() string    { return "the Kerberos ticket cache" }
+func (k *kerberosLogin) Who() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.who != "" {
+		return k.who
+	}
+	return "the Kerberos ticket's principal"
+}
+
+// ccachePath is the file of the ticket cache, or an error in plain words
+// for a cache that is not a file (KEYRING:, KCM:, API: on macOS).
+func (k *kerberosLogin) ccachePath() (string, error) {
+	v := k.getenv("KRB5CCNAME")
+	if v == "" {
+		return fmt.Sprintf("/tmp/krb5cc_%d", k.uid), nil
+	}
+	kind, rest, typed := strings.Cut(v, ":")
+	switch {
+	case !typed || strings.HasPrefix(v, "/"):
+		return v, nil
+	case strings.EqualFold(kind, "FILE"):
+		return rest, nil
+	}
+	return "", fmt.Errorf("KRB5CCNAME=%s is a %s cache, which okviz-check cannot read: run kinit -c FILE:/tmp/krb5cc_okviz and set KRB5CCNAME=FILE:/tmp/krb5cc_okviz", v, kind)
+}
+
+func (k *kerberosLogin) NewContext(scheme, proxyHost string) (SecurityContext, error) {
+	if scheme != "Negotiate" {
+		return nil, fmt.Errorf("the Kerberos ticket cache does not answer %s", scheme)
+	}
+	path, err := k.ccachePath()
+	if err != nil {
+		return nil, err
+	}
+	cc, err := credentials.LoadCCache(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no Kerberos ticket (no ticket cache at %s): run kinit user@REALM", path)
+		}
+		return nil, fmt.Errorf("the Kerberos ticket cache %s cannot be read (%v): run kinit user@REALM", path, err)
+	}
+	who := cc.GetClientPrincipalName().PrincipalNameString() + "@" + cc.GetClientRealm()
+	k.mu.Lock()
+	k.who = who
+	k.mu.Unlock()
+	confPath := k.getenv("KRB5_CONFIG")
+	if confPath == "" {
+		confPath = "/etc/krb5.conf"
+	}
+	conf, err := config.Load(confPath)
+	if err != nil {
+		return nil, fmt.Errorf("the Kerberos configuration %s cannot be read: %v", confPath, err)
+	}
+	cl, err := client.NewFromCCache(cc, conf, client.DisablePAFXFAST(true))
+	if err != nil {
+		return nil, fmt.Errorf("no usable Kerberos ticket for %s (%v): run kinit", who, err)
+	}
+	return &kerberosContext{cl: cl, spn: spn(proxyHost)}, nil
+}
+
+// kerberosContext sends one SPNEGO NegTokenInit with a service ticket for
+// HTTP/<proxy host>; a proxy's reply token (mutual authentication) ends it.
+type kerberosContext struct {
+	cl   *client.Client
+	spn  string
+	sent bool
+}
+
+func (c *kerberosContext) Step(in []byte) ([]byte, error) {
+	if c.sent {
+		return nil, errors.New("the proxy continued the Negotiate handshake after the Kerberos ticket was sent")
+	}
+	c.sent = true
+	tok, err := spnego.SPNEGOClient(c.cl, c.spn).InitSecContext()
+	if err != nil {
+		return nil, fmt.Errorf("no Kerberos service ticket for %s (is the SPN known to the KDC?): %v", c.spn, err)
+	}
+	b, err := tok.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (c *kerberosContext) Close() { c.cl.Destroy() }
