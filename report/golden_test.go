@@ -24,6 +24,8 @@ func TestGolden(t *testing.T) {
 		{"markdown-verbose", FormatMarkdown, Options{Verbose: true}},
 		{"junit", FormatJUnit, Options{}},
 		{"junit-strict", FormatJUnit, Options{Strict: true}},
+		{"jsonl", FormatJSONL, Options{}},
+		{"prometheus", FormatPrometheus, Options{}},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {

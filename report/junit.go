@@ -164,5 +164,5 @@ func checkBody(c diag.Check, lim limits) string {
 	return strings.Join(lines, "\n")
 }
 
-// seconds formats milliseconds as JUnit's decimal seconds.
+// seconds formats milliseconds as decimal seconds (JUnit, Prometheus).
 func seconds(ms int64) string { return strconv.FormatFloat(float64(ms)/1000, 'f', 3, 64) }

@@ -68,14 +68,16 @@ type Format struct {
 // formats is the registry of output formats, in the order help lists them;
 // each is defined in its own file. --format, its completion and validation,
 // and the golden tests all read this table.
-var formats = []Format{textFormat, jsonFormat, markdownFormat, junitFormat}
+var formats = []Format{textFormat, jsonFormat, markdownFormat, junitFormat, jsonlFormat, prometheusFormat}
 
 // Names of the formats other packages refer to.
 const (
-	FormatText     = "text"
-	FormatJSON     = "json"
-	FormatMarkdown = "markdown"
-	FormatJUnit    = "junit"
+	FormatText       = "text"
+	FormatJSON       = "json"
+	FormatMarkdown   = "markdown"
+	FormatJUnit      = "junit"
+	FormatJSONL      = "jsonl"
+	FormatPrometheus = "prometheus"
 )
 
 // Formats lists the output formats, in the order help shows them.
