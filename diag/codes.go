@@ -67,6 +67,7 @@ const (
 	DNSServFail    Code = "dns.servfail"
 	DNSRefused     Code = "dns.refused"
 	DNSTimeout     Code = "dns.timeout"
+	DNSUnreachable Code = "dns.unreachable"
 	DNSSinkhole    Code = "dns.sinkhole"
 	DNSRedirected  Code = "dns.redirected"
 	DNSMismatch    Code = "dns.mismatch"
@@ -142,6 +143,8 @@ var codes = []CodeInfo{
 		"Network team: the resolver does not serve this client or blocks the name by policy; allow the name or use the company resolver."},
 	{DNSTimeout, "dns", StatusFail, "The resolver did not answer in time.",
 		"Network team: make sure DNS (UDP and TCP port 53) to the configured resolvers is allowed and the resolvers are up."},
+	{DNSUnreachable, "dns", StatusFail, "The resolver refused the connection or was reported unreachable (ICMP port or host unreachable, a TCP reset): nothing answers DNS at that address from here.",
+		"Network team: the resolver is down or a firewall rejects DNS to it; bring it up, allow UDP and TCP port 53 to it, or give this machine a resolver that answers (DHCP, VPN client or adapter settings)."},
 	{DNSSinkhole, "dns", StatusFail, "A public name resolves to a block address (0.0.0.0, ::, loopback or a published block page of a DNS filter).",
 		"Security team: a DNS filter sinkholes the name; add it to the allow-list of the DNS filter."},
 	{DNSRedirected, "dns", StatusFail, "A public name resolves to a private address that answers as something else (a certificate for another name, a block page): the DNS answer redirects the name. The summary names the address, the resolver that gave it and the proof.",

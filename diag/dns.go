@@ -190,13 +190,13 @@ func classifySystemErr(err error) (code Code, kind string) {
 		case strings.Contains(de.Err, "connection refused"):
 			// Nothing listens on the resolver's port (an empty resolv.conf
 			// makes Go try 127.0.0.1:53).
-			return DNSTimeout, failRefused
+			return DNSUnreachable, failRefused
 		case strings.Contains(de.Err, "operation not permitted") || strings.Contains(de.Err, "permission denied"):
 			// A local firewall refused to send the query: no server said anything.
 			return DNSTimeout, failLocal
 		}
 		if k := classifyNetErr(err); k == failLocal || k == failUnreachable || k == failRefused {
-			return DNSTimeout, k
+			return noAnswerCode(k), k
 		}
 		if de.IsTemporary {
 			return DNSServFail, "temporary"
@@ -204,9 +204,21 @@ func classifySystemErr(err error) (code Code, kind string) {
 	}
 	switch k := classifyNetErr(err); k {
 	case failTimeout, failRefused, failUnreachable, failLocal, failReset:
-		return DNSTimeout, k
+		return noAnswerCode(k), k
 	}
 	return DNSServFail, failOther
+}
+
+// noAnswerCode is the code of a resolver that sent no answer, by why: a
+// refused, reset or unreachable connection is dns.unreachable (nothing
+// answers DNS there); silence, this machine's own firewall and a lookup
+// nobody waited for are dns.timeout.
+func noAnswerCode(kind string) Code {
+	switch kind {
+	case failRefused, failReset, failUnreachable:
+		return DNSUnreachable
+	}
+	return DNSTimeout
 }
 
 func systemFailSummary(code Code, kind, host string) string {
@@ -217,13 +229,12 @@ func systemFailSummary(code Code, kind, host string) string {
 		if kind == failLocal {
 			return "This machine's firewall or security software blocked the DNS queries for " + host + " (nothing was sent)"
 		}
-		if kind == failRefused {
-			return "The system resolver could not reach a DNS server to resolve " + host + " (connection refused)"
-		}
 		if kind == failCanceled {
 			return "The lookup of " + host + " was not waited for (stopped before an answer came)"
 		}
 		return "The system resolver got no answer for " + host + " in time"
+	case DNSUnreachable:
+		return "The system resolver could not reach a DNS server to resolve " + host + " (" + noAnswerText(kind) + ")"
 	case DNSServFail:
 		return "The system resolver failed to resolve " + host + " (server failure)"
 	case DNSRefused:

@@ -2,6 +2,7 @@ package diag
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/binary"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/okviz/okviz-check/internal/certgen"
 	"github.com/okviz/okviz-check/internal/fakedns"
 	"golang.org/x/net/dns/dnsmessage"
 )
@@ -284,7 +286,7 @@ func TestDNSServers(t *testing.T) {
 		{name: "another address of the same /24, no CNAME", sys: real, other: fakedns.Record{A: []string{"192.0.2.99"}},
 			system: "dns.ok", servers: "dns.ok"},
 		{name: "one server does not answer", sys: real, other: fakedns.Record{Drop: true},
-			system: "dns.ok", servers: "dns.timeout", summaryHas: "does not answer for", explainedByID: "dns.servers"},
+			system: "dns.ok", servers: "dns.timeout", summaryHas: "did not answer in time for", explainedByID: "dns.servers"},
 		{name: "one server says NXDOMAIN", sys: real, other: fakedns.Record{Rcode: dns.RcodeNameError, SOA: true},
 			system: "dns.ok", servers: "dns.mismatch", summaryHas: "answers NXDOMAIN", explainedByID: "dns.servers"},
 		{name: "one server sinkholes", sys: fakedns.Record{A: []string{"0.0.0.0"}}, other: real,
@@ -428,6 +430,71 @@ func quietTLSServer(t *testing.T, h http.Handler) *httptest.Server {
 	return srv
 }
 
+// tlsServerWith serves h over TLS with leaf, quietly.
+func tlsServerWith(t *testing.T, h http.Handler, leaf *certgen.Leaf) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{leaf.TLS}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// refusingAddr is a loopback UDP port where nothing listens: a query
+// there is refused (ICMP port unreachable).
+func refusingAddr(t *testing.T) string {
+	t.Helper()
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := c.LocalAddr().String()
+	c.Close()
+	return addr
+}
+
+// TestDNSRefusingResolver: a resolver that refuses the connection has its
+// own outcome and code everywhere (dns.unreachable, "refused the
+// connection"), never the wording of a timeout.
+func TestDNSRefusingResolver(t *testing.T) {
+	t.Run("the only resolver", func(t *testing.T) {
+		refusing := refusingAddr(t)
+		p := &Prober{
+			Dialer: &net.Dialer{}, Now: time.Now, Timeout: dnsTestTimeout, Nameservers: []string{refusing},
+			Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, network, refusing)
+			}},
+		}
+		checks := p.DNSOnly(context.Background(), dnsTarget(t, wireHost))
+		sys, srv := checkByID(t, checks, "dns.system"), checkByID(t, checks, "dns.servers")
+		if sys.Code != DNSUnreachable || srv.Code != DNSUnreachable {
+			t.Fatalf("dns.system %s (%s), dns.servers %s (%s); want dns.unreachable for both", sys.Code, sys.Summary, srv.Code, srv.Summary)
+		}
+		for _, c := range []Check{sys, srv} {
+			if !strings.Contains(c.Summary, "refused the connection") || strings.Contains(c.Summary, "in time") {
+				t.Errorf("%s summary %q does not say the connection was refused", c.ID, c.Summary)
+			}
+		}
+		if got := sys.Details.(*DNSSystemDetails).ResolverRcodes[refusing]; got != failRefused {
+			t.Errorf("resolver_rcodes[%s] = %q, want %q", refusing, got, failRefused)
+		}
+		if v := viewsOf(t, srv)[0]; v.Code != DNSUnreachable || v.ErrKind != failRefused || v.Agrees {
+			t.Errorf("view = %+v", v)
+		}
+	})
+	t.Run("beside a working one", func(t *testing.T) {
+		fs := fakedns.Start(t, map[string]fakedns.Record{wireHost: {A: []string{"192.0.2.80"}}})
+		refusing, silent := refusingAddr(t), fakedns.Start(t, map[string]fakedns.Record{wireHost: {Drop: true}})
+		p := dnsTestProber(fs, fs.Addr, refusing, silent.Addr)
+		srv := checkByID(t, p.DNSOnly(context.Background(), dnsTarget(t, wireHost)), "dns.servers")
+		want := "The DNS servers " + refusing + " refused the connection and " + silent.Addr + " did not answer in time for " + wireHost
+		if srv.Code != DNSUnreachable || srv.Status != StatusWarn || !strings.HasPrefix(srv.Summary, want) {
+			t.Errorf("dns.servers = %s/%s %q, want dns.unreachable/warn starting %q", srv.Code, srv.Status, srv.Summary, want)
+		}
+	})
+}
+
 func TestDNSCompareDoH(t *testing.T) {
 	sysFS := fakedns.Start(t, map[string]fakedns.Record{wireHost: {A: []string{"192.0.2.50"}}})
 	cmpFS := fakedns.Start(t, map[string]fakedns.Record{wireHost: {CNAME: []string{"e.cdn.example"}, A: []string{"192.0.2.50"}, AAAA: []string{"2001:db8::50"}}})
@@ -435,21 +502,47 @@ func TestDNSCompareDoH(t *testing.T) {
 	forbidden := quietTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "blocked by policy", http.StatusForbidden)
 	}))
+	failing := quietTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "upstream down", http.StatusServiceUnavailable)
+	}))
 	roots := x509.NewCertPool()
 	roots.AddCert(doh.Certificate())
 	roots.AddCert(forbidden.Certificate())
+	roots.AddCert(failing.Certificate())
+	// A DoH server behind TLS inspection, and one whose certificate names
+	// another host (both listen on 127.0.0.1, the URL's host).
+	zscaler := certgen.Must(certgen.NewCA("Zscaler Root CA", certgen.Organization("Zscaler Inc.")))
+	intercepted := tlsServerWith(t, cmpFS, certgen.Must(zscaler.Leaf([]string{"127.0.0.1"})))
+	local := certgen.Must(certgen.NewCA("DoH Test Root"))
+	roots.AddCert(local.Cert)
+	otherName := tlsServerWith(t, cmpFS, certgen.Must(local.Leaf([]string{"dns.other.example"})))
+	withZscaler := roots.Clone()
+	withZscaler.AddCert(zscaler.Cert)
 
 	tests := []struct {
 		name      string
 		url       string
 		roots     *x509.CertPool
 		kind      string // error kind, "" for an answer
+		code      Code   // the view's code, when it got no answer
+		status    int    // the view's http_status
+		says      string // in the dns.compare summary
+		errHas    string // in the view's error
 		addrs     []string
 		cmpStatus Status
 	}{
 		{name: "answers", url: doh.URL + "/dns-query", roots: roots, addrs: []string{"192.0.2.50", "2001:db8::50"}, cmpStatus: StatusPass},
-		{name: "HTTP 403", url: forbidden.URL + "/dns-query", roots: roots, kind: kindHTTP, cmpStatus: StatusInfo},
-		{name: "untrusted certificate", url: doh.URL + "/dns-query", roots: x509.NewCertPool(), kind: kindTLS, cmpStatus: StatusInfo},
+		{name: "HTTP 403", url: forbidden.URL + "/dns-query", roots: roots, kind: kindHTTP, code: HTTPBlocked, status: 403, cmpStatus: StatusInfo,
+			says: "answered HTTP 403 instead of DNS"},
+		{name: "HTTP 503", url: failing.URL + "/dns-query", roots: roots, kind: kindHTTP, code: DNSServFail, status: 503, cmpStatus: StatusInfo},
+		{name: "untrusted certificate", url: doh.URL + "/dns-query", roots: x509.NewCertPool(), kind: "tls_untrusted", code: TLSUntrusted, cmpStatus: StatusInfo,
+			says: "its certificate is not trusted"},
+		{name: "interception this machine does not trust", url: intercepted.URL + "/dns-query", roots: roots, kind: "tls_intercepted", code: TLSIntercepted,
+			cmpStatus: StatusInfo, says: "intercepted", errHas: "Zscaler"},
+		{name: "certificate for another name", url: otherName.URL + "/dns-query", roots: roots, kind: "tls_hostname_mismatch", code: TLSHostnameMismatch,
+			cmpStatus: StatusInfo, says: "for another name"},
+		{name: "interception this machine trusts", url: intercepted.URL + "/dns-query", roots: withZscaler,
+			addrs: []string{"192.0.2.50", "2001:db8::50"}, cmpStatus: StatusPass},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -465,8 +558,11 @@ func TestDNSCompareDoH(t *testing.T) {
 			if v.Transport != "doh" || v.ErrKind != tt.kind || !slices.Equal(v.Addrs, tt.addrs) && tt.addrs != nil {
 				t.Errorf("view = %+v", v)
 			}
-			if c.Status != tt.cmpStatus {
-				t.Errorf("dns.compare = %s %q", c.Status, c.Summary)
+			if tt.code != "" && (v.Code != tt.code || v.Agrees) || v.HTTPStatus != tt.status || !strings.Contains(v.Err, tt.errHas) {
+				t.Errorf("view code %s, http_status %d, agrees %v, error %q; want %s, %d, false, with %q", v.Code, v.HTTPStatus, v.Agrees, v.Err, tt.code, tt.status, tt.errHas)
+			}
+			if c.Status != tt.cmpStatus || !strings.Contains(c.Summary, tt.says) {
+				t.Errorf("dns.compare = %s %q, want %s saying %q", c.Status, c.Summary, tt.cmpStatus, tt.says)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package diag
 
 import (
 	"net"
+	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -11,21 +12,32 @@ import (
 // that says the name does not exist explains a failed lookup better than
 // one that timed out.
 var failRank = map[Code]int{
-	DNSNXDomain:  5,
-	DNSNoAddress: 4,
-	DNSRefused:   3,
-	DNSServFail:  2,
-	DNSTimeout:   1,
+	DNSNXDomain:    6,
+	DNSNoAddress:   5,
+	DNSRefused:     4,
+	DNSServFail:    3,
+	DNSUnreachable: 2,
+	DNSTimeout:     1,
 }
 
-// viewCode is the problem code one direct answer implies on its own.
+// viewCode is the problem code one direct answer implies on its own. One
+// outcome, one code: an rcode as it reads; no answer by why — a refused
+// or unreachable connection (dns.unreachable), silence (dns.timeout), a
+// DoH server whose certificate fails (that TLS cause's code) or that
+// answers HTTP instead of DNS (dohStatusCode), an unreadable answer
+// (dns.servfail).
 func viewCode(v DNSView, public bool) Code {
 	switch v.Rcode {
 	case "":
-		if v.ErrKind == kindMalformed || v.ErrKind == kindHTTP || v.ErrKind == kindTLS {
+		switch {
+		case v.ErrKind == kindMalformed:
 			return DNSServFail
+		case v.ErrKind == kindHTTP:
+			return dohStatusCode(v.HTTPStatus)
+		case strings.HasPrefix(v.ErrKind, kindTLSPrefix):
+			return "tls." + strings.TrimPrefix(v.ErrKind, kindTLSPrefix)
 		}
-		return DNSTimeout
+		return noAnswerCode(v.ErrKind)
 	case "NOERROR":
 		if len(v.Addrs) == 0 {
 			return DNSNoAddress
@@ -38,6 +50,21 @@ func viewCode(v DNSView, public bool) Code {
 		return DNSNXDomain
 	case "REFUSED":
 		return DNSRefused
+	}
+	return DNSServFail
+}
+
+// dohStatusCode reads what answered a DoH query with HTTP instead of DNS:
+// a redirect, an authentication demand, a refusal or a page where the DNS
+// message should be is something else answering for the resolver (a web
+// filter, proxy or portal: http.blocked); another status is the server's
+// own failure (dns.servfail).
+func dohStatusCode(status int) Code {
+	switch {
+	case status >= 300 && status < 400, status == http.StatusOK,
+		status == http.StatusUnauthorized, status == http.StatusForbidden,
+		status == http.StatusProxyAuthRequired, status == http.StatusUnavailableForLegalReasons:
+		return HTTPBlocked
 	}
 	return DNSServFail
 }
@@ -277,17 +304,14 @@ func failureSummary(host string, code Code, vs []DNSView) string {
 		return who + " refused to resolve " + host + " (REFUSED" + negativeHint(v) + ")"
 	case DNSServFail:
 		if v.Rcode == "" {
-			return who + " sent no usable answer for " + host + " (" + v.ErrKind + ")"
+			return who + " sent no usable answer for " + host + " (" + noAnswerText(v.ErrKind) + ")"
 		}
 		return who + " failed to resolve " + host + " (" + v.Rcode + ednsHint(v) + ")"
+	case DNSUnreachable:
+		return who + " " + noAnswerText(v.ErrKind) + " for " + host + ": nothing answers DNS there"
 	case DNSTimeout:
-		switch v.ErrKind {
-		case failRefused:
-			return who + " refused the DNS connection for " + host + ": nothing answers DNS there"
-		case failLocal:
+		if v.ErrKind == failLocal {
 			return "This machine's firewall or security software blocked the DNS queries to " + strings.TrimPrefix(strings.TrimPrefix(who, "The resolvers "), "The resolver ") + " for " + host + " (nothing was sent)"
-		case failUnreachable:
-			return who + " could not be reached to resolve " + host + " (no route, or an ICMP reject)"
 		}
 		return who + " did not answer for " + host + " in time"
 	}
@@ -334,8 +358,41 @@ func answerText(v DNSView) string {
 		return "answers with no address"
 	case v.Rcode != "":
 		return "answers " + v.Rcode
+	case v.ErrKind == kindHTTP && v.HTTPStatus != 0:
+		return "answered HTTP " + strconv.Itoa(v.HTTPStatus) + " instead of DNS"
 	}
-	return "did not answer (" + viewOutcome(v) + ")"
+	return noAnswerText(v.ErrKind)
+}
+
+// noAnswerText says, in words, why no answer came (an error kind).
+func noAnswerText(kind string) string {
+	switch {
+	case kind == failRefused:
+		return "refused the connection"
+	case kind == failReset:
+		return "reset the connection"
+	case kind == failUnreachable:
+		return "is unreachable (no route, or an ICMP reject)"
+	case kind == failTimeout:
+		return "did not answer in time"
+	case kind == failLocal:
+		return "was not asked: this machine's firewall blocked the query"
+	case kind == kindHTTP:
+		return "answered HTTP instead of DNS"
+	case kind == kindMalformed:
+		return "sent an answer that cannot be read"
+	case strings.HasPrefix(kind, kindTLSPrefix):
+		return "failed TLS: " + map[string]string{
+			"intercepted":       "the connection is intercepted (TLS inspection)",
+			"untrusted":         "its certificate is not trusted",
+			"hostname_mismatch": "its certificate is for another name",
+			"expired":           "its certificate has expired",
+			"not_yet_valid":     "its certificate is not valid yet",
+		}[strings.TrimPrefix(kind, kindTLSPrefix)]
+	case kind == "":
+		return "did not answer"
+	}
+	return "did not answer (" + kind + ")"
 }
 
 // DNSViewsDetails is the evidence of dns.servers and dns.compare: each
@@ -383,7 +440,18 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 		return newCheck(CheckDNSServers, DNSMismatch, sum, details)
 	}
 	if len(silent) > 0 && len(sys) > 0 {
-		c := newCheck(CheckDNSServers, DNSTimeout, "The DNS server "+joinAnd(silent)+" does not answer for "+host+
+		// Each silent server says why: refused or unreachable (nothing
+		// answers DNS there) is not the same as timed out.
+		quiet := filterViews(local, func(v DNSView) bool { return !v.Agrees && v.Rcode == "" })
+		var said []string
+		for _, v := range quiet {
+			said = append(said, v.Server+" "+answerText(v))
+		}
+		code := bestFailure(quiet)
+		if code == "" {
+			code = quiet[0].Code // a DoH server's TLS or HTTP failure
+		}
+		c := newCheck(CheckDNSServers, code, plural(len(said), "The DNS server ", "The DNS servers ")+joinAnd(said)+" for "+host+
 			"; the system lookup worked through another, but applications may wait for it first", details)
 		c.Status = StatusWarn
 		return c
@@ -460,8 +528,13 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, name
 			"The comparison resolvers see "+host+" differently: "+joinAnd(parts)+" while "+local+" — split-horizon DNS or a hijacked answer", details)
 	}
 	if answered == 0 {
-		c := newCheck(CheckDNSCompare, DNSOK, "No comparison resolver answered for "+host+" ("+joinAnd(failed)+
-			"): outbound DNS to public resolvers is blocked here, which many networks do on purpose", details)
+		why := "outbound DNS to public resolvers is blocked here, which many networks do on purpose"
+		for _, v := range views {
+			if v.ErrKind == kindHTTP || strings.HasPrefix(v.ErrKind, kindTLSPrefix) {
+				why = "something on this network answers in their place (TLS inspection, a web filter or a proxy), which many networks do on purpose"
+			}
+		}
+		c := newCheck(CheckDNSCompare, DNSOK, "No comparison resolver answered for "+host+" ("+joinAnd(failed)+"): "+why, details)
 		c.Status = StatusInfo
 		return c
 	}

@@ -18,7 +18,7 @@ func TestClassifySystemErr(t *testing.T) {
 		{&net.DNSError{Err: "server misbehaving", IsTemporary: true}, "dns.servfail", "servfail"},
 		{&net.DNSError{Err: "server misbehaving"}, "dns.refused", "refused_query"},
 		{&net.DNSError{Err: "write udp 198.18.0.2:5353->198.18.0.1:53: write: operation not permitted", IsTemporary: true}, "dns.timeout", failLocal},
-		{&net.DNSError{Err: "read udp: connection refused", IsTemporary: true}, "dns.timeout", failRefused},
+		{&net.DNSError{Err: "read udp: connection refused", IsTemporary: true}, "dns.unreachable", failRefused},
 	}
 	for _, tt := range tests {
 		code, kind := classifySystemErr(tt.err)

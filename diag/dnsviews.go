@@ -32,8 +32,11 @@ const (
 const (
 	kindMalformed = "malformed"   // an answer to our question that cannot be read
 	kindHTTP      = "http_status" // a DoH server answered, but not with a DNS message
-	kindTLS       = "tls"         // a DoH server's certificate was not trusted
 	kindConfig    = "config"      // the resolver address itself is unusable
+	// kindTLSPrefix starts the kind of a DoH connection whose certificate
+	// failed: tls_ and the TLS code's name (tls_intercepted, tls_untrusted,
+	// tls_hostname_mismatch, tls_expired, ...).
+	kindTLSPrefix = "tls_"
 )
 
 var (
@@ -64,7 +67,10 @@ type DNSView struct {
 	ExtendedErrors []DNSExtendedError `json:"extended_errors"`
 	DurationMS     int64              `json:"duration_ms"`
 	Err            string             `json:"error,omitempty"`
-	ErrKind        string             `json:"error_kind,omitempty"` // timeout, refused, malformed, http_status, ...
+	ErrKind        string             `json:"error_kind,omitempty"` // timeout, refused, unreachable, malformed, http_status, tls_intercepted, ...
+	// HTTPStatus is what a DoH server (or whatever answered for it) sent
+	// instead of a DNS message: its HTTP status.
+	HTTPStatus int `json:"http_status,omitempty"`
 	// Code is the problem code this view alone implies (dns.ok, dns.nxdomain, ...).
 	Code Code `json:"code"`
 	// Agrees says whether this resolver's answer is consistent with what
@@ -132,6 +138,15 @@ type dnsServer struct {
 	http *http.Client
 }
 
+// dohHost is the DoH URL's host name or address, which its certificate must name.
+func (s dnsServer) dohHost() string {
+	u, err := url.Parse(s.doh)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
 // CheckResolverAddress reports whether s can be used as a resolver: an IP,
 // "ip:port", "[v6]:port" or an https:// DoH URL. cmd uses it to turn a bad
 // --dns-server or --dns-compare value into a usage error.
@@ -190,8 +205,14 @@ func (p *Prober) queryView(ctx context.Context, server, role, host string) DNSVi
 	if srv.doh != "" {
 		v.Transport = "doh"
 		tr := &http.Transport{
-			DialContext:         p.Dialer.DialContext,
-			TLSClientConfig:     &tls.Config{RootCAs: p.SystemRoots},
+			DialContext: p.Dialer.DialContext,
+			// The chain is judged as the target's is (system roots and
+			// --ca-file, then public trust, then the product), so that a
+			// failure names its cause.
+			TLSClientConfig: &tls.Config{
+				InsecureSkipVerify: true, //nolint:gosec // verified in VerifyConnection
+				VerifyConnection:   func(cs tls.ConnectionState) error { return p.verifyDoH(srv.dohHost(), cs) },
+			},
 			ForceAttemptHTTP2:   true,
 			TLSHandshakeTimeout: p.dnsTimeout(),
 		}
@@ -217,6 +238,9 @@ func (p *Prober) queryView(ctx context.Context, server, role, host string) DNSVi
 			errs = append(errs, r.q.Type+": "+r.err.Error())
 			if v.ErrKind == "" {
 				v.ErrKind = r.kind
+			}
+			if se, ok := errors.AsType[*dohStatusError](r.err); ok && v.HTTPStatus == 0 {
+				v.HTTPStatus = se.status
 			}
 			continue
 		}
@@ -306,7 +330,9 @@ func (p *Prober) query(ctx context.Context, srv dnsServer, host string, qtype dn
 
 // dnsErrKind names why a query got no answer.
 func dnsErrKind(err error) string {
-	var cv *tls.CertificateVerificationError
+	if te, ok := errors.AsType[*dohTLSError](err); ok {
+		return kindTLSPrefix + strings.TrimPrefix(te.check.Code, "tls.")
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return failCanceled
@@ -314,11 +340,36 @@ func dnsErrKind(err error) string {
 		return kindMalformed
 	case errors.Is(err, errDoH):
 		return kindHTTP
-	case errors.As(err, &cv):
-		return kindTLS
 	}
 	return classifyNetErr(err)
 }
+
+// dohTLSError is a DoH server's certificate that this machine's TLS
+// clients would refuse, with the TLS check that says why.
+type dohTLSError struct{ check Check }
+
+func (e *dohTLSError) Error() string { return e.check.Summary }
+
+// verifyDoH judges a DoH server's chain the way the target's is judged
+// (judgeChain): a chain this machine trusts passes, inspection by a CA it
+// trusts included, and any other names its cause (interception by a
+// product, an untrusted chain, a certificate for another name, time).
+func (p *Prober) verifyDoH(host string, cs tls.ConnectionState) error {
+	c := p.judgeChain(Target{Host: host}, cs.PeerCertificates, &TLSDetails{})
+	if tlsTrusted(c) || c.Code == TLSExpiringSoon {
+		return nil
+	}
+	return &dohTLSError{check: c}
+}
+
+// dohStatusError is an HTTP answer to a DoH query that is not a DNS message.
+type dohStatusError struct {
+	status int
+	why    string // the status line, or what is wrong with a 200
+}
+
+func (e *dohStatusError) Error() string { return errDoH.Error() + ": " + e.why }
+func (e *dohStatusError) Unwrap() error { return errDoH }
 
 // exchange sends one query over UDP or TCP through p.Dialer and waits for
 // the matching answer. Packets that are not that answer (a wrong ID or
@@ -417,10 +468,10 @@ func (p *Prober) exchangeDoH(ctx context.Context, srv dnsServer, host string, qt
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return dnsAnswer{}, fmt.Errorf("%w: HTTP %s", errDoH, resp.Status)
+		return dnsAnswer{}, &dohStatusError{status: resp.StatusCode, why: "HTTP " + resp.Status}
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/dns-message") {
-		return dnsAnswer{}, fmt.Errorf("%w: content type %q", errDoH, ct)
+		return dnsAnswer{}, &dohStatusError{status: resp.StatusCode, why: fmt.Sprintf("HTTP 200 with content type %q", ct)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDNSMessage+1))
 	if err != nil {
