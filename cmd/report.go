@@ -1,7 +1,9 @@
 package cmd
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 
@@ -29,7 +31,60 @@ or not a report.`,
 		},
 	}
 	c.Flags().BoolVar(&strict, "strict", false, "warnings make the exit status 1, as with check --strict")
+	c.AddCommand(newReportDiffCmd(a))
 	return c
+}
+
+func newReportDiffCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "What changed between two saved reports: verdicts, routes, checks, addresses, certificates",
+		Long: `Compares two reports saved with --format json, per target and per check:
+verdicts and statuses, the route and proxy, each check's code, the addresses
+the name resolved to, and the certificate served (durations and wording are
+not differences). Exit status as diff(1): 0 no differences, 1 differences,
+2 a file that is missing or not a report.`,
+		Example: `  okviz-check report diff before.json after.json
+  okviz-check report diff before.json after.json -o json`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(_ *cobra.Command, args []string) error {
+			return runReportDiff(a, args[0], args[1])
+		},
+	}
+}
+
+// errDifferent tells Main that the reports differ: exit 1, as diff(1),
+// with nothing more to say than the diff printed.
+var errDifferent = fmt.Errorf("the reports differ: %w", errUnreachable)
+
+func runReportDiff(a *app, oldName, newName string) error {
+	var reps [2]*report.Report
+	for i, name := range []string{oldName, newName} {
+		rep, err := readReport(name)
+		if err != nil {
+			return usagef("report diff %s: %v", name, err)
+		}
+		reps[i] = rep
+	}
+	changes := report.Diff(reps[0], reps[1])
+	var err error
+	if a.global.Format == "json" {
+		enc := json.NewEncoder(a.env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(struct {
+			Changes []report.Change `json:"changes"`
+		}{append([]report.Change{}, changes...)})
+	} else {
+		err = report.WriteDiff(a.env.Stdout, changes)
+	}
+	if err != nil {
+		return err
+	}
+	if len(changes) > 0 {
+		return errDifferent
+	}
+	return nil
 }
 
 // runReport renders each saved report in turn; the exit status is the
