@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // Env is everything a command may take from the outside world.
@@ -19,6 +21,9 @@ type Env struct {
 	StdoutTTY, StderrTTY bool
 	Getenv               func(string) string
 	LookupEnv            func(string) (string, bool)
+	// ReadPassword asks for a password on the terminal without echo; nil
+	// when stdin is not a terminal (then nothing is ever prompted).
+	ReadPassword func(prompt string) (string, error)
 	// Environ lists the environment (NAME=value), to warn about mistyped
 	// OKVIZ_CHECK_* names; nil means no warning.
 	Environ      func() []string
@@ -48,6 +53,14 @@ func System() *Env {
 		Now:       time.Now,
 		GOOS:      runtime.GOOS,
 		GOARCH:    runtime.GOARCH,
+	}
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		env.ReadPassword = func(prompt string) (string, error) {
+			fmt.Fprint(os.Stderr, prompt)
+			b, err := term.ReadPassword(fd)
+			fmt.Fprintln(os.Stderr)
+			return string(b), err
+		}
 	}
 	env.ConfigDirs = append(env.ConfigDirs, ".")
 	if d, err := os.UserConfigDir(); err == nil {

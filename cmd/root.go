@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/proxy/tunnel"
 	"github.com/okviz/okviz-check/report"
 )
 
@@ -33,6 +34,9 @@ type app struct {
 	build   Build
 	global  globalOptions
 	started bool // past flag parsing: errors from here on are not usage errors unless typed
+	// prompted holds the --proxy-user password typed at the prompt, so
+	// that it is asked once per run.
+	prompted *tunnel.Credentials
 }
 
 func newRootCmd(env *Env, build Build) (*cobra.Command, *app) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -94,8 +95,19 @@ func (a *app) proxyCredentials(o *checkOptions) (*tunnel.Credentials, error) {
 		return nil, usagef("--proxy-user takes no password (its value is not shown) and the user name only (DOMAIN\\user or user@domain); the password goes in %s", proxyPasswordVar)
 	}
 	pass, ok := a.env.LookupEnv(proxyPasswordVar)
-	if !ok {
-		return nil, usagef("--proxy-user %s needs its password in the environment variable %s (set it without echo, e.g. read -rs %s; export %s)", o.ProxyUser, proxyPasswordVar, proxyPasswordVar, proxyPasswordVar)
+	if ok {
+		return &tunnel.Credentials{User: o.ProxyUser, Password: pass, Source: "--proxy-user and " + proxyPasswordVar}, nil
 	}
-	return &tunnel.Credentials{User: o.ProxyUser, Password: pass, Source: "--proxy-user and " + proxyPasswordVar}, nil
+	if a.env.ReadPassword != nil {
+		if a.prompted == nil {
+			// Asked once per run, on the terminal only, without echo.
+			p, err := a.env.ReadPassword(fmt.Sprintf("Proxy password for %s: ", o.ProxyUser))
+			if err != nil {
+				return nil, usagef("--proxy-user %s: the password could not be read from the terminal: %v", o.ProxyUser, err)
+			}
+			a.prompted = &tunnel.Credentials{User: o.ProxyUser, Password: p, Source: "--proxy-user (password typed at the prompt)"}
+		}
+		return a.prompted, nil
+	}
+	return nil, usagef("--proxy-user %s needs its password in the environment variable %s, or typed at the prompt when run on a terminal (set it without echo, e.g. read -rs %s; export %s)", o.ProxyUser, proxyPasswordVar, proxyPasswordVar, proxyPasswordVar)
 }
