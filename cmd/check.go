@@ -1,9 +1,11 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -186,8 +188,17 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 // printReport renders the report in the chosen format; a failed target, or
 // a warning under --strict, makes the run exit 1.
 func (a *app) printReport(rep *report.Report, name string, strict bool) error {
-	opts := report.Options{Color: a.useColor(), Quiet: a.global.Quiet, Verbose: a.global.Verbose, Strict: strict, Sources: name == "proxy"}
-	if err := report.Render(a.env.Stdout, rep, a.global.Format, opts); err != nil {
+	opts := report.Options{Color: a.useColor() && a.global.Output == "", Quiet: a.global.Quiet, Verbose: a.global.Verbose, Strict: strict, Sources: name == "proxy"}
+	if a.global.Save != "" {
+		var buf bytes.Buffer
+		if err := report.Render(&buf, rep, report.FormatJSON, opts); err != nil {
+			return err
+		}
+		if err := writeFileAtomic("--save", a.global.Save, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	if err := a.emit(func(w io.Writer) error { return report.Render(w, rep, a.global.Format, opts) }); err != nil {
 		return err
 	}
 	if rep.Status == diag.StatusFail || strict && rep.Status == diag.StatusWarn {

@@ -23,6 +23,8 @@ type globalOptions struct {
 	Timeout    time.Duration
 	Quiet      bool
 	Verbose    bool
+	Output     string // --output: the chosen format to this file instead of stdout
+	Save       string // --save: the full JSON report to this file as well
 
 	cfg *config // loaded in the root's PersistentPreRunE
 }
@@ -69,7 +71,10 @@ Without a subcommand it runs the full check.`,
 				a.loadConfigLenient(c)
 				return nil
 			}
-			return a.loadConfig(c)
+			if err := a.loadConfig(c); err != nil {
+				return err
+			}
+			return a.checkOutputs()
 		},
 	}
 	root.SuggestionsMinimumDistance = 2
@@ -197,6 +202,8 @@ func addGlobalFlags(fs *pflag.FlagSet, g *globalOptions) {
 	fs.Var(timeoutValue{&g.Timeout}, "timeout", "bound of each network operation")
 	fs.BoolVarP(&g.Quiet, "quiet", "q", false, "print only the verdict line")
 	fs.BoolVarP(&g.Verbose, "verbose", "v", false, "log each connection as it is made (to stderr)")
+	fs.StringVar(&g.Output, "output", "", "write the chosen --format to `FILE` (UTF-8, replaced atomically) instead of stdout")
+	fs.StringVar(&g.Save, "save", "", "also write the full JSON report to `FILE` (UTF-8, atomically), whatever --format prints")
 }
 
 // validateAll checks every setting of the environment and the config file,
