@@ -7,34 +7,16 @@ import (
 )
 
 // authSchemes lists the authentication schemes a proxy offers in its
-// Proxy-Authenticate header values, in the order offered, each once.
-//
-// One header may carry several challenges separated by commas, and a
-// challenge's parameters are comma separated too (RFC 9110 §11.6.1):
-// `Basic realm="a, b", Digest realm="x", nonce="y"`. A comma-separated piece
-// starts a new challenge when it begins with a token that is not followed
-// by "=" (which would make it an auth-param); quoted strings are skipped.
+// Proxy-Authenticate header values, in the order offered, each once (see
+// parseChallenges for the splitting rules: one header may carry several
+// challenges, each with comma-separated parameters).
 func authSchemes(values []string) []string {
 	out := []string{}
 	seen := map[string]bool{}
-	for _, v := range values {
-		for _, piece := range splitUnquoted(v) {
-			piece = strings.TrimLeft(piece, " \t")
-			end := 0
-			for end < len(piece) && isTokenChar(piece[end]) {
-				end++
-			}
-			if end == 0 {
-				continue
-			}
-			if strings.HasPrefix(strings.TrimLeft(piece[end:], " \t"), "=") {
-				continue // an auth-param such as realm="x"
-			}
-			name := canonicalScheme(piece[:end])
-			if !seen[name] {
-				seen[name] = true
-				out = append(out, name)
-			}
+	for _, c := range parseChallenges(values) {
+		if !seen[c.Scheme] {
+			seen[c.Scheme] = true
+			out = append(out, c.Scheme)
 		}
 	}
 	return out

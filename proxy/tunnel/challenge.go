@@ -14,7 +14,11 @@ type challenge struct {
 }
 
 // parseChallenges reads every challenge of the header values, in order.
-// It follows the same splitting rules as authSchemes (RFC 9110 §11.6.1).
+// One header may carry several challenges separated by commas, and a
+// challenge's parameters are comma separated too (RFC 9110 §11.6.1):
+// `Basic realm="a, b", Digest realm="x", nonce="y"`. A comma-separated piece
+// starts a new challenge when it begins with a token that is not followed
+// by "=" (which would make it an auth-param); quoted strings are skipped.
 func parseChallenges(values []string) []challenge {
 	var out []challenge
 	for _, v := range values {

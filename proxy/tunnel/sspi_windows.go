@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/user"
 
-	"github.com/alexbrainman/sspi"
 	"github.com/alexbrainman/sspi/negotiate"
 	"github.com/alexbrainman/sspi/ntlm"
 )
@@ -43,7 +42,14 @@ func (sspiLogin) NewContext(scheme, proxyHost string) (SecurityContext, error) {
 			cred.Release()
 			return nil, fmt.Errorf("SSPI cannot start Negotiate for %s: %v", spn(proxyHost), err)
 		}
-		return &sspiNegotiate{cred: cred, ctx: ctx, first: first}, nil
+		return &sspiContext{first: first, release: func() { ctx.Release(); cred.Release() },
+			update: func(in []byte) ([]byte, error) {
+				_, out, err := ctx.Update(in)
+				if err != nil {
+					return nil, fmt.Errorf("SSPI rejected the proxy's Negotiate token: %v", err)
+				}
+				return out, nil
+			}}, nil
 	case "NTLM":
 		cred, err := ntlm.AcquireCurrentUserCredentials()
 		if err != nil {
@@ -54,55 +60,33 @@ func (sspiLogin) NewContext(scheme, proxyHost string) (SecurityContext, error) {
 			cred.Release()
 			return nil, fmt.Errorf("SSPI cannot start NTLM: %v", err)
 		}
-		return &sspiNTLM{cred: cred, ctx: ctx, first: first}, nil
+		return &sspiContext{first: first, release: func() { ctx.Release(); cred.Release() },
+			update: func(in []byte) ([]byte, error) {
+				out, err := ctx.Update(in)
+				if err != nil {
+					return nil, fmt.Errorf("SSPI cannot answer the proxy's NTLM challenge: %v", err)
+				}
+				return out, nil
+			}}, nil
 	}
 	return nil, fmt.Errorf("SSPI does not answer %s here", scheme)
 }
 
-type sspiNegotiate struct {
-	cred  *sspi.Credentials
-	ctx   *negotiate.ClientContext
-	first []byte
+// sspiContext is one SSPI handshake: the package's first token, then
+// its answers to the proxy's tokens.
+type sspiContext struct {
+	first   []byte
+	update  func(in []byte) ([]byte, error)
+	release func()
 }
 
-func (s *sspiNegotiate) Step(in []byte) ([]byte, error) {
+func (s *sspiContext) Step(in []byte) ([]byte, error) {
 	if s.first != nil {
 		out := s.first
 		s.first = nil
 		return out, nil
 	}
-	_, out, err := s.ctx.Update(in)
-	if err != nil {
-		return nil, fmt.Errorf("SSPI rejected the proxy's Negotiate token: %v", err)
-	}
-	return out, nil
+	return s.update(in)
 }
 
-func (s *sspiNegotiate) Close() {
-	s.ctx.Release()
-	s.cred.Release()
-}
-
-type sspiNTLM struct {
-	cred  *sspi.Credentials
-	ctx   *ntlm.ClientContext
-	first []byte
-}
-
-func (s *sspiNTLM) Step(in []byte) ([]byte, error) {
-	if s.first != nil {
-		out := s.first
-		s.first = nil
-		return out, nil
-	}
-	out, err := s.ctx.Update(in)
-	if err != nil {
-		return nil, fmt.Errorf("SSPI cannot answer the proxy's NTLM challenge: %v", err)
-	}
-	return out, nil
-}
-
-func (s *sspiNTLM) Close() {
-	s.ctx.Release()
-	s.cred.Release()
-}
+func (s *sspiContext) Close() { s.release() }
