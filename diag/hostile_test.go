@@ -320,6 +320,7 @@ func hostilePeers() []hostileCase {
 					h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						sent.Add(stream(w, streamTotal, 1<<14, nil))
 					})
+					//lint:ignore SA1019 a test peer serving HTTP/2 on one accepted connection; net/http has no per-connection server
 					(&http2.Server{}).ServeConn(c, &http2.ServeConnOpts{Handler: h})
 				})
 			},

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/http2"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -87,8 +86,24 @@ func (p *Prober) roundTrip(ctx context.Context, conn *tls.Conn, t Target) (*http
 	if conn.ConnectionState().NegotiatedProtocol == "h2" {
 		// The header bound is announced in SETTINGS and enforced by the
 		// framer; closing the body resets the stream without reading on.
-		tr := &http2.Transport{MaxHeaderListSize: maxHeader}
-		cc, err := tr.NewClientConn(conn)
+		// net/http speaks it over the connection already made: the
+		// Transport "dials" by handing that connection over, once.
+		var h2 http.Protocols
+		h2.SetHTTP2(true)
+		handed := false
+		tr := &http.Transport{
+			Protocols:              &h2,
+			MaxResponseHeaderBytes: maxHeader,
+			DialTLSContext: func(context.Context, string, string) (net.Conn, error) {
+				if handed {
+					return nil, errors.New("the probe's connection is already in use")
+				}
+				handed = true
+				return conn, nil
+			},
+		}
+		defer tr.CloseIdleConnections()
+		cc, err := tr.NewClientConn(ctx, "https", net.JoinHostPort(t.Host, strconv.Itoa(t.Port)))
 		if err != nil {
 			return nil, err
 		}

@@ -21,7 +21,8 @@ func TestPublicRoots(t *testing.T) {
 	}
 	// The Mozilla set has well over a hundred roots; a handful would mean
 	// the bundle was read wrongly.
-	if n := len(pool.Subjects()); n < 100 { //nolint:staticcheck // only counting
+	//lint:ignore SA1019 only counting the roots of a pool built from the bundle, not the system pool
+	if n := len(pool.Subjects()); n < 100 {
 		t.Fatalf("%d public roots", n)
 	}
 	// A private CA is not in it, so its chain fails public verification.

@@ -155,8 +155,6 @@ func TestLongValues(t *testing.T) {
 	}
 }
 
-func zero() float64 { return 0 }
-
 // TestMarkdownTable checks that network text cannot add table cells, and
 // that Markdown in it is escaped.
 func TestMarkdownTable(t *testing.T) {

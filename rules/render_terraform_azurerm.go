@@ -5,11 +5,6 @@ import "strings"
 // hclList formats strings as an HCL list of quoted strings.
 func hclList(ss []string) string { return "[" + strings.Join(quoteAll(ss), ", ") + "]" }
 
-// tfName is a Terraform resource name: letters, digits, '_' and '-'.
-func tfName(s string) string {
-	return safeName(s, 64, func(r rune) bool { return alnumUnderscore(r) || r == '-' }, '_')
-}
-
 // renderTerraformAzure writes a Terraform file (azurerm provider) with a
 // rule collection group for an existing Azure Firewall Policy: application
 // rules for names, network rules for IPv4 address literals.

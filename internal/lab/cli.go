@@ -20,16 +20,19 @@ import (
 // ErrNoCLI means the module has no main package yet to build.
 var ErrNoCLI = errors.New("no main package at the module root")
 
-// goTool finds the go command (on PATH, else the running toolchain's).
+// goTool finds the go command: on PATH, else in $GOROOT/bin (go test
+// sets GOROOT for the tests it runs).
 func goTool() (string, error) {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p, nil
 	}
-	p := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(p); err != nil {
-		return "", errors.New("go command not found")
+	if root := os.Getenv("GOROOT"); root != "" {
+		p := filepath.Join(root, "bin", "go")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
 	}
-	return p, nil
+	return "", errors.New("go command not found")
 }
 
 // ModuleRoot is the directory of okviz-check's go.mod.
