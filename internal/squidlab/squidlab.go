@@ -133,6 +133,13 @@ func StartAll(t testing.TB, cfgs ...Config) []*Proxy {
 			}
 		}
 	}
+	for _, cfg := range cfgs {
+		if h := cfg.helper(ncsa); len(cfg.Users) > 0 && h != ncsa {
+			if _, err := os.Stat(h); err != nil {
+				skipOrFail(t, fmt.Errorf("squid's %s helper is not installed (Debian package squid-openssl)", filepath.Base(h)))
+			}
+		}
+	}
 	proxies := make([]*Proxy, len(cfgs))
 	errs := make([]error, len(cfgs))
 	var wg sync.WaitGroup
