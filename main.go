@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/okviz/okviz-check/cmd"
@@ -21,7 +22,8 @@ var (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cmd.Main(ctx, os.Args[1:], cmd.System(), cmd.Build{Version: version, Commit: commit, Date: date})
+	build := cmd.Build{Version: version, Commit: commit, Date: date}.FromBuildInfo(debug.ReadBuildInfo())
+	code := cmd.Main(ctx, os.Args[1:], cmd.System(), build)
 	stop()
 	os.Exit(code)
 }
