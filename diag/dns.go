@@ -7,24 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"sync"
 )
-
-// DNSOnly runs the DNS probes of one target (the system lookup beside the
-// direct queries to every resolver) and returns the DNS checks, in the
-// order dns.system, dns.servers, dns.compare. The `dns` subcommand calls it.
-func (p *Prober) DNSOnly(ctx context.Context, t Target) []Check {
-	var (
-		sys   []net.IP
-		sc    Check
-		views []DNSView
-		wg    sync.WaitGroup
-	)
-	wg.Go(func() { sys, sc = p.dnsSystem(ctx, t) })
-	wg.Go(func() { views = p.dnsViews(ctx, t) })
-	wg.Wait()
-	return p.dnsChecks(t, sys, sc, views)
-}
 
 // DNSSystemDetails is the evidence of dns.system: what the system resolver
 // gave applications, and what the configured resolvers said when it failed.

@@ -29,6 +29,18 @@ const dnsTestTimeout = 500 * time.Millisecond
 
 // dnsTestProber resolves "as the system" through sys and queries the given
 // resolvers directly; everything stays on 127.0.0.1.
+// checkResolverAddress runs the resolver parser the probes use on s.
+func checkResolverAddress(s string) error {
+	_, err := parseDNSServer(s)
+	return err
+}
+
+// dnsOnly runs what the dns command runs (the StageDNSViews stage list)
+// through the runner, as production does, and returns the checks.
+func (p *Prober) dnsOnly(ctx context.Context, t Target) []Check {
+	return p.Probe(ctx, t, Stages{StageDNSViews}).Checks
+}
+
 func dnsTestProber(sys *fakedns.Server, nameservers ...string) *Prober {
 	return &Prober{
 		Dialer:      &net.Dialer{},
@@ -202,7 +214,7 @@ func TestDNSOnlyFakeServer(t *testing.T) {
 			}
 			fs := fakedns.Start(t, map[string]fakedns.Record{host: tt.rec})
 			p := dnsTestProber(fs, fs.Addr)
-			checks := p.DNSOnly(context.Background(), dnsTarget(t, host))
+			checks := p.dnsOnly(context.Background(), dnsTarget(t, host))
 			if len(checks) != 2 {
 				t.Fatalf("got %d checks, want dns.system and dns.servers: %+v", len(checks), checks)
 			}
@@ -238,7 +250,7 @@ func TestDNSAddressLiteral(t *testing.T) {
 	p := dnsTestProber(fs, fs.Addr)
 	p.Compare = []string{fs.Addr}
 	for _, host := range []string{"192.0.2.1", "[2001:db8::1]"} {
-		checks := p.DNSOnly(context.Background(), dnsTarget(t, host))
+		checks := p.dnsOnly(context.Background(), dnsTarget(t, host))
 		if len(checks) != 1 || checks[0].ID != "dns.system" || checks[0].Code != "dns.ok" {
 			t.Errorf("%s: %+v", host, checks)
 		}
@@ -251,7 +263,7 @@ func TestDNSAddressLiteral(t *testing.T) {
 func TestDNSUnavailable(t *testing.T) {
 	fs := fakedns.Start(t, map[string]fakedns.Record{wireHost: {Drop: true}})
 	p := dnsTestProber(fs) // no configured resolver
-	checks := p.DNSOnly(context.Background(), dnsTarget(t, wireHost))
+	checks := p.dnsOnly(context.Background(), dnsTarget(t, wireHost))
 	if c := checkByID(t, checks, "dns.system"); c.Code != "dns.unavailable" || c.Status != StatusFail {
 		t.Errorf("dns.system = %s/%s: %s", c.Code, c.Status, c.Summary)
 	}
@@ -261,7 +273,7 @@ func TestDNSUnavailable(t *testing.T) {
 
 	// A definite "no such host" came from somewhere: keep it.
 	fs.Set(wireHost, fakedns.Record{Rcode: dns.RcodeNameError, SOA: true})
-	if c := checkByID(t, p.DNSOnly(context.Background(), dnsTarget(t, wireHost)), "dns.system"); c.Code != "dns.nxdomain" {
+	if c := checkByID(t, p.dnsOnly(context.Background(), dnsTarget(t, wireHost)), "dns.system"); c.Code != "dns.nxdomain" {
 		t.Errorf("dns.system = %s: %s", c.Code, c.Summary)
 	}
 }
@@ -301,7 +313,7 @@ func TestDNSServers(t *testing.T) {
 			otherFS := fakedns.Start(t, map[string]fakedns.Record{wireHost: tt.other})
 			p := dnsTestProber(sysFS, sysFS.Addr)
 			p.ExtraNameservers = []string{otherFS.Addr}
-			checks := p.DNSOnly(context.Background(), dnsTarget(t, wireHost))
+			checks := p.dnsOnly(context.Background(), dnsTarget(t, wireHost))
 			sys, srv := checkByID(t, checks, "dns.system"), checkByID(t, checks, "dns.servers")
 			if sys.Code != tt.system || srv.Code != tt.servers {
 				t.Fatalf("codes = %s, %s (%s | %s), want %s, %s", sys.Code, srv.Code, sys.Summary, srv.Summary, tt.system, tt.servers)
@@ -329,7 +341,7 @@ func TestDNSLocalOverride(t *testing.T) {
 	local := fakedns.Start(t, map[string]fakedns.Record{wireHost: {A: []string{"127.0.0.1"}}})
 	server := fakedns.Start(t, map[string]fakedns.Record{wireHost: {A: []string{"192.0.2.70"}}})
 	p := dnsTestProber(local, server.Addr)
-	checks := p.DNSOnly(context.Background(), dnsTarget(t, wireHost))
+	checks := p.dnsOnly(context.Background(), dnsTarget(t, wireHost))
 	sys := checkByID(t, checks, "dns.system")
 	want := "api.okviz.example resolves to 127.0.0.1 on this machine while its DNS servers answer 192.0.2.70 — a hosts-file entry or local security software overrides it"
 	if sys.Code != "dns.sinkhole" || sys.Summary != want {
@@ -389,7 +401,7 @@ func TestDNSCompare(t *testing.T) {
 			cmpFS := fakedns.Start(t, map[string]fakedns.Record{wireHost: tt.cmp})
 			p := dnsTestProber(sysFS, sysFS.Addr)
 			p.Compare = []string{cmpFS.Addr}
-			checks := p.DNSOnly(context.Background(), dnsTarget(t, wireHost))
+			checks := p.dnsOnly(context.Background(), dnsTarget(t, wireHost))
 			if len(checks) != 3 || checks[2].ID != "dns.compare" {
 				t.Fatalf("checks = %+v", checks)
 			}
@@ -412,7 +424,7 @@ func TestDNSCompare(t *testing.T) {
 
 func TestDNSNoCompareCheckWithoutComparisonResolvers(t *testing.T) {
 	fs := fakedns.Start(t, map[string]fakedns.Record{wireHost: {A: []string{"192.0.2.40"}}})
-	checks := dnsTestProber(fs, fs.Addr).DNSOnly(context.Background(), dnsTarget(t, wireHost))
+	checks := dnsTestProber(fs, fs.Addr).dnsOnly(context.Background(), dnsTarget(t, wireHost))
 	for _, c := range checks {
 		if c.ID == "dns.compare" {
 			t.Errorf("dns.compare without comparison resolvers: %+v", c)
@@ -466,7 +478,7 @@ func TestDNSRefusingResolver(t *testing.T) {
 				return d.DialContext(ctx, network, refusing)
 			}},
 		}
-		checks := p.DNSOnly(context.Background(), dnsTarget(t, wireHost))
+		checks := p.dnsOnly(context.Background(), dnsTarget(t, wireHost))
 		sys, srv := checkByID(t, checks, "dns.system"), checkByID(t, checks, "dns.servers")
 		if sys.Code != DNSUnreachable || srv.Code != DNSUnreachable {
 			t.Fatalf("dns.system %s (%s), dns.servers %s (%s); want dns.unreachable for both", sys.Code, sys.Summary, srv.Code, srv.Summary)
@@ -487,7 +499,7 @@ func TestDNSRefusingResolver(t *testing.T) {
 		fs := fakedns.Start(t, map[string]fakedns.Record{wireHost: {A: []string{"192.0.2.80"}}})
 		refusing, silent := refusingAddr(t), fakedns.Start(t, map[string]fakedns.Record{wireHost: {Drop: true}})
 		p := dnsTestProber(fs, fs.Addr, refusing, silent.Addr)
-		srv := checkByID(t, p.DNSOnly(context.Background(), dnsTarget(t, wireHost)), "dns.servers")
+		srv := checkByID(t, p.dnsOnly(context.Background(), dnsTarget(t, wireHost)), "dns.servers")
 		want := "The DNS servers " + refusing + " refused the connection and " + silent.Addr + " did not answer in time for " + wireHost
 		if srv.Code != DNSUnreachable || srv.Status != StatusWarn || !strings.HasPrefix(srv.Summary, want) {
 			t.Errorf("dns.servers = %s/%s %q, want dns.unreachable/warn starting %q", srv.Code, srv.Status, srv.Summary, want)
@@ -549,7 +561,7 @@ func TestDNSCompareDoH(t *testing.T) {
 			p := dnsTestProber(sysFS, sysFS.Addr)
 			p.Compare = []string{tt.url}
 			p.SystemRoots = tt.roots
-			c := checkByID(t, p.DNSOnly(context.Background(), dnsTarget(t, wireHost)), "dns.compare")
+			c := checkByID(t, p.dnsOnly(context.Background(), dnsTarget(t, wireHost)), "dns.compare")
 			vs := viewsOf(t, c)
 			if len(vs) != 1 {
 				t.Fatalf("views = %+v", vs)
@@ -629,7 +641,7 @@ func TestDNSViewJSON(t *testing.T) {
 	}
 }
 
-func TestCheckResolverAddress(t *testing.T) {
+func TestParseDNSServer(t *testing.T) {
 	tests := []struct {
 		in, addr string // addr "" means an error
 	}{
@@ -653,8 +665,8 @@ func TestCheckResolverAddress(t *testing.T) {
 		if (err == nil) != valid || s.addr != tt.addr {
 			t.Errorf("parseDNSServer(%q) = %+v, %v", tt.in, s, err)
 		}
-		if (CheckResolverAddress(tt.in) == nil) != valid {
-			t.Errorf("CheckResolverAddress(%q) disagrees", tt.in)
+		if (checkResolverAddress(tt.in) == nil) != valid {
+			t.Errorf("checkResolverAddress(%q) disagrees", tt.in)
 		}
 	}
 }

@@ -147,14 +147,6 @@ func (s dnsServer) dohHost() string {
 	return u.Hostname()
 }
 
-// CheckResolverAddress reports whether s can be used as a resolver: an IP,
-// "ip:port", "[v6]:port" or an https:// DoH URL. cmd uses it to turn a bad
-// --dns-server or --dns-compare value into a usage error.
-func CheckResolverAddress(s string) error {
-	_, err := parseDNSServer(s)
-	return err
-}
-
 func parseDNSServer(s string) (dnsServer, error) {
 	if strings.Contains(s, "://") {
 		u, err := url.Parse(s)

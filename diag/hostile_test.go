@@ -554,12 +554,12 @@ func TestDNSHostileServers(t *testing.T) {
 			p.Nameservers = []string{fs.Addr}
 			tg := dnsTarget(t, wireHost)
 			done := make(chan []Check, 1)
-			go func() { done <- p.DNSOnly(context.Background(), tg) }()
+			go func() { done <- p.dnsOnly(context.Background(), tg) }()
 			var checks []Check
 			select {
 			case checks = <-done:
 			case <-time.After(hangLimit(dnsTestTimeout)):
-				t.Fatalf("DNSOnly did not return within %v (timeout %v): hung", hangLimit(dnsTestTimeout), dnsTestTimeout)
+				t.Fatalf("the dns stages did not return within %v (timeout %v): hung", hangLimit(dnsTestTimeout), dnsTestTimeout)
 			}
 			sys := checkByID(t, checks, "dns.system")
 			if sys.Code != tt.sysCode || sys.Status != StatusFail || errorOf(sys) == "" {

@@ -84,7 +84,7 @@ func FuzzParseResolvConf(f *testing.F) {
 			if _, err := netip.ParseAddr(s); err != nil {
 				t.Fatalf("server %q is not an address: %v", s, err)
 			}
-			if err := CheckResolverAddress(s); err != nil {
+			if err := checkResolverAddress(s); err != nil {
 				t.Fatalf("server %q cannot be queried: %v", s, err)
 			}
 		}
@@ -136,7 +136,7 @@ func TestWindowsNameserversRecorded(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 			for _, s := range got {
-				if err := CheckResolverAddress(s); err != nil {
+				if err := checkResolverAddress(s); err != nil {
 					t.Errorf("%q cannot be queried: %v", s, err)
 				}
 			}
