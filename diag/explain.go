@@ -34,6 +34,7 @@ var causes = map[Code]string{
 	DNSServFail:    "The resolver cannot reach the authoritative servers, fails DNSSEC validation, or its forwarders are down.",
 	DNSRefused:     "The resolver does not serve this client (ACL), or refuses the name by policy.",
 	DNSTimeout:     "A firewall blocks DNS (UDP/TCP 53) to the configured resolvers, the resolvers are down, or this machine's own firewall drops the queries.",
+	DNSUnreachable: "Nothing listens for DNS at the resolver's address (the service is stopped, or a VPN or DHCP handed out an address that is no resolver), or a firewall rejects DNS to it with an ICMP error or a reset.",
 	DNSSinkhole:    "A DNS filter answers 0.0.0.0, loopback or its block-page address instead of the real one.",
 	DNSRedirected:  "The resolver answers an address that serves something else: a wrong split-horizon record, a hijacked answer, or a filter's block page on a private address.",
 	DNSMismatch:    "Split-horizon DNS, a private endpoint, a security client's synthetic addresses, or a hijacked answer makes resolvers disagree.",
