@@ -182,7 +182,7 @@ func classifySystemErr(err error) (code Code, kind string) {
 			return noAnswerCode(k), k
 		}
 		if de.IsTemporary {
-			return DNSServFail, "temporary"
+			return DNSServFail, kindTemporary
 		}
 	}
 	switch k := classifyNetErr(err); k {
@@ -191,6 +191,10 @@ func classifySystemErr(err error) (code Code, kind string) {
 	}
 	return DNSServFail, failOther
 }
+
+// kindTemporary is a system lookup that failed "temporarily" without
+// saying how (EAI_AGAIN from getaddrinfo): no rcode, no network error.
+const kindTemporary = "temporary"
 
 // noAnswerCode is the code of a resolver that sent no answer, by why: a
 // refused, reset or unreachable connection is dns.unreachable (nothing

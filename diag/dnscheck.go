@@ -234,7 +234,10 @@ func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Che
 	if sc.Code == DNSNXDomain && best != DNSNXDomain && best != DNSNoAddress {
 		return sc // the system's "no such host" is an answer; the views only failed to get one
 	}
-	if sc.Code != DNSNXDomain && failRank[best] < failRank[sc.Code] {
+	// A bare "temporary failure" (getaddrinfo's EAI_AGAIN, through glibc
+	// or macOS) says nothing of why: the resolvers' own answers decide.
+	vague := sc.Details.(*DNSSystemDetails).ErrorKind == kindTemporary
+	if sc.Code != DNSNXDomain && !vague && failRank[best] < failRank[sc.Code] {
 		return sc
 	}
 	return renew(sc, best, failureSummary(host, best, configured))

@@ -2,6 +2,7 @@ package diag
 
 import (
 	"net"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +26,25 @@ func TestClassifySystemErr(t *testing.T) {
 		if code != tt.code || kind != tt.kind {
 			t.Errorf("classifySystemErr(%q) = %s/%s, want %s/%s", tt.err, code, kind, tt.code, tt.kind)
 		}
+	}
+}
+
+// TestRefineVagueSystemFailure: getaddrinfo's bare "temporary failure"
+// (the cgo resolver, macOS) is named by what the configured resolver
+// says when asked directly, here a refused connection.
+func TestRefineVagueSystemFailure(t *testing.T) {
+	p := &Prober{Nameservers: []string{"192.0.2.53"}}
+	code, kind := classifySystemErr(&net.DNSError{Err: "Temporary failure in name resolution", Name: wireHost, IsTemporary: true})
+	sc := newCheck(CheckDNSSystem, code, systemFailSummary(code, kind, wireHost), &DNSSystemDetails{ErrorKind: kind})
+	views := []DNSView{{Server: "192.0.2.53", Role: roleConfigured, ErrKind: failRefused, Code: DNSUnreachable}}
+	got := p.refineSystem(wireHost, true, nil, sc, views)
+	if got.Code != DNSUnreachable || !strings.Contains(got.Summary, "refused the connection") {
+		t.Errorf("refined to %s %q, want dns.unreachable naming the refusal", got.Code, got.Summary)
+	}
+	// A SERVFAIL the system resolver did see stays, over a less telling view.
+	code, kind = classifySystemErr(&net.DNSError{Err: "server misbehaving", Name: wireHost, IsTemporary: true})
+	sc = newCheck(CheckDNSSystem, code, systemFailSummary(code, kind, wireHost), &DNSSystemDetails{ErrorKind: kind})
+	if got := p.refineSystem(wireHost, true, nil, sc, views); got.Code != DNSServFail {
+		t.Errorf("a seen SERVFAIL became %s", got.Code)
 	}
 }
