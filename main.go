@@ -23,7 +23,12 @@ var (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	build := cmd.Build{Version: version, Commit: commit, Date: date}.FromBuildInfo(debug.ReadBuildInfo())
-	code := cmd.Main(ctx, os.Args[1:], cmd.System(), build)
+	var code int
+	if cmd.StartedByDoubleClick(os.Args[1:], cmd.ConsoleProcesses()) {
+		code = cmd.DoubleClick(ctx, cmd.System(), build)
+	} else {
+		code = cmd.Main(ctx, os.Args[1:], cmd.System(), build)
+	}
 	stop()
 	os.Exit(code)
 }
