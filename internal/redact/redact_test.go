@@ -132,10 +132,11 @@ func ambiguous(user, pass string) bool {
 
 // FuzzText puts a proxy URL with credentials where okviz-check prints one:
 // quoted in an error message, in a JSON document, and bare in a sentence.
-// (The URL parser's own errors are out of reach: they quote pieces of the
-// value cut at "#" or ":" with no "@" left to tell a password by, so
-// okviz-check never prints them for a value that may hold credentials.) No part of the password survives, in any
-// encoding, unless it is part of what is meant to be printed.
+// No part of the password survives, in any encoding, unless it is part of
+// what is meant to be printed. (The URL parser's own errors are out of
+// reach: they quote pieces of the value cut at "#" or ":" with no "@" left
+// to tell a password by, so okviz-check never prints them for a value that
+// may hold credentials.)
 func FuzzText(f *testing.F) {
 	f.Add("alice", "p@ssw0rd", "proxy:bad")
 	f.Add("alice", "p%40ss", "proxy:8080")
