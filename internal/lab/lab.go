@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/okviz/okviz-check/internal/lab/labconf"
+	"github.com/okviz/okviz-check/internal/squidlab"
 )
 
 // Lab is a running network lab. Its fields are read-only after New.
@@ -35,6 +36,9 @@ type Lab struct {
 	// LocalDNSReject and LocalDNSDrop resolve through GatewayAddr, but
 	// their own firewall rejects (or drops) every DNS packet they send.
 	LocalDNSReject, LocalDNSDrop *Netns
+	// RefusingDNS reaches everything, but its only resolver is
+	// RefusingDNSAddr, where nothing listens: every query is refused.
+	RefusingDNS *Netns
 	// CAFile holds the lab's public root and the interception root (what
 	// a managed machine trusts): pass it as --ca-file.
 	CAFile string
@@ -52,27 +56,15 @@ type Lab struct {
 // requiredTools are the programs the lab runs.
 var requiredTools = []string{"ip", "dnsmasq", "iptables-restore", "ip6tables-restore", "squid"}
 
-// The lab is opt-in through OKVIZ_LAB: unset or 0, its tests skip, even
-// as root (a developer's root shell does not build network namespaces
-// unasked); 1, they run where they can and skip, saying why, where
-// something is missing; required (as .ci/run sets), anything missing (not
-// root, a Debian package, the main package) fails them instead.
-const (
-	labOff      = "0"
-	labOn       = "1"
-	labRequired = "required"
-)
-
-// labMode returns OKVIZ_LAB's value, "0" when unset.
-func labMode() string {
-	if m := os.Getenv("OKVIZ_LAB"); m != "" {
-		return m
-	}
-	return labOff
-}
+// The lab is opt-in through OKVIZ_LAB, as the squid lab is (one reading
+// of it, in squidlab): unset or 0, its tests skip, even as root (a
+// developer's root shell does not build network namespaces unasked); 1,
+// they run where they can and skip, saying why, where something is
+// missing; required (as .ci/run sets), anything missing (not root, a
+// Debian package, the main package) fails them instead.
 
 // Required reports whether OKVIZ_LAB=required.
-func Required() bool { return labMode() == labRequired }
+func Required() bool { return squidlab.Required() }
 
 // Unavailable skips tb because msg names something the lab needs that is
 // missing, or fails it when OKVIZ_LAB=required.
@@ -84,17 +76,10 @@ func Unavailable(tb testing.TB, msg string) {
 	tb.Skip(msg)
 }
 
-// optIn skips tb unless OKVIZ_LAB opts in, and fails it for a value that
-// is neither 0, 1 nor required (a typo must not silently skip the lab).
+// optIn skips tb unless OKVIZ_LAB opts in; see squidlab.OptIn.
 func optIn(tb testing.TB) {
 	tb.Helper()
-	switch m := labMode(); m {
-	case labOn, labRequired:
-	case labOff:
-		tb.Skip("the network lab is opt-in: OKVIZ_LAB=1 runs it (as root, on Linux), OKVIZ_LAB=required makes anything missing a failure")
-	default:
-		tb.Fatalf("OKVIZ_LAB=%q: want 0, 1 or required", m)
-	}
+	squidlab.OptIn(tb)
 }
 
 // Require skips tb unless the lab is opted into (OKVIZ_LAB) and can run
@@ -260,11 +245,25 @@ func (l *Lab) buildNetwork(ctx context.Context) error {
 	if err := l.Internet.setFirewall(ctx, v4, v6); err != nil {
 		return err
 	}
+	// Every refused packet gets its ICMP error, as from a host that
+	// serves one client: the kernel's rate limit (a burst of 6, then one a
+	// second per peer) would turn a run's burst of DNS queries to
+	// RefusingDNSAddr into silence, a timeout instead of a refusal.
+	if err := l.Internet.Do(func() error {
+		for _, f := range []string{"/proc/sys/net/ipv4/icmp_ratelimit", "/proc/sys/net/ipv6/icmp/ratelimit"} {
+			if err := os.WriteFile(f, []byte("0\n"), 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("lab: ICMP rate limit: %w", err)
+	}
 	// The clients are independent: build them together.
 	targets := map[string]**Netns{
 		"direct": &l.Direct, "proxyonly": &l.ProxyOnly, "blackhole": &l.Blackhole,
 		"servfail": &l.ServfailDNS, "refused": &l.RefusedDNS, "silentdns": &l.SilentDNS,
-		"fwreject": &l.LocalDNSReject, "fwdrop": &l.LocalDNSDrop,
+		"fwreject": &l.LocalDNSReject, "fwdrop": &l.LocalDNSDrop, "refusingdns": &l.RefusingDNS,
 	}
 	var builds []func() error
 	for i, c := range clients() {
@@ -341,6 +340,12 @@ func labserverConfig(certs certSet, pacDir string) labconf.Config {
 		}
 	}
 	cfg.Listeners = append(cfg.Listeners, labconf.Listener{Addr: PACAddr + ":80", Dir: pacDir})
+	// What answers for a DoH resolver behind TLS inspection: the
+	// inspecting proxy's certificate (a client that does not trust its CA
+	// stops there).
+	doh := certs.leaves[certDoH]
+	cfg.Listeners = append(cfg.Listeners, labconf.Listener{Addr: InterceptedDoHAddr + ":443", CertFile: doh.Cert, KeyFile: doh.Key,
+		Status: 403, Body: "DNS over HTTPS is not allowed by your organization's policy"})
 	cfg.Listeners = append(cfg.Listeners, fakeServers()...)
 	return cfg
 }

@@ -9,7 +9,8 @@
 // Squid is pointed at 127.0.0.1 for DNS and refuses every destination that
 // is not on loopback, so a test never sends traffic off the machine.
 //
-// Starting squid needs the squid binary and root (squid switches to its
-// unprivileged user itself). Without them Start skips the test, unless the
-// environment says OKVIZ_LAB=required (as CI does), in which case it fails.
+// Starting squid is opt-in, like the network lab: OKVIZ_LAB=1 or required
+// (being root is not enough). It needs the squid binary and root (squid
+// switches to its unprivileged user itself). Without them Start skips the
+// test, unless OKVIZ_LAB=required (as CI sets), in which case it fails.
 package squidlab

@@ -97,7 +97,30 @@ func Available() error {
 // Required reports whether the environment makes the lab mandatory
 // (OKVIZ_LAB=required): then a missing squid fails the test instead of
 // skipping it.
-func Required() bool { return os.Getenv("OKVIZ_LAB") == "required" }
+func Required() bool { return LabMode() == "required" }
+
+// LabMode is OKVIZ_LAB, the opt-in of the squid lab and the network lab
+// (internal/lab): "0" when unset, "1" or "required" to opt in.
+func LabMode() string {
+	if m := os.Getenv("OKVIZ_LAB"); m != "" {
+		return m
+	}
+	return "0"
+}
+
+// OptIn skips t unless OKVIZ_LAB opts in (being root is not enough), and
+// fails it for a value that is neither 0, 1 nor required, so a typo does
+// not silently skip the lab.
+func OptIn(t testing.TB) {
+	t.Helper()
+	switch m := LabMode(); m {
+	case "1", "required":
+	case "0":
+		t.Skip("the network lab is opt-in: OKVIZ_LAB=1 runs it (as root, on Linux), OKVIZ_LAB=required makes anything missing a failure")
+	default:
+		t.Fatalf("OKVIZ_LAB=%q: want 0, 1 or required", m)
+	}
+}
 
 // skipOrFail skips the test for a missing prerequisite, or fails it when
 // the lab is required.
@@ -121,6 +144,7 @@ func Start(t testing.TB, cfg Config) *Proxy {
 // start and to shut down, which would otherwise add up.
 func StartAll(t testing.TB, cfgs ...Config) []*Proxy {
 	t.Helper()
+	OptIn(t)
 	if err := Available(); err != nil {
 		skipOrFail(t, err)
 	}
