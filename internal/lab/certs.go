@@ -76,6 +76,11 @@ func makeCerts(dir string, now time.Time) (certSet, error) {
 		{certNotYetValid, issuing, []string{HostNotYetValid}, []certgen.Option{notYetValid}},
 		{certExpiring, issuing, []string{HostExpiring}, []certgen.Option{expiring}},
 		{certProxy, issuing, []string{HostSecureProxy, hostOf(HTTPSProxyAddr)}, nil},
+		{certForbidden, issuing, []string{HostForbidden}, nil},
+		{certSameSite, stranger, []string{HostSameSite}, nil},
+		{certPrivate, issuing, []string{HostPrivate, HostSynthetic}, nil},
+		{certPrivateBlock, zscalerInt, []string{HostPrivateBlock}, nil},
+		{certDoH, zscalerInt, []string{InterceptedDoHAddr}, nil},
 	}
 	cs.leaves = make(map[string]certgen.Files)
 	for _, s := range specs {

@@ -2,17 +2,20 @@
 // builds Linux network namespaces with real daemons and real firewall rules,
 // so the real binary can be run against every failure it is meant to name.
 //
-// The topology, all inside 198.18.0.0/15 and fd00:198:18::/64:
+// The topology, inside 198.18.0.0/15 and fd00:198:18::/64, plus private
+// origins in 10.198.18.0/24 (RFC 1918) and 100.64.18.0/24 (RFC 6598): the
+// namespaces have no route out, so any range is safe inside them.
 //
 //	client namespaces                "internet" namespace
-//	Direct          198.18.0.2 ─┐    br0 198.18.0.1, fd00:198:18::1 (gateway, dnsmasq)
-//	ProxyOnly       198.18.0.3 ─┤    lo  198.18.1.x, fd00:198:18::1:x (origins, labserver)
-//	Blackhole       198.18.0.4 ─┤    lo  198.18.2.x (more resolvers, squid ports,
-//	ServfailDNS     198.18.0.5 ─┼──       fake proxies, SOCKS5, PAC server)
-//	RefusedDNS      198.18.0.6 ─┤
-//	SilentDNS       198.18.0.7 ─┤
-//	LocalDNSReject  198.18.0.8 ─┤
-//	LocalDNSDrop    198.18.0.9 ─┘
+//	Direct          198.18.0.2  ─┐    br0 198.18.0.1, fd00:198:18::1 (gateway, dnsmasq)
+//	ProxyOnly       198.18.0.3  ─┤    lo  198.18.1.x, fd00:198:18::1:x (origins, labserver)
+//	Blackhole       198.18.0.4  ─┤    lo  10.198.18.x, 100.64.18.x (private origins)
+//	ServfailDNS     198.18.0.5  ─┼──  lo  198.18.2.x (more resolvers, squid ports,
+//	RefusedDNS      198.18.0.6  ─┤         fake proxies, SOCKS5, PAC server, a DoH
+//	SilentDNS       198.18.0.7  ─┤         address behind TLS inspection)
+//	LocalDNSReject  198.18.0.8  ─┤
+//	LocalDNSDrop    198.18.0.9  ─┤
+//	RefusingDNS     198.18.0.10 ─┘
 //
 // Each client has its own iptables rules: Direct drops, rejects (RST or ICMP
 // administratively prohibited) or SNI-filters particular origins; ProxyOnly
@@ -21,10 +24,12 @@
 // LocalDNSReject and LocalDNSDrop block their own DNS packets, as host
 // security software does. The clients resolve through /etc/netns/<name>/
 // resolv.conf, which `ip netns exec` mounts over /etc/resolv.conf: most
-// name the gateway's dnsmasq; ServfailDNS, RefusedDNS and SilentDNS name a
-// resolver that fails in that way (a dnsmasq relaying its upstream's
-// SERVFAIL, a dnsmasq without upstreams, an address whose DNS the internet
-// namespace drops).
+// name the gateway's dnsmasq; ServfailDNS, RefusedDNS, SilentDNS and
+// RefusingDNS name a resolver that fails in that way (a dnsmasq relaying
+// its upstream's SERVFAIL, a dnsmasq without upstreams, an address whose
+// DNS the internet namespace drops, an address where nothing listens on
+// port 53, so queries are refused with ICMP; the internet namespace sends
+// its ICMP errors without rate limit).
 //
 // The proxies: squid on http:// ports (open, Basic authentication, a
 // denying ACL) and an https:// port; the labserver program (package

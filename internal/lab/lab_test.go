@@ -558,6 +558,7 @@ func refusedDNS(l *lab.Lab) *lab.Netns     { return l.RefusedDNS }
 func silentDNS(l *lab.Lab) *lab.Netns      { return l.SilentDNS }
 func localDNSReject(l *lab.Lab) *lab.Netns { return l.LocalDNSReject }
 func localDNSDrop(l *lab.Lab) *lab.Netns   { return l.LocalDNSDrop }
+func refusingDNS(l *lab.Lab) *lab.Netns    { return l.RefusingDNS }
 
 const (
 	pass = diag.StatusPass
@@ -616,6 +617,19 @@ func scenarios(l *lab.Lab) []scenario {
 		simple("clock.skew", lab.HostClockSkew, warn),
 		simple("tls.not_yet_valid", lab.HostNotYetValid, fail).withCheck(summaryHas("tls.not_yet_valid", "valid only from")),
 		simple("tls.expiring_soon", lab.HostExpiring, warn).withCheck(summaryHas("tls.expiring_soon", "in 3 days")),
+		// The genuine service's own 403 is its refusal, not a block page.
+		simple("http.client_error", lab.HostForbidden, warn).withCheck(summaryHas("http.client_error", "HTTP 403")),
+		// Private answers are probed on: the connection decides.
+		{name: "ok/private-address", client: direct, target: lab.HostPrivate, exit: 0, code: "ok", status: pass, route: "direct",
+			check: summaryHas("dns.ok", "10.198.18.10 is a private address (RFC 1918)")},
+		{name: "ok/synthetic-address", client: direct, target: lab.HostSynthetic, exit: 0, code: "ok", status: pass, route: "direct",
+			check: summaryHas("dns.ok", "Zscaler Client Connector")},
+		simple("dns.redirected", lab.HostPrivateBlock, fail).
+			withCheck(allOf(summaryHas("dns.redirected", "resolves to 10.198.18.66"), summaryHas("dns.redirected", "block page"))),
+		// A broken TLS path whose http:// redirects within its own site
+		// (api.okv.io to www.okv.io): no captive portal outranks the TLS cause.
+		{name: "tls.untrusted/same-site-redirect", client: direct, target: lab.HostSameSite, exit: 1, code: "tls.untrusted", status: fail,
+			check: noCheckID("http.portal")},
 		// Resolvers that fail, each the only one of its client.
 		simple("dns.servfail", lab.HostGood, fail).from(servfailDNS).
 			withCheck(resolverSaid(lab.ServfailDNSAddr, "SERVFAIL")),
@@ -623,6 +637,8 @@ func scenarios(l *lab.Lab) []scenario {
 			withCheck(resolverSaid(lab.RefusedDNSAddr, "REFUSED")),
 		simple("dns.timeout", lab.HostGood, fail).from(silentDNS).
 			withCheck(resolverSaid(lab.SilentDNSAddr, "timeout")),
+		simple("dns.unreachable", lab.HostGood, fail).from(refusingDNS).
+			withCheck(allOf(resolverSaid(lab.RefusingDNSAddr, "refused"), summaryHas("dns.unreachable", "refused the connection"))),
 		// The client's own firewall blocks DNS: nobody answered, and the
 		// report must say the block is local.
 		{name: "dns.timeout/local-reject", client: localDNSReject, target: lab.HostGood, exit: 1, code: "dns.timeout", status: fail,
@@ -753,6 +769,46 @@ func testScenarios(t *testing.T, l *lab.Lab, bin string) {
 		}
 	})
 
+	// A black-holed IPv6 address does not hold TLS back: the handshake on
+	// the IPv4 address is logged before the IPv6 attempt gives up.
+	t.Run("tcp.ipv6_broken/tls-does-not-wait", func(t *testing.T) {
+		t.Parallel()
+		tr, res := runProbe(t, l, bin, l.Direct, nil, "check", lab.HostIPv6Broken, "--verbose")
+		addrs := lab.OriginAddrs(lab.HostIPv6Broken)
+		handshake := strings.Index(string(res.Stderr), "tls: handshake to "+net.JoinHostPort(addrs[0], "443"))
+		v6gaveUp := strings.Index(string(res.Stderr), "tcp: "+net.JoinHostPort(addrs[1], "443")+": timeout")
+		if len(tr) != 1 || tr[0].Verdict.Code != "tcp.ipv6_broken" || handshake < 0 || v6gaveUp < 0 || handshake > v6gaveUp {
+			t.Errorf("want tcp.ipv6_broken with the IPv4 handshake logged before the IPv6 attempt timed out\n%s", res)
+		}
+	})
+
+	// A DoH comparison resolver behind TLS inspection that this machine
+	// does not trust (no --ca-file): the view names the interception and
+	// its product, not a SERVFAIL.
+	t.Run("dns.compare/doh-intercepted", func(t *testing.T) {
+		t.Parallel()
+		argv := []string{bin, "dns", lab.HostGood, "--format", "json", "--timeout", cliTimeout.String(),
+			"--dns-compare", lab.InterceptedDoHURL, "--public-roots", l.PublicRootsFile}
+		res := l.Run(ctxTimeout(t, hangFactor*cliTimeout), l.Direct, argv...)
+		rep, err := res.Report()
+		if err != nil || res.ExitCode != 0 || len(rep.Targets) != 1 {
+			t.Fatalf("want exit 0 with one target: %v\n%s", err, res)
+		}
+		c := findID(rep.Targets[0], "dns.compare")
+		if c == nil {
+			t.Fatalf("no dns.compare check: %s", checkList(rep.Targets[0]))
+		}
+		d, _ := c.Details.(*diag.DNSViewsDetails)
+		if d == nil || len(d.Views) != 1 {
+			t.Fatalf("dns.compare details %#v", c.Details)
+		}
+		v := d.Views[0]
+		if v.Code != "tls.intercepted" || v.ErrKind != "tls_intercepted" || !strings.Contains(v.Err, "Zscaler") || v.Agrees ||
+			c.Status != diag.StatusInfo || !strings.Contains(c.Summary, "intercepted") {
+			t.Errorf("dns.compare %s %q; view code %s, error_kind %s, error %q, agrees %v", c.Status, c.Summary, v.Code, v.ErrKind, v.Err, v.Agrees)
+		}
+	})
+
 	t.Run("two-targets", func(t *testing.T) {
 		t.Parallel()
 		tr, res := runProbe(t, l, bin, l.Direct, nil, "check", lab.HostGood, lab.HostRefused)
@@ -821,6 +877,24 @@ func hasCheck(code string) func(*testing.T, diag.TargetResult) {
 	return func(t *testing.T, tr diag.TargetResult) {
 		if lab.FindCheck(tr, code) == nil {
 			t.Errorf("no check with code %s: %s", code, checkList(tr))
+		}
+	}
+}
+
+// allOf runs every check.
+func allOf(checks ...func(*testing.T, diag.TargetResult)) func(*testing.T, diag.TargetResult) {
+	return func(t *testing.T, tr diag.TargetResult) {
+		for _, c := range checks {
+			c(t, tr)
+		}
+	}
+}
+
+// noCheckID wants no check with this id.
+func noCheckID(id string) func(*testing.T, diag.TargetResult) {
+	return func(t *testing.T, tr diag.TargetResult) {
+		if c := findID(tr, id); c != nil {
+			t.Errorf("unexpected %s check %s: %s", id, c.Code, c.Summary)
 		}
 	}
 }

@@ -38,6 +38,20 @@ const (
 	HostSinkhole    = "sinkholed.okviz.com"    // 0.0.0.0 and ::
 	HostNotYetValid = "not-yet.okviz.com"      // leaf valid only from a month from now
 	HostExpiring    = "expiring.okviz.com"     // leaf ending ExpiringSoonIn after the lab started
+	HostForbidden   = "forbidden.okviz.com"    // the genuine service (trusted chain) answers 403 with its edge's page
+	// HostPrivate resolves to an RFC 1918 address (split horizon, a
+	// private endpoint) that serves the host: the path works.
+	HostPrivate = "private.okviz.com"
+	// HostSynthetic resolves to a synthetic address in Zscaler ZPA's part
+	// of 100.64.0.0/10 that serves the host: the path works.
+	HostSynthetic = "zpa.okviz.com"
+	// HostPrivateBlock resolves to an RFC 1918 address where a filter
+	// serves its block page (under the inspection CA): dns.redirected.
+	HostPrivateBlock = "redirected.okviz.com"
+	// HostSameSite serves an untrusted chain; its http:// redirects to
+	// https://www.okv.io/, its own site (okv.io is a registrable domain
+	// under io): no captive portal, the TLS cause stays the verdict.
+	HostSameSite = "api.okv.io"
 	// HostSecureProxy is the name of the https:// proxy (HTTPSProxyAddr);
 	// its certificate names it and that address.
 	HostSecureProxy = "proxy.corp.example"
@@ -82,7 +96,18 @@ const (
 	RefusedDNSAddr  = "198.18.2.55" // dnsmasq with no upstream: REFUSED for every outside name
 	SilentDNSAddr   = "198.18.2.56" // the internet namespace drops DNS to it (UDP and TCP)
 	failingUpstream = "198.18.2.57" // labserver: SERVFAIL to everything, ServfailDNSAddr's upstream
+	// RefusingDNSAddr is an address where nothing listens on port 53: UDP
+	// queries get ICMP port unreachable, TCP ones a reset.
+	RefusingDNSAddr = "198.18.2.58"
 )
+
+// InterceptedDoHAddr is a DoH endpoint behind TLS inspection: it serves a
+// certificate for its address from the interception CA (Zscaler's name),
+// which only --ca-file trusts. Use InterceptedDoHURL with --dns-compare.
+const InterceptedDoHAddr = "198.18.2.59"
+
+// InterceptedDoHURL is the DoH URL of InterceptedDoHAddr.
+const InterceptedDoHURL = "https://" + InterceptedDoHAddr + "/dns-query"
 
 // PAC files served on http://PACAddr/.
 const (
@@ -100,6 +125,10 @@ const (
 	originNet      = "198.18.1.0/24"
 	originNet6     = "fd00:198:18::1:0/112"
 	otherNet       = "198.18.9.0/24" // a second origin network (MismatchAddr)
+	// The private origins: inside the namespaces any range may be used,
+	// and these are what private answers look like (no route leaves).
+	privateNet = "10.198.18.0/24" // RFC 1918
+	cgnatNet   = "100.64.18.0/24" // RFC 6598, in Zscaler ZPA's 100.64.0.0/16
 	// linkPrefix6 keeps the client link to fd00:198:18::/112, so the
 	// origins (fd00:198:18::1:x) are off-link and reached through the
 	// gateway, as on the IPv4 side; with /64 the clients would look for
@@ -134,15 +163,16 @@ func clients() []client {
 		{"silentdns", "198.18.0.7", "fd00:198:18::7", SilentDNSAddr},
 		{"fwreject", "198.18.0.8", "fd00:198:18::8", GatewayAddr},
 		{"fwdrop", "198.18.0.9", "fd00:198:18::9", GatewayAddr},
+		{"refusingdns", "198.18.0.10", "fd00:198:18::10", RefusingDNSAddr},
 	}
 }
 
 // infraAddrs are the internet namespace's addresses besides the origins:
 // resolvers, proxies, the PAC server.
 func infraAddrs() []string {
-	return []string{DNS2Addr, ServfailDNSAddr, RefusedDNSAddr, SilentDNSAddr, failingUpstream,
+	return []string{DNS2Addr, ServfailDNSAddr, RefusedDNSAddr, SilentDNSAddr, failingUpstream, RefusingDNSAddr,
 		ProxyAddr, AuthProxyAddr, DenyProxyAddr, DeadProxyAddr, HTTPSProxyAddr,
-		SOCKSProxyAddr, GarbageProxyAddr, NTLMProxyAddr, PACAddr}
+		SOCKSProxyAddr, GarbageProxyAddr, NTLMProxyAddr, PACAddr, InterceptedDoHAddr}
 }
 
 // hostOf strips the port from a host:port address (and leaves a bare IP).
@@ -186,22 +216,31 @@ type origin struct {
 
 // Certificate names used by origins.
 const (
-	certGood        = "good"
-	certMismatch    = "mismatch" // the HostGood name served under MismatchAddr
-	certExpired     = "expired"
-	certWrongName   = "wrong-name"
-	certUntrusted   = "untrusted"
-	certIntercepted = "intercepted"
-	certBlockPage   = "block-page"
-	certPortal      = "portal"
-	certSNIBlocked  = "sni-blocked"
-	certError       = "error"
-	certFirewalled  = "firewalled" // one leaf for every origin the client firewall blocks
-	certSkew        = "skew"
-	certNotYetValid = "not-yet-valid"
-	certExpiring    = "expiring"
-	certProxy       = "proxy" // HostSecureProxy, for squid's https_port
+	certGood         = "good"
+	certMismatch     = "mismatch" // the HostGood name served under MismatchAddr
+	certExpired      = "expired"
+	certWrongName    = "wrong-name"
+	certUntrusted    = "untrusted"
+	certIntercepted  = "intercepted"
+	certBlockPage    = "block-page"
+	certPortal       = "portal"
+	certSNIBlocked   = "sni-blocked"
+	certError        = "error"
+	certFirewalled   = "firewalled" // one leaf for every origin the client firewall blocks
+	certSkew         = "skew"
+	certNotYetValid  = "not-yet-valid"
+	certExpiring     = "expiring"
+	certProxy        = "proxy" // HostSecureProxy, for squid's https_port
+	certPrivate      = "private"
+	certPrivateBlock = "private-block"
+	certForbidden    = "forbidden"
+	certSameSite     = "same-site"
+	certDoH          = "doh" // InterceptedDoHAddr, from the interception CA
 )
+
+// edgeDenied is the genuine service's own edge refusing a request (a WAF rule).
+const edgeDenied = `<html><head><title>403 Forbidden</title></head><body><h1>Access denied</h1>` +
+	`<p>The request is blocked by this site's security rules.</p></body></html>`
 
 const blockPage = `<html><head><title>Website blocked</title></head><body><h1>Website blocked</h1>` +
 	`<p>Access to this site is not allowed by your organization's internet usage policy (category: Uncategorized).</p></body></html>`
@@ -232,6 +271,11 @@ func origins() []origin {
 		{host: HostNotYetValid, addr: "198.18.1.28", cert: certNotYetValid, body: okBody},
 		{host: HostExpiring, addr: "198.18.1.29", cert: certExpiring, body: okBody},
 		{host: "", addr: MismatchAddr, cert: certMismatch, body: okBody},
+		{host: HostForbidden, addr: "198.18.1.30", cert: certForbidden, status: 403, body: edgeDenied},
+		{host: HostSameSite, addr: "198.18.1.31", cert: certSameSite, body: okBody, http80: "https://www.okv.io/"},
+		{host: HostPrivate, addr: "10.198.18.10", cert: certPrivate, body: okBody},
+		{host: HostSynthetic, addr: "100.64.18.10", cert: certPrivate, body: okBody},
+		{host: HostPrivateBlock, addr: "10.198.18.66", cert: certPrivateBlock, status: 403, body: blockPage},
 	}
 }
 
@@ -271,7 +315,7 @@ type resolver struct {
 // are not listed answer NXDOMAIN (--local); only ServfailDNSAddr forwards,
 // and only to the lab's own failing upstream.
 func resolvers() []resolver {
-	zones := []string{"--local=/okviz.com/", "--local=/hotspot.example/", "--local=/corp.example/"}
+	zones := []string{"--local=/okviz.com/", "--local=/hotspot.example/", "--local=/corp.example/", "--local=/okv.io/"}
 	primary := zones
 	for _, o := range origins() {
 		if o.host == "" {
@@ -330,9 +374,10 @@ func clientRules(name string) (v4, v6 string) {
 			rules("ACCEPT", fmt.Sprintf("-A OUTPUT -d %s/128 -p tcp -j DROP", OriginAddrs(HostIPv6Broken)[1]))
 	case "proxyonly":
 		// Direct egress to the origins is dropped, the proxies and DNS are reachable.
-		return rules("ACCEPT", "-A OUTPUT -d "+originNet+" -j DROP", "-A OUTPUT -d "+otherNet+" -j DROP"),
+		return rules("ACCEPT", "-A OUTPUT -d "+originNet+" -j DROP", "-A OUTPUT -d "+otherNet+" -j DROP",
+				"-A OUTPUT -d "+privateNet+" -j DROP", "-A OUTPUT -d "+cgnatNet+" -j DROP"),
 			rules("ACCEPT", "-A OUTPUT -d "+originNet6+" -j DROP")
-	case "blackhole", "servfail", "refused", "silentdns":
+	case "blackhole", "servfail", "refused", "silentdns", "refusingdns":
 		// Blackhole's packets vanish on the path (internetRules), not
 		// locally: a local DROP would fail UDP sends at once with EPERM.
 		// The others differ only in their resolver.

@@ -13,7 +13,9 @@ import (
 // lab configures, serves, resolves to or writes into a rule or PAC file is
 // inside the ranges reserved for it, so no test traffic can leave.
 func TestPlanStaysInsideTheLab(t *testing.T) {
-	allowed := []netip.Prefix{netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("fd00:198:18::/64")}
+	// The private origins' ranges too: no route leaves the namespaces.
+	allowed := []netip.Prefix{netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("fd00:198:18::/64"),
+		netip.MustParsePrefix(privateNet), netip.MustParsePrefix(cgnatNet)}
 	inside := func(a netip.Addr) bool {
 		for _, p := range allowed {
 			if p.Contains(a) {
@@ -44,7 +46,7 @@ func TestPlanStaysInsideTheLab(t *testing.T) {
 		texts = append(texts, o.addr, o.addr6, o.location, o.http80)
 	}
 	texts = append(texts, infraAddrs()...)
-	texts = append(texts, GatewayAddr, GatewayAddr6, MismatchAddr, originNet, originNet6, otherNet)
+	texts = append(texts, GatewayAddr, GatewayAddr6, MismatchAddr, originNet, originNet6, otherNet, privateNet, cgnatNet, InterceptedDoHURL)
 
 	// Anything that looks like an address: dotted quads and hex groups with colons.
 	addrRE := regexp.MustCompile(`[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|[0-9a-f]*:[0-9a-f:]*:[0-9a-f]*`)
@@ -74,6 +76,7 @@ func TestPlanConsistent(t *testing.T) {
 	origin4 := netip.MustParsePrefix(originNet)
 	other4 := netip.MustParsePrefix(otherNet)
 	origin6 := netip.MustParsePrefix(originNet6)
+	private4, cgnat4 := netip.MustParsePrefix(privateNet), netip.MustParsePrefix(cgnatNet)
 	link6 := netip.MustParsePrefix(GatewayAddr6 + "/" + linkPrefix6)
 	for _, o := range origins() {
 		for _, a := range []string{o.addr, o.addr6} {
@@ -85,7 +88,7 @@ func TestPlanConsistent(t *testing.T) {
 			}
 			seen[a] = o.host
 			ip := netip.MustParseAddr(a)
-			if !origin4.Contains(ip) && !other4.Contains(ip) && !origin6.Contains(ip) {
+			if !origin4.Contains(ip) && !other4.Contains(ip) && !origin6.Contains(ip) && !private4.Contains(ip) && !cgnat4.Contains(ip) {
 				t.Errorf("%s (%s) outside the origin ranges the proxy-only client blocks", a, o.host)
 			}
 			if link6.Contains(ip) {
@@ -123,7 +126,7 @@ func TestPlanConsistent(t *testing.T) {
 	for _, h := range []string{HostGood, HostExpired, HostWrongName, HostUntrusted, HostIntercepted, HostPlainHTTP,
 		HostCaptive, HostPortal, HostSNIBlocked, HostServerError, HostDropped, HostRefused, HostProhibited,
 		HostIPv6Broken, HostReset, HostStall, HostBlockPage, HostPQDrop, HostClockSkew, HostSinkhole,
-		HostNotYetValid, HostExpiring, HostSecureProxy} {
+		HostNotYetValid, HostExpiring, HostSecureProxy, HostForbidden, HostSameSite, HostPrivate, HostSynthetic, HostPrivateBlock} {
 		if !strings.Contains(records, "/"+h+"/") && !strings.Contains(records, "="+h+",") {
 			t.Errorf("no DNS record for %s", h)
 		}
