@@ -36,6 +36,9 @@ type Lab struct {
 	// LocalDNSReject and LocalDNSDrop resolve through GatewayAddr, but
 	// their own firewall rejects (or drops) every DNS packet they send.
 	LocalDNSReject, LocalDNSDrop *Netns
+	// RefusingDNS reaches everything, but its only resolver is
+	// RefusingDNSAddr, where nothing listens: every query is refused.
+	RefusingDNS *Netns
 	// CAFile holds the lab's public root and the interception root (what
 	// a managed machine trusts): pass it as --ca-file.
 	CAFile string
@@ -242,11 +245,25 @@ func (l *Lab) buildNetwork(ctx context.Context) error {
 	if err := l.Internet.setFirewall(ctx, v4, v6); err != nil {
 		return err
 	}
+	// Every refused packet gets its ICMP error, as from a host that
+	// serves one client: the kernel's rate limit (a burst of 6, then one a
+	// second per peer) would turn a run's burst of DNS queries to
+	// RefusingDNSAddr into silence, a timeout instead of a refusal.
+	if err := l.Internet.Do(func() error {
+		for _, f := range []string{"/proc/sys/net/ipv4/icmp_ratelimit", "/proc/sys/net/ipv6/icmp/ratelimit"} {
+			if err := os.WriteFile(f, []byte("0\n"), 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("lab: ICMP rate limit: %w", err)
+	}
 	// The clients are independent: build them together.
 	targets := map[string]**Netns{
 		"direct": &l.Direct, "proxyonly": &l.ProxyOnly, "blackhole": &l.Blackhole,
 		"servfail": &l.ServfailDNS, "refused": &l.RefusedDNS, "silentdns": &l.SilentDNS,
-		"fwreject": &l.LocalDNSReject, "fwdrop": &l.LocalDNSDrop,
+		"fwreject": &l.LocalDNSReject, "fwdrop": &l.LocalDNSDrop, "refusingdns": &l.RefusingDNS,
 	}
 	var builds []func() error
 	for i, c := range clients() {
@@ -323,6 +340,12 @@ func labserverConfig(certs certSet, pacDir string) labconf.Config {
 		}
 	}
 	cfg.Listeners = append(cfg.Listeners, labconf.Listener{Addr: PACAddr + ":80", Dir: pacDir})
+	// What answers for a DoH resolver behind TLS inspection: the
+	// inspecting proxy's certificate (a client that does not trust its CA
+	// stops there).
+	doh := certs.leaves[certDoH]
+	cfg.Listeners = append(cfg.Listeners, labconf.Listener{Addr: InterceptedDoHAddr + ":443", CertFile: doh.Cert, KeyFile: doh.Key,
+		Status: 403, Body: "DNS over HTTPS is not allowed by your organization's policy"})
 	cfg.Listeners = append(cfg.Listeners, fakeServers()...)
 	return cfg
 }
