@@ -62,7 +62,7 @@ type Prober struct {
 // NewProber returns a Prober with real network, system resolver and clock.
 func NewProber(timeout time.Duration) *Prober {
 	return &Prober{
-		Dialer:     &net.Dialer{},
+		Dialer:     newDialer(),
 		Resolver:   &net.Resolver{Dial: boundedDial},
 		Now:        time.Now,
 		Timeout:    timeout,
