@@ -367,6 +367,16 @@ func answerText(v DNSView) string {
 	return noAnswerText(v.ErrKind)
 }
 
+// tlsCauses says in words why a DoH server's certificate failed, by the
+// TLS code's name.
+var tlsCauses = map[string]string{
+	"intercepted":       "the connection is intercepted (TLS inspection)",
+	"untrusted":         "its certificate is not trusted",
+	"hostname_mismatch": "its certificate is for another name",
+	"expired":           "its certificate has expired",
+	"not_yet_valid":     "its certificate is not valid yet",
+}
+
 // noAnswerText says, in words, why no answer came (an error kind).
 func noAnswerText(kind string) string {
 	switch {
@@ -385,13 +395,10 @@ func noAnswerText(kind string) string {
 	case kind == kindMalformed:
 		return "sent an answer that cannot be read"
 	case strings.HasPrefix(kind, kindTLSPrefix):
-		return "failed TLS: " + map[string]string{
-			"intercepted":       "the connection is intercepted (TLS inspection)",
-			"untrusted":         "its certificate is not trusted",
-			"hostname_mismatch": "its certificate is for another name",
-			"expired":           "its certificate has expired",
-			"not_yet_valid":     "its certificate is not valid yet",
-		}[strings.TrimPrefix(kind, kindTLSPrefix)]
+		if why, ok := tlsCauses[strings.TrimPrefix(kind, kindTLSPrefix)]; ok {
+			return "failed TLS: " + why
+		}
+		return "failed TLS (" + kind + ")"
 	case kind == "":
 		return "did not answer"
 	}
@@ -417,15 +424,16 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 		}
 		return SkipCheck(CheckDNSServers, "The DNS servers were not queried directly")
 	}
-	var disagree, silent []string
-	var parts []string
+	var disagree, parts, said []string
+	var silent []DNSView
 	for _, v := range local {
 		switch {
 		case v.Agrees:
 		case v.Rcode == "":
 			// No answer at all is not a different answer: the resolver is
 			// down or unreachable (and it does not agree either).
-			silent = append(silent, v.Server)
+			silent = append(silent, v)
+			said = append(said, v.Server+" "+answerText(v))
 		default:
 			disagree = append(disagree, v.Server)
 			parts = append(parts, v.Server+" "+answerText(v))
@@ -445,14 +453,9 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 	if len(silent) > 0 && len(sys) > 0 {
 		// Each silent server says why: refused or unreachable (nothing
 		// answers DNS there) is not the same as timed out.
-		quiet := filterViews(local, func(v DNSView) bool { return !v.Agrees && v.Rcode == "" })
-		var said []string
-		for _, v := range quiet {
-			said = append(said, v.Server+" "+answerText(v))
-		}
-		code := bestFailure(quiet)
+		code := bestFailure(silent)
 		if code == "" {
-			code = quiet[0].Code // a DoH server's TLS or HTTP failure
+			code = silent[0].Code // a DoH server's TLS or HTTP failure
 		}
 		c := newCheck(CheckDNSServers, code, plural(len(said), "The DNS server ", "The DNS servers ")+joinAnd(said)+" for "+host+
 			"; the system lookup worked through another, but applications may wait for it first", details)

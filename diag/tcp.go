@@ -52,8 +52,7 @@ const preferredDelay = 250 * time.Millisecond
 type tcpRace struct {
 	p        *Prober
 	start    time.Time
-	attempts []TCPAttempt
-	ended    []bool
+	attempts []TCPAttempt // an attempt has ended once it has a Result
 	results  chan tcpResult
 	pending  int
 	chosen   int // the attempt whose connection the path uses, or -1
@@ -66,7 +65,7 @@ type tcpResult struct {
 
 // startTCP starts one attempt per address.
 func (p *Prober) startTCP(ctx context.Context, addrs []net.IP, port int) *tcpRace {
-	r := &tcpRace{p: p, start: p.Now(), attempts: make([]TCPAttempt, len(addrs)), ended: make([]bool, len(addrs)),
+	r := &tcpRace{p: p, start: p.Now(), attempts: make([]TCPAttempt, len(addrs)),
 		results: make(chan tcpResult, len(addrs)), pending: len(addrs), chosen: -1}
 	for i, ip := range addrs {
 		go func() { r.results <- tcpResult{i, p.dialOne(ctx, ip, port)} }()
@@ -76,7 +75,7 @@ func (p *Prober) startTCP(ctx context.Context, addrs []net.IP, port int) *tcpRac
 
 // receive records the next attempt to end.
 func (r *tcpRace) receive(res tcpResult) {
-	r.attempts[res.i], r.ended[res.i] = res.a, true
+	r.attempts[res.i] = res.a
 	r.pending--
 }
 
@@ -88,12 +87,12 @@ func (r *tcpRace) first() (net.Conn, string) {
 	var grace <-chan time.Time
 	for {
 		ok, decided := -1, true
-		for i := range r.attempts {
-			if r.ended[i] && r.attempts[i].Result == "ok" {
+		for i, a := range r.attempts {
+			if a.Result == "ok" {
 				ok = i
 				break
 			}
-			decided = decided && r.ended[i]
+			decided = decided && a.Result != ""
 		}
 		switch {
 		case ok >= 0 && decided:
