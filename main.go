@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/okviz/okviz-check/cmd"
+	"github.com/okviz/okviz-check/internal/winconsole"
 )
 
 // Set by the release build (-ldflags -X).
@@ -24,7 +25,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	build := cmd.Build{Version: version, Commit: commit, Date: date}.FromBuildInfo(debug.ReadBuildInfo())
 	var code int
-	if cmd.StartedByDoubleClick(os.Args[1:], cmd.ConsoleProcesses()) {
+	if cmd.StartedByDoubleClick(os.Args[1:], winconsole.Processes()) {
 		code = cmd.DoubleClick(ctx, cmd.System(), build)
 	} else {
 		code = cmd.Main(ctx, os.Args[1:], cmd.System(), build)

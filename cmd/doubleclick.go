@@ -14,7 +14,7 @@ import (
 // StartedByDoubleClick says whether okviz-check was started from Explorer:
 // no arguments, and no other process shares its console (a console that
 // Windows opened for this program alone, and closes when it exits). consoleProcs is
-// what GetConsoleProcessList counts; 0 where the OS has no such thing.
+// what winconsole.Processes counts; 0 where the OS has no such thing.
 func StartedByDoubleClick(args []string, consoleProcs int) bool {
 	return len(args) == 0 && consoleProcs == 1
 }

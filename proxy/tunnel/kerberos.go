@@ -44,7 +44,7 @@ func (k *kerberosLogin) ccachePath() (string, error) {
 	}
 	kind, rest, typed := strings.Cut(v, ":")
 	switch {
-	case !typed || strings.HasPrefix(v, "/"):
+	case !typed || strings.HasPrefix(v, "/") || windowsPath(v):
 		return v, nil
 	case strings.EqualFold(kind, "FILE"):
 		return rest, nil
@@ -111,3 +111,10 @@ func (c *kerberosContext) Step(in []byte) ([]byte, error) {
 }
 
 func (c *kerberosContext) Close() { c.cl.Destroy() }
+
+// windowsPath reports a drive path (C:\x or C:/x), which is a file, not a
+// cache type named "C".
+func windowsPath(v string) bool {
+	return len(v) > 2 && v[1] == ':' && (v[2] == '\\' || v[2] == '/') &&
+		(v[0] >= 'a' && v[0] <= 'z' || v[0] >= 'A' && v[0] <= 'Z')
+}

@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/okviz/okviz-check/internal/wine"
 )
 
 // TestKerberosNoTicket: without a ticket the Negotiate answer says plainly
 // what to do (kinit), and a cache that is not a file says how to get one;
 // chooseAuth turns that into the reason of proxy.auth_required.
 func TestKerberosNoTicket(t *testing.T) {
-	dir := t.TempDir()
+	dir := wine.TempDir(t)
 	env := map[string]string{}
 	k := &kerberosLogin{getenv: func(s string) string { return env[s] }, uid: 4242}
 	for _, tt := range []struct {
@@ -51,5 +53,15 @@ func TestKerberosNoTicket(t *testing.T) {
 	}
 	if spn("proxy.corp.example") != "HTTP/proxy.corp.example" {
 		t.Error("SPN")
+	}
+}
+
+// A Windows drive path is a cache file, not a cache type named after the
+// drive letter.
+func TestKerberosWindowsPath(t *testing.T) {
+	for v, want := range map[string]bool{`C:\Users\ann\krb5cc`: true, `d:/tmp/cc`: true, "FILE:/tmp/cc": false, "KEYRING:persistent:1": false, "C:": false} {
+		if got := windowsPath(v); got != want {
+			t.Errorf("windowsPath(%q) = %v, want %v", v, got, want)
+		}
 	}
 }

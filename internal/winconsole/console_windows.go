@@ -1,4 +1,4 @@
-package cmd
+package winconsole
 
 import (
 	"unsafe"
@@ -8,9 +8,9 @@ import (
 
 var getConsoleProcessList = windows.NewLazySystemDLL("kernel32.dll").NewProc("GetConsoleProcessList")
 
-// ConsoleProcesses counts the processes attached to this process's
+// Processes counts the processes attached to this process's
 // console (GetConsoleProcessList); 0 when it cannot tell.
-func ConsoleProcesses() int {
+func Processes() int {
 	var pids [4]uint32
 	n, _, _ := getConsoleProcessList.Call(uintptr(unsafe.Pointer(&pids[0])), uintptr(len(pids)))
 	return int(n)
