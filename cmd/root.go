@@ -52,6 +52,15 @@ services a Power BI visual needs (by default https://api.okviz.com/), names the
 root cause of a failure and who must fix it, and prints whitelist rules.
 
 Without a subcommand it runs the full check.`,
+		// The root's examples are a tour: the check a support request starts
+		// with, then one line for each thing people come back for.
+		Example: `  okviz-check                                  # the full check of https://api.okviz.com/
+  okviz-check api.okviz.com files.okviz.com:8443
+  okviz-check --proxy http://proxy.corp.example:8080 -v
+  okviz-check --save okviz-report.json         # the text on screen, the full JSON report in a file
+  okviz-check rules -o windows                 # firewall rules that let the targets through
+  okviz-check explain tls.intercepted          # what a problem code means and who fixes it
+  okviz-check pac proxy.pac                    # run a PAC file the way the browser does`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
