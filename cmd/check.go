@@ -157,16 +157,23 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 		return nil, err
 	}
 	ps := a.discoverProxies(ctx, o, p)
+	if a.collect != nil {
+		ps.PACMemo = a.collect.memo
+		a.collect.setup, a.collect.search = ps, p.SearchDomains
+	}
 	p.Route = a.router(ps, p)
 	started := a.env.Now()
 	st := probeCommands[name].stages
 	var results []diag.TargetResult
-	if o.ExportChain != "" {
+	switch {
+	case o.ExportChain != "":
 		results, err = a.probeAndExport(ctx, p, targets, st, o.ExportChain)
 		if err != nil {
 			return nil, err
 		}
-	} else {
+	case a.collect != nil:
+		results, a.collect.chains = probeChains(ctx, p, targets, st)
+	default:
 		results = p.Run(ctx, targets, st)
 	}
 	if ctx.Err() != nil {
@@ -210,11 +217,9 @@ func (a *app) printReport(rep *report.Report, name string, strict bool) error {
 // probeAndExport probes targets one at a time so each served chain can be
 // written, in order, to the --export-chain file.
 func (a *app) probeAndExport(ctx context.Context, p *diag.Prober, targets []diag.Target, st diag.Stages, path string) ([]diag.TargetResult, error) {
-	var results []diag.TargetResult
+	results, chains := probeChains(ctx, p, targets, st)
 	var chain []*x509.Certificate
-	for _, t := range targets {
-		r, c := p.ProbeChain(ctx, t, st)
-		results = append(results, r)
+	for _, c := range chains {
 		chain = append(chain, c...)
 	}
 	if len(chain) == 0 {
@@ -234,6 +239,17 @@ func (a *app) probeAndExport(ctx context.Context, p *diag.Prober, targets []diag
 	}
 	fmt.Fprintf(a.env.Stderr, "wrote %d certificate(s) to %s\n", len(chain), path)
 	return results, nil
+}
+
+// probeChains probes targets one at a time, keeping the chain each served
+// (nil where no handshake got that far).
+func probeChains(ctx context.Context, p *diag.Prober, targets []diag.Target, st diag.Stages) ([]diag.TargetResult, [][]*x509.Certificate) {
+	results := make([]diag.TargetResult, len(targets))
+	chains := make([][]*x509.Certificate, len(targets))
+	for i, t := range targets {
+		results[i], chains[i] = p.ProbeChain(ctx, t, st)
+	}
+	return results, chains
 }
 
 // useColor asks report, which decides colour, with --color, this

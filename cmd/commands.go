@@ -15,6 +15,7 @@ func subcommands(a *app) []*cobra.Command {
 		newBrowserCmd(a),
 		newExplainCmd(a),
 		newReportCmd(a),
+		newBundleCmd(a),
 		newVersionCmd(a),
 	}
 }

@@ -39,6 +39,9 @@ type app struct {
 	// prompted holds the --proxy-user password typed at the prompt, so
 	// that it is asked once per run.
 	prompted *tunnel.Credentials
+	// collect, when set (bundle), keeps what the probing run saw beyond
+	// the report.
+	collect *runCollector
 }
 
 func newRootCmd(env *Env, build Build) (*cobra.Command, *app) {
@@ -289,7 +292,6 @@ func isProblemCode(s string) bool {
 var plannedCommands = map[string]string{
 	"doctor": "the default command, okviz-check [TARGET...], is the full diagnosis",
 	"diag":   "the default command, okviz-check [TARGET...], is the full diagnosis",
-	"bundle": "to keep a report, run okviz-check --format json > report.json",
 	"watch":  "run okviz-check in a loop of your shell meanwhile",
 }
 

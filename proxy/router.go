@@ -40,6 +40,9 @@ type Setup struct {
 	// means this machine's addresses found as Chromium does (and as the
 	// pac command does: pac.MyIPAddresses through the prober's dialer).
 	MyIP []net.IP
+	// PACMemo keeps the PAC files the run fetched (one download per file);
+	// nil means the router's own, which nobody else reads.
+	PACMemo *pac.FetchMemo
 }
 
 // Router turns the browser route into diag's per-target Route: the PAC
@@ -54,8 +57,12 @@ func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Contex
 	if goos == "" {
 		goos = runtime.GOOS
 	}
+	memo := s.PACMemo
+	if memo == nil {
+		memo = &pac.FetchMemo{}
+	}
 	env := RouteEnv{
-		Fetcher: pac.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: &pac.FetchMemo{}, TLSConfig: s.TLS},
+		Fetcher: pac.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: memo, TLSConfig: s.TLS},
 		Eval: pac.EvalEnv{
 			Now: p.Now, Timeout: timeout,
 			Resolve: func(ctx context.Context, host string) ([]net.IP, error) {

@@ -86,8 +86,36 @@ type PACFetcher struct {
 // FetchMemo remembers fetch outcomes by source for one run; its zero value
 // is ready to use and it is safe for concurrent use.
 type FetchMemo struct {
-	mu   sync.Mutex
-	once map[string]func() ([]byte, error)
+	mu    sync.Mutex
+	once  map[string]func() ([]byte, error)
+	order []string // sources in the order first asked
+}
+
+// Fetched is one PAC source of a run and what fetching it gave.
+type Fetched struct {
+	Source string
+	Body   []byte
+	Err    error
+}
+
+// Fetched lists the sources fetched so far, in the order first asked, with
+// the outcome every target of the run saw (a support bundle keeps the PAC
+// file exactly as it was evaluated). Call it once the run is over: a fetch
+// still running is waited for.
+func (m *FetchMemo) Fetched() []Fetched {
+	m.mu.Lock()
+	order := append([]string(nil), m.order...)
+	fs := make([]func() ([]byte, error), len(order))
+	for i, src := range order {
+		fs[i] = m.once[src]
+	}
+	m.mu.Unlock()
+	out := make([]Fetched, len(order))
+	for i, src := range order {
+		body, err := fs[i]()
+		out[i] = Fetched{Source: src, Body: body, Err: err}
+	}
+	return out
 }
 
 func (m *FetchMemo) get(source string, fetch func() ([]byte, error)) ([]byte, error) {
@@ -99,6 +127,7 @@ func (m *FetchMemo) get(source string, fetch func() ([]byte, error)) ([]byte, er
 	if !ok {
 		f = sync.OnceValues(fetch)
 		m.once[source] = f
+		m.order = append(m.order, source)
 	}
 	m.mu.Unlock()
 	return f()

@@ -248,6 +248,18 @@ func TestFetchMemo(t *testing.T) {
 	if n := hits.Load(); n != 1 {
 		t.Fatalf("%d requests for one PAC file, want 1", n)
 	}
+	// Fetched lists it once, with the body every caller got, and a
+	// source that failed with its error, in the order first asked.
+	missing := srv.URL + "/missing.pac"
+	srv.Config.Handler = http.NotFoundHandler()
+	if _, err := f.Fetch(context.Background(), missing); err == nil {
+		t.Fatal("404 PAC fetched")
+	}
+	got := f.Memo.Fetched()
+	if len(got) != 2 || got[0].Source != srv.URL+"/proxy.pac" || !strings.Contains(string(got[0].Body), "DIRECT") || got[0].Err != nil ||
+		got[1].Source != missing || got[1].Err == nil {
+		t.Errorf("Fetched() = %+v", got)
+	}
 }
 
 // fetchPAC fetches source with a PACFetcher made of dial and timeout.
