@@ -51,6 +51,9 @@ type Lab struct {
 	TrustedRoots *x509.CertPool
 
 	tb testing.TB
+	// The Kerberos realm (kerberos.go): why it is missing, or its
+	// krb5.conf and KerberosUser's ticket cache.
+	kerberosMissing, krb5Conf, ccache string
 }
 
 // requiredTools are the programs the lab runs.
@@ -164,6 +167,7 @@ func build(ctx context.Context, tb testing.TB) (*Lab, error) {
 			return l.startLabserver(ctx, labserver, labserverConfig(certs, filepath.Join(dir, "pac")))
 		},
 		func() error { return l.startSquid(ctx, certs.leaves[certProxy]) },
+		func() error { return l.startKerberos(ctx) },
 	}
 	for _, r := range resolvers() {
 		starts = append(starts, func() error { return l.startDNS(ctx, r) })

@@ -536,6 +536,7 @@ type scenario struct {
 	route  string      // the target's route, when it matters
 	proxy  string      // the target's proxy as printed, when it matters
 	check  func(t *testing.T, tr diag.TargetResult)
+	needs  func(t *testing.T, l *lab.Lab) // skips (or fails) when something it needs is missing
 }
 
 func (sc scenario) shown(proxy string) scenario    { sc.proxy = proxy; return sc }
@@ -696,9 +697,12 @@ func scenarios(l *lab.Lab) []scenario {
 }
 
 func testScenarios(t *testing.T, l *lab.Lab, bin string) {
-	for _, sc := range scenarios(l) {
+	for _, sc := range append(scenarios(l), authScenarios(t, l)...) {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
+			if sc.needs != nil {
+				sc.needs(t, l)
+			}
 			cmd := sc.cmd
 			if cmd == "" {
 				cmd = "check"
@@ -807,6 +811,11 @@ func testScenarios(t *testing.T, l *lab.Lab, bin string) {
 			c.Status != diag.StatusInfo || !strings.Contains(c.Summary, "intercepted") {
 			t.Errorf("dns.compare %s %q; view code %s, error_kind %s, error %q, agrees %v", c.Status, c.Summary, v.Code, v.ErrKind, v.Err, v.Agrees)
 		}
+	})
+
+	t.Run("no-password-in-output", func(t *testing.T) {
+		t.Parallel()
+		testNoPasswordInOutput(t, l, bin)
 	})
 
 	t.Run("two-targets", func(t *testing.T) {

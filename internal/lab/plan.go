@@ -170,9 +170,9 @@ func clients() []client {
 // infraAddrs are the internet namespace's addresses besides the origins:
 // resolvers, proxies, the PAC server.
 func infraAddrs() []string {
-	return []string{DNS2Addr, ServfailDNSAddr, RefusedDNSAddr, SilentDNSAddr, failingUpstream, RefusingDNSAddr,
+	return append([]string{DNS2Addr, ServfailDNSAddr, RefusedDNSAddr, SilentDNSAddr, failingUpstream, RefusingDNSAddr,
 		ProxyAddr, AuthProxyAddr, DenyProxyAddr, DeadProxyAddr, HTTPSProxyAddr,
-		SOCKSProxyAddr, GarbageProxyAddr, NTLMProxyAddr, PACAddr, InterceptedDoHAddr}
+		SOCKSProxyAddr, GarbageProxyAddr, NTLMProxyAddr, PACAddr, InterceptedDoHAddr}, authProxyAddrs()...)
 }
 
 // hostOf strips the port from a host:port address (and leaves a bare IP).
@@ -333,6 +333,7 @@ func resolvers() []resolver {
 		"--address=/"+HostSinkhole+"/0.0.0.0",
 		"--address=/"+HostSinkhole+"/::",
 	)
+	primary = append(primary, kerberosHostRecords()...)
 	return []resolver{
 		{"dnsmasq", GatewayAddr, primary, true},
 		{"dnsmasq2", DNS2Addr, append(zones[:len(zones):len(zones)], "--host-record="+HostGood+","+MismatchAddr), true},

@@ -101,7 +101,7 @@ func (c *kerberosContext) Step(in []byte) ([]byte, error) {
 	c.sent = true
 	tok, err := spnego.SPNEGOClient(c.cl, c.spn).InitSecContext()
 	if err != nil {
-		return nil, fmt.Errorf("no Kerberos service ticket for %s (is the SPN known to the KDC?): %v", c.spn, err)
+		return nil, serviceTicketError(c.spn, err)
 	}
 	b, err := tok.Marshal()
 	if err != nil {
@@ -117,4 +117,18 @@ func (c *kerberosContext) Close() { c.cl.Destroy() }
 func windowsPath(v string) bool {
 	return len(v) > 2 && v[1] == ':' && (v[2] == '\\' || v[2] == '/') &&
 		(v[0] >= 'a' && v[0] <= 'z' || v[0] >= 'A' && v[0] <= 'Z')
+}
+
+// serviceTicketError says why no service ticket for spn could be had. The
+// KDC's "principal unknown" (KDC_ERR_S_PRINCIPAL_UNKNOWN, error 7) is the
+// common case and gets plain words: the proxy is configured by a name (an
+// alias, a load balancer's name, an address) for which no HTTP/ SPN is
+// registered, and browsers build the SPN from the name as configured too.
+// gokrb5 reports KDC errors as text only (its Krberror does not unwrap),
+// hence the match on the error name.
+func serviceTicketError(spn string, err error) error {
+	if strings.Contains(err.Error(), "KDC_ERR_S_PRINCIPAL_UNKNOWN") {
+		return fmt.Errorf("the KDC does not know the service principal %s (KDC_ERR_S_PRINCIPAL_UNKNOWN): configure the proxy by the name its Kerberos SPN is registered under, or have %s registered for the proxy's service account (setspn -S %s ACCOUNT)", spn, spn, spn)
+	}
+	return fmt.Errorf("no Kerberos service ticket for %s (is the SPN known to the KDC?): %v", spn, err)
 }

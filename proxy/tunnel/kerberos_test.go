@@ -1,6 +1,7 @@
 package tunnel
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +64,24 @@ func TestKerberosWindowsPath(t *testing.T) {
 		if got := windowsPath(v); got != want {
 			t.Errorf("windowsPath(%q) = %v, want %v", v, got, want)
 		}
+	}
+}
+
+// TestServiceTicketError: the KDC's "principal unknown", as gokrb5 reported
+// it in the network lab (an MIT KDC asked for the SPN of a proxy alias),
+// becomes the plain message; other errors keep gokrb5's words.
+func TestServiceTicketError(t *testing.T) {
+	const spnAlias = "HTTP/kproxy-alias.corp.example"
+	labErr := errors.New("[Root cause: KDC_Error] KDC_Error: TGS Exchange Error: kerberos error response from KDC when requesting for " +
+		spnAlias + ": KRB Error: (7) KDC_ERR_S_PRINCIPAL_UNKNOWN Server not found in Kerberos database - LOOKING_UP_SERVER")
+	got := serviceTicketError(spnAlias, labErr).Error()
+	for _, want := range []string{"the KDC does not know the service principal " + spnAlias, "setspn -S " + spnAlias} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+	other := serviceTicketError(spnAlias, errors.New("KRB Error: (37) KRB_AP_ERR_SKEW Clock skew too great")).Error()
+	if !strings.Contains(other, "KRB_AP_ERR_SKEW") || strings.Contains(other, "does not know") {
+		t.Errorf("clock skew: %q", other)
 	}
 }

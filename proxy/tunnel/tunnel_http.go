@@ -77,6 +77,15 @@ func (t *Tunneler) authenticate(ctx context.Context, u *url.URL, hostport string
 	chs := challengesFor(resp.Header.Values("Proxy-Authenticate"), a.scheme())
 	for round := 0; round < maxAuthRounds; round++ {
 		value, err := a.answer(chs)
+		if err != nil && round == 0 {
+			// Nothing was sent: these credentials cannot answer this proxy
+			// (no Kerberos service ticket for its SPN, a Digest algorithm
+			// not spoken). That is missing credentials, not a refusal.
+			hop.Status, hop.AuthSent = resp.StatusCode, false
+			fail(hop, CodeAuthRequired, fmt.Sprintf("%s; %s via %s could not answer: %v", describe(resp, ""), a.scheme(), hop.Auth.Source, err), nil, false)
+			pc.Close()
+			return nil
+		}
 		if err != nil {
 			hop.Status = resp.StatusCode
 			fail(hop, CodeAuthFailed, fmt.Sprintf("%s: %v", a.scheme(), err), nil, false)
