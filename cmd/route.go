@@ -56,7 +56,12 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 			layer.Origin = origin
 		}
 	}
-	srcs := discover.Discover(ctx, sys, given)
+	// One budget for the whole discovery (commands, registry, DHCP
+	// option 252, WPAD lookups), inside --timeout: a stuck source cannot
+	// stretch the run, and the sources that did answer are still reported.
+	dctx, cancel := context.WithTimeout(ctx, a.global.Timeout)
+	srcs := discover.Discover(dctx, sys, given)
+	cancel()
 	ps := proxy.Setup{Sources: srcs, Browser: proxy.BrowserRoute(srcs, a.env.GOOS), CLI: proxy.CLIRoute(srcs), GOOS: a.env.GOOS}
 	ps.Credentials, _ = a.proxyCredentials(o) // checked by settleProxyChoice
 	if a.env.GOOS == runtime.GOOS {

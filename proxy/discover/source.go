@@ -42,10 +42,12 @@ type System struct {
 	DHCPWPAD func(ctx context.Context) ([]DHCPOffer, error)
 }
 
-// DHCPOffer is a WPAD URL (DHCP option 252) received on one adapter.
+// DHCPOffer is what one adapter answered for DHCP option 252: the WPAD
+// URL, or why there is none (no answer in time, an OS error).
 type DHCPOffer struct {
 	Adapter string `json:"adapter"`
 	URL     string `json:"url"`
+	Err     string `json:"error,omitempty"`
 }
 
 func (s System) getenv(key string) string {

@@ -33,7 +33,8 @@ const (
 )
 
 // osDHCPWPAD asks the Windows DHCP client for option 252 on every DHCP
-// adapter that is up, as Chromium's DhcpPacFileFetcherWin does.
+// adapter that is up, bounded as Chromium's DhcpPacFileFetcherWin is
+// (askAdapters: 2 s per adapter, 12 at once, within ctx).
 func osDHCPWPAD() func(ctx context.Context) ([]DHCPOffer, error) {
 	return func(ctx context.Context) ([]DHCPOffer, error) {
 		dll := windows.NewLazySystemDLL("dhcpcsvc.dll")
@@ -45,43 +46,22 @@ func osDHCPWPAD() func(ctx context.Context) ([]DHCPOffer, error) {
 		if r, _, _ := initProc.Call(uintptr(unsafe.Pointer(&version))); r != 0 {
 			return nil, fmt.Errorf("DhcpCApiInitialize: %w", syscall.Errno(r))
 		}
-		defer cleanup.Call()
 		adapters, err := dhcpAdapters()
 		if err != nil {
+			cleanup.Call()
 			return nil, err
 		}
-		type result struct {
-			offer DHCPOffer
-			err   error
-		}
-		results := make(chan result, len(adapters))
-		for _, a := range adapters {
-			go func() {
-				u, err := dhcpRequestWPAD(request, a)
-				results <- result{DHCPOffer{Adapter: a, URL: u}, err}
-			}()
-		}
-		var offers []DHCPOffer
-		var firstErr error
-		for range adapters {
-			select {
-			case r := <-results:
-				if r.err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("adapter %s: %w", r.offer.Adapter, r.err)
-				}
-				if r.offer.URL != "" {
-					offers = append(offers, r.offer)
-				}
-			case <-ctx.Done():
-				// A synchronous DHCP request may still be running; its
-				// goroutine ends when Windows answers.
-				return offers, fmt.Errorf("DHCP option 252: %w", ctx.Err())
-			}
-		}
-		if len(offers) > 0 {
-			firstErr = nil
-		}
-		return offers, firstErr
+		offers, idle := askAdapters(ctx, adapters, func(a string) (string, error) {
+			return dhcpRequestWPAD(request, a)
+		}, DHCPAdapterTimeout, DHCPMaxParallel)
+		// A request abandoned at its deadline is still inside
+		// DhcpRequestParams: the API is released only after the last one
+		// returned, whenever that is.
+		go func() {
+			<-idle
+			cleanup.Call()
+		}()
+		return offers, nil
 	}
 }
 
