@@ -170,6 +170,13 @@ func BrowserRoute(sources []discover.Source, goos string) Decision {
 		if p := found("windows-policy-per-user"); p != nil && found("windows-ie-machine") != nil {
 			osSource = found("windows-ie-machine")
 		}
+		// The live settings are what Chromium reads; the registry's stay
+		// in the report to explain them (and alone when replaying an
+		// export).
+		if s := found("windows-ie-live"); s != nil {
+			osSource = s
+			notes = append(notes, s.Settings().RouteNotes...)
+		}
 		if s := found("env"); s != nil && s.Origin != "" {
 			notes = append(notes, "the browser ignores proxy environment variables on Windows")
 		}

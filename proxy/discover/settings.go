@@ -21,6 +21,7 @@ type Settings struct {
 	Looked      bool        // wpad-dns: the candidate names were looked up
 	Env         Env         // env: the variables, for the CLI route
 	Display     *ProxyRules // env: what the report shows instead of rules
+	RouteNotes  []string    // notes the route decision repeats (windows-ie-live: how it differs from the registry)
 }
 
 // Bypass list dialects, the values of Decision.BypassStyle.

@@ -40,6 +40,10 @@ type System struct {
 	// DHCPWPAD asks the OS DHCP client for option 252 (the WPAD URL) on
 	// every adapter, where the OS offers an API for it (Windows).
 	DHCPWPAD func(ctx context.Context) ([]DHCPOffer, error)
+	// LiveIE asks Windows for the current user's proxy configuration as
+	// the browser reads it (WinHttpGetIEProxyConfigForCurrentUser); nil
+	// elsewhere, and when replaying a registry export.
+	LiveIE func() (IEConfig, error)
 }
 
 // DHCPOffer is what one adapter answered for DHCP option 252: the WPAD
@@ -104,8 +108,9 @@ func (o Override) empty() bool { return o.Proxy == "" && !o.Direct && o.PAC == "
 // the route decision and the proxy test.
 type Source struct {
 	// Name identifies the source: flag, config, edge-policy, chrome-policy,
-	// windows-ie-user, windows-ie-machine, windows-policy-per-user,
-	// windows-winhttp, macos-scutil, gnome, kde, env, wpad-dhcp, wpad-dns.
+	// windows-ie-live, windows-ie-user, windows-ie-machine,
+	// windows-policy-per-user, windows-winhttp, macos-scutil, gnome, kde,
+	// env, wpad-dhcp, wpad-dns.
 	Name string `json:"name"`
 	// Found is true when the source exists and holds a setting.
 	Found bool `json:"found"`

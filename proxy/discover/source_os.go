@@ -40,6 +40,7 @@ func NewOSSystem(lookupEnv func(string) (string, bool)) System {
 		Hostname:   os.Hostname,
 		LookupHost: net.DefaultResolver.LookupHost,
 		DHCPWPAD:   osDHCPWPAD(),
+		LiveIE:     osLiveIE(),
 	}
 }
 

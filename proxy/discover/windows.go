@@ -34,9 +34,16 @@ func readWindows(sys System) []Source {
 			}
 		}
 	}
-	out := []Source{readIE("windows-ie-user", "HKCU", reg)}
+	user := readIE("windows-ie-user", "HKCU", reg)
+	stored := &user
+	var machine Source
 	if perMachine {
-		out = append(out, readIE("windows-ie-machine", "HKLM", reg))
+		machine = readIE("windows-ie-machine", "HKLM", reg)
+		stored = &machine
+	}
+	out := []Source{readLiveIE(sys, stored, ""), user}
+	if perMachine {
+		out = append(out, machine)
 	}
 	out = append(out, policy, readWinHTTP(reg))
 	return out
