@@ -16,6 +16,7 @@ func subcommands(a *app) []*cobra.Command {
 		newExplainCmd(a),
 		newReportCmd(a),
 		newBundleCmd(a),
+		newWatchCmd(a),
 		newVersionCmd(a),
 	}
 }

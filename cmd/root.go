@@ -292,7 +292,6 @@ func isProblemCode(s string) bool {
 var plannedCommands = map[string]string{
 	"doctor": "the default command, okviz-check [TARGET...], is the full diagnosis",
 	"diag":   "the default command, okviz-check [TARGET...], is the full diagnosis",
-	"watch":  "run okviz-check in a loop of your shell meanwhile",
 }
 
 // warnUnknownVariables warns about OKVIZ_CHECK_* variables that mean
