@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,13 +45,30 @@ func (p *Prober) dnsOnly(ctx context.Context, t Target) []Check {
 
 func dnsTestProber(sys *fakedns.Server, nameservers ...string) *Prober {
 	return &Prober{
-		Dialer:      &net.Dialer{},
+		Dialer:      loopbackDialer{},
 		Resolver:    sys.Resolver(),
 		Now:         time.Now,
 		Timeout:     dnsTestTimeout,
 		Nameservers: nameservers,
 		UserAgent:   "okviz-check/test",
 	}
+}
+
+// loopbackDialer dials loopback addresses only: a test's other addresses
+// (documentation ranges in fake answers, which the DNS stage may try to
+// settle by TLS) are refused here and never leave the machine.
+type loopbackDialer struct{}
+
+func (loopbackDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, address)
 }
 
 func dnsTarget(t testing.TB, host string) Target {
@@ -368,7 +386,7 @@ func TestDNSCompare(t *testing.T) {
 			cmp:  fakedns.Record{CNAME: []string{"a.cdn.example"}, A: []string{"198.51.100.31"}},
 			code: "dns.ok", status: StatusPass},
 		{name: "other network, no CNAME anywhere", sys: x, cmp: fakedns.Record{A: []string{"198.51.100.32"}},
-			code: "dns.mismatch", status: StatusWarn, summaryHas: "answers 198.51.100.32 while this machine gets 192.0.2.30"},
+			code: "dns.mismatch", status: StatusWarn, summaryHas: "answers 198.51.100.32 (TLS could not settle it: no TCP connection to 198.51.100.32:443 (refused)) while this machine gets 192.0.2.30"},
 		{name: "CDN rotating within one /24", sys: x, cmp: fakedns.Record{A: []string{"192.0.2.77"}},
 			code: "dns.ok", status: StatusPass, summaryHas: "agree"},
 		{name: "CDN rotating within one IPv6 /48", sys: fakedns.Record{AAAA: []string{"2001:db8:5:1::1"}},
@@ -377,7 +395,7 @@ func TestDNSCompare(t *testing.T) {
 			cmp: fakedns.Record{AAAA: []string{"2001:db8:6::1"}}, code: "dns.mismatch", status: StatusWarn},
 		{name: "local answer skips the public CNAME", sys: x,
 			cmp:  fakedns.Record{CNAME: []string{"e.cdn.example"}, A: []string{"198.51.100.33"}},
-			code: "dns.mismatch", status: StatusWarn, summaryHas: "answers 198.51.100.33 (via e.cdn.example) while this machine gets 192.0.2.30"},
+			code: "dns.mismatch", status: StatusWarn, summaryHas: "answers 198.51.100.33 (via e.cdn.example) (TLS could not settle it: no TCP connection to 198.51.100.33:443 (refused)) while this machine gets 192.0.2.30"},
 		{name: "different CNAME chains",
 			sys:  fakedns.Record{CNAME: []string{"x.cdn-a.example"}, A: []string{"192.0.2.34"}},
 			cmp:  fakedns.Record{CNAME: []string{"y.cdn-b.example"}, A: []string{"198.51.100.34"}},
@@ -592,7 +610,7 @@ func TestDNSViewsConcurrentAndOrdered(t *testing.T) {
 	p := dnsTestProber(a, a.Addr, b.Addr, a.Addr) // the duplicate is queried once
 	p.ExtraNameservers = []string{c.Addr}
 	p.Compare = []string{b.Addr, "not-an-address"}
-	views := p.dnsViews(context.Background(), dnsTarget(t, wireHost))
+	views := p.dnsViews(context.Background(), dnsTarget(t, wireHost), false, nil)
 	type sr struct {
 		server, role string
 		code         Code
@@ -619,7 +637,7 @@ func TestDNSViewsCanceled(t *testing.T) {
 	p.Timeout = time.Hour // only the cancellation can end this
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
-	views := p.dnsViews(ctx, dnsTarget(t, wireHost))
+	views := p.dnsViews(ctx, dnsTarget(t, wireHost), false, nil)
 	if len(views) != 1 || views[0].ErrKind != "canceled" {
 		t.Errorf("views = %+v", views)
 	}
@@ -627,7 +645,7 @@ func TestDNSViewsCanceled(t *testing.T) {
 
 func TestDNSViewJSON(t *testing.T) {
 	fs := fakedns.Start(t, map[string]fakedns.Record{wireHost: {Rcode: dns.RcodeRefused}})
-	views := dnsTestProber(fs, fs.Addr).dnsViews(context.Background(), dnsTarget(t, wireHost))
+	views := dnsTestProber(fs, fs.Addr).dnsViews(context.Background(), dnsTarget(t, wireHost), false, nil)
 	b, err := json.Marshal(views)
 	if err != nil {
 		t.Fatal(err)

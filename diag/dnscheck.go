@@ -113,6 +113,11 @@ func (p *Prober) dnsChecks(t Target, sys []net.IP, sysCheck Check, views []DNSVi
 	}
 	for i := range local {
 		local[i].Agrees = agreesWithSystem(local[i], sysAddrs, names)
+		if local[i].Agrees {
+			local[i].TLS = nil // agreed without it: the handshake proves nothing more
+		} else {
+			local[i].Agrees = servesHost(local[i])
+		}
 		if local[i].Agrees && len(sysAddrs) > 0 {
 			for _, n := range local[i].CNAMEs {
 				names[strings.ToLower(n)] = true
@@ -424,11 +429,14 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 		}
 		return SkipCheck(CheckDNSServers, "The DNS servers were not queried directly")
 	}
-	var disagree, parts, said []string
+	var disagree, parts, said, settled []string
 	var silent []DNSView
 	for _, v := range local {
 		switch {
 		case v.Agrees:
+			if servesHost(v) {
+				settled = append(settled, settledText(v))
+			}
 		case v.Rcode == "":
 			// No answer at all is not a different answer: the resolver is
 			// down or unreachable (and it does not agree either).
@@ -436,7 +444,7 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 			said = append(said, v.Server+" "+answerText(v))
 		default:
 			disagree = append(disagree, v.Server)
-			parts = append(parts, v.Server+" "+answerText(v))
+			parts = append(parts, v.Server+" "+answerText(v)+tlsProofText(v))
 		}
 	}
 	details := &DNSViewsDetails{Views: local, SystemAddresses: addrStrings(sys), Disagreeing: append([]string{}, disagree...)}
@@ -458,7 +466,7 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 			code = silent[0].Code // a DoH server's TLS or HTTP failure
 		}
 		c := newCheck(CheckDNSServers, code, plural(len(said), "The DNS server ", "The DNS servers ")+joinAnd(said)+" for "+host+
-			"; the system lookup worked through another, but applications may wait for it first", details)
+			"; the system lookup worked through another, but applications may wait for it first"+settledNote(settled), details)
 		c.Status = StatusWarn
 		return c
 	}
@@ -468,9 +476,9 @@ func (p *Prober) serversCheck(host string, sys []netip.Addr, local []DNSView) Ch
 		}
 	}
 	if len(local) == 1 {
-		return newCheck(CheckDNSServers, DNSOK, "The DNS server "+local[0].Server+" agrees with the system answer for "+host, details)
+		return newCheck(CheckDNSServers, DNSOK, "The DNS server "+local[0].Server+" agrees with the system answer for "+host+settledNote(settled), details)
 	}
-	return newCheck(CheckDNSServers, DNSOK, "The "+strconv.Itoa(len(local))+" DNS servers agree with the system answer for "+host, details)
+	return newCheck(CheckDNSServers, DNSOK, "The "+strconv.Itoa(len(local))+" DNS servers agree with the system answer for "+host+settledNote(settled), details)
 }
 
 // compareCheck looks for clear signs that the comparison resolvers see
@@ -481,7 +489,7 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, name
 	if len(views) == 0 {
 		return SkipCheck(CheckDNSCompare, "The comparison resolvers were not queried")
 	}
-	var parts, disagree, failed, aside []string
+	var parts, disagree, failed, aside, settled []string
 	answered := 0
 	var working []DNSView
 	for i := range views {
@@ -506,6 +514,12 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, name
 			// different answer, whatever the CNAMEs leave unknown.
 			a := parseAddrs(v.Addrs)
 			flag = !(overlap(a, sys) || sameNetwork(a, sys) || sharesName(v.CNAMEs, names))
+			if !flag {
+				v.TLS = nil
+			}
+			// A handshake may settle the doubt: the other address serves
+			// a certificate valid for the host, so it is the same service.
+			flag = flag && !servesHost(*v)
 		case len(sys) > 0 && v.Code == DNSNXDomain && public:
 			flag = true
 		}
@@ -518,7 +532,9 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, name
 		}
 		if flag {
 			disagree = append(disagree, v.Server)
-			parts = append(parts, v.Server+" "+answerText(*v)+chainText(*v))
+			parts = append(parts, v.Server+" "+answerText(*v)+chainText(*v)+tlsProofText(*v))
+		} else if servesHost(*v) {
+			settled = append(settled, settledText(*v))
 		}
 	}
 	details := &DNSViewsDetails{Views: views, SystemAddresses: addrStrings(sys), Disagreeing: append([]string{}, disagree...)}
@@ -550,11 +566,11 @@ func compareCheck(host string, public bool, sys []netip.Addr, sysCode Code, name
 	}
 	if len(aside) > 0 {
 		c := newCheck(CheckDNSCompare, DNSOK, "No comparison resolver contradicts this machine's answer for "+host+", but "+joinAnd(aside)+
-			": that resolver's own filtering or failure, which says nothing about this network", details)
+			": that resolver's own filtering or failure, which says nothing about this network"+settledNote(settled), details)
 		c.Status = StatusInfo
 		return c
 	}
-	return newCheck(CheckDNSCompare, DNSOK, "The comparison resolvers agree with this machine's answer for "+host, details)
+	return newCheck(CheckDNSCompare, DNSOK, "The comparison resolvers agree with this machine's answer for "+host+settledNote(settled), details)
 }
 
 // sharesName: the answer went through one of the names the system's

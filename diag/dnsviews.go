@@ -77,6 +77,9 @@ type DNSView struct {
 	// the system resolver gave applications (set by the checks).
 	Agrees  bool       `json:"agrees_with_system"`
 	Queries []DNSQuery `json:"queries"`
+	// TLS is set when the answer shared nothing with the system's and a
+	// handshake with its address settled whether it is the same service.
+	TLS *TLSSettlement `json:"tls_settlement,omitempty"`
 }
 
 // DNSQuery is one query (A or AAAA) of a DNSView, as evidence.
@@ -103,7 +106,11 @@ func (p *Prober) dnsTimeout() time.Duration {
 
 // dnsViews queries every configured, extra and comparison resolver for the
 // A and AAAA records of t.Host, all at once, each bounded by p.Timeout.
-func (p *Prober) dnsViews(ctx context.Context, t Target) []DNSView {
+// With configuredOnly, only the resolvers configured on this machine are
+// asked (what naming a failed system lookup needs). then, when set, runs on
+// each view as soon as it is complete (settling it by TLS does not wait for
+// the slowest resolver).
+func (p *Prober) dnsViews(ctx context.Context, t Target, configuredOnly bool, then func(*DNSView)) []DNSView {
 	if t.IsIP() {
 		return []DNSView{}
 	}
@@ -113,6 +120,9 @@ func (p *Prober) dnsViews(ctx context.Context, t Target) []DNSView {
 		list []string
 		role string
 	}{{p.Nameservers, roleConfigured}, {p.ExtraNameservers, roleExtra}, {p.Compare, roleCompare}} {
+		if configuredOnly && l.role != roleConfigured {
+			continue
+		}
 		seen := map[string]bool{}
 		for _, s := range l.list {
 			s = strings.TrimSpace(s)
@@ -125,7 +135,12 @@ func (p *Prober) dnsViews(ctx context.Context, t Target) []DNSView {
 	out := make([]DNSView, len(jobs))
 	var wg sync.WaitGroup
 	for i, j := range jobs {
-		wg.Go(func() { out[i] = p.queryView(ctx, j.server, j.role, t.Host) })
+		wg.Go(func() {
+			out[i] = p.queryView(ctx, j.server, j.role, t.Host)
+			if then != nil {
+				then(&out[i])
+			}
+		})
 	}
 	wg.Wait()
 	return out

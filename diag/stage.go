@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"slices"
+	"time"
 )
 
 // Need is what a stage cannot run without: each stage of the path leaves
@@ -42,7 +43,8 @@ type Stages []Stage
 
 // The stages of the path, and the lists the commands use.
 var (
-	// StageDNS resolves the name with the system resolver, as applications do.
+	// StageDNS resolves the name with the system resolver, as applications
+	// do, and names a failure by the configured resolvers' direct answers.
 	StageDNS = dnsStage(false)
 	// StageDNSViews also asks each configured resolver and the comparison
 	// resolvers directly, and compares their answers.
@@ -140,27 +142,53 @@ func (pt *Path) stop(why string) { pt.why = why }
 // chain is the served certificate chain, nil when no handshake got that far.
 func (pt *Path) chain() []*x509.Certificate { return pt.tls.Chain }
 
-// dnsStage resolves the target; with views it also asks each resolver
-// directly, beside the rest of the path, and replaces the system check with
-// the DNS checks once every stage ran.
+// dnsStage resolves the target and, beside the rest of the path, asks the
+// configured resolvers directly, so that a failed lookup is named by their
+// answers (a filter's NXDOMAIN is not a timeout); the system check is
+// replaced by the refined one once every stage ran. With views it also
+// asks the extra and comparison resolvers, settles doubtful disagreements
+// by TLS, and adds the dns.servers and dns.compare checks.
 func dnsStage(views bool) Stage {
 	return Stage{Name: "dns", Run: func(ctx context.Context, p *Prober, pt *Path) {
 		if pt.Route.Kind == "proxy" {
 			return // the proxy resolves; the direct path is evidence of its own
 		}
 		t := pt.Target
-		withViews := views && !t.IsIP()
-		var vs []DNSView
-		done := make(chan struct{})
+		direct := !t.IsIP()
+		var (
+			vs       []DNSView
+			addrs    []net.IP
+			sys      Check
+			done     = make(chan struct{})
+			resolved = make(chan struct{})
+		)
+		// Settling by TLS fits in the DNS stage's own budget: a resolver
+		// that answered fast leaves time for a handshake, one that answered
+		// at the deadline leaves none.
+		deadline := time.Now().Add(p.dnsTimeout())
+		var settle func(*DNSView)
+		if views {
+			settle = func(v *DNSView) {
+				<-resolved
+				sd, _ := sys.Details.(*DNSSystemDetails)
+				if sys.Code != DNSOK || sd == nil {
+					return
+				}
+				if a := parseAddrs(sd.Addresses); doubtful(*v, a, sd.CanonicalName) {
+					v.TLS = p.settleByTLS(ctx, t, settleAddr(parseAddrs(v.Addrs)), deadline)
+				}
+			}
+		}
 		go func() {
 			defer close(done)
-			if withViews {
-				vs = p.dnsViews(ctx, t)
+			if direct {
+				vs = p.dnsViews(ctx, t, !views, settle)
 			}
 		}()
 		start := p.Now()
-		addrs, sys := p.dnsSystem(ctx, t)
+		addrs, sys = p.dnsSystem(ctx, t)
 		sys.DurationMS = p.since(start)
+		close(resolved)
 		at := len(pt.Checks)
 		pt.Checks = append(pt.Checks, sys)
 		if sys.Status == StatusFail {
@@ -170,10 +198,15 @@ func dnsStage(views bool) Stage {
 		}
 		pt.after = append(pt.after, func() {
 			<-done
-			if withViews {
-				rest := append([]Check(nil), pt.Checks[at+1:]...)
-				pt.Checks = append(append(pt.Checks[:at], p.dnsChecks(t, addrs, sys, vs)...), rest...)
+			if !direct {
+				return
 			}
+			checks := p.dnsChecks(t, addrs, sys, vs)
+			if !views {
+				checks = checks[:1] // the refined dns.system only
+			}
+			rest := append([]Check(nil), pt.Checks[at+1:]...)
+			pt.Checks = append(append(pt.Checks[:at], checks...), rest...)
 		})
 	}}
 }

@@ -91,6 +91,16 @@ func dnsViewFacts(f *factList, d *diag.DNSViewsDetails) {
 		case v.Agrees:
 			line += " — agrees"
 		}
+		if s := v.TLS; s != nil {
+			switch s.Result {
+			case "serves_host":
+				line += " (settled by TLS: " + val(s.Address) + " serves the host's certificate)"
+			case "other_certificate":
+				line += " (TLS: " + val(s.Address) + " does not serve the host)"
+			default:
+				line += " (TLS could not settle it)"
+			}
+		}
 		return line
 	}, func(v diag.DNSView) string {
 		if disagree[v.Server] {

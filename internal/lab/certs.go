@@ -78,6 +78,7 @@ func makeCerts(dir string, now time.Time) (certSet, error) {
 		{certProxy, issuing, []string{HostSecureProxy, hostOf(HTTPSProxyAddr)}, nil},
 		{certForbidden, issuing, []string{HostForbidden}, nil},
 		{certSameSite, stranger, []string{HostSameSite}, nil},
+		{certHijacked, issuing, []string{HostHijacked}, nil},
 		{certPrivate, issuing, []string{HostPrivate, HostSynthetic}, nil},
 		{certPrivateBlock, zscalerInt, []string{HostPrivateBlock}, nil},
 		{certDoH, zscalerInt, []string{InterceptedDoHAddr}, nil},

@@ -78,6 +78,7 @@ func testHarness(t *testing.T, l *lab.Lab) {
 			{lab.GatewayAddr, lab.HostNXDomain, nil},
 			{lab.GatewayAddr, "anything-else.okviz.com", nil},
 			{lab.DNS2Addr, lab.HostGood, []string{lab.MismatchAddr}},
+			{lab.DNS2Addr, lab.HostHijacked, []string{lab.HijackAddr}},
 		} {
 			r := l.Direct.Resolver(net.JoinHostPort(tc.server, "53"))
 			got, err := r.LookupHost(ctx, tc.host)
@@ -595,8 +596,18 @@ func scenarios(l *lab.Lab) []scenario {
 		{name: "ok", client: direct, target: lab.HostGood, exit: 0, code: "ok", status: pass, route: "direct"},
 		simple("dns.nxdomain", lab.HostNXDomain, fail),
 		simple("dns.sinkhole", lab.HostSinkhole, fail),
-		{name: "dns.mismatch", client: direct, target: lab.HostGood, args: []string{"--dns-server", lab.DNS2Addr},
-			exit: 0, code: "dns.mismatch", status: warn},
+		// Two resolvers in different networks, answers with nothing in
+		// common: TLS settles it. HostGood's other address serves its
+		// certificate (the same service: agree); HostHijacked's serves
+		// another name's (dns.mismatch, with the proof).
+		{name: "dns.ok/settled-by-tls", client: direct, target: lab.HostGood, args: []string{"--dns-server", lab.DNS2Addr},
+			exit: 0, code: "ok", status: pass, check: settled("dns.servers", lab.MismatchAddr, true, "settled by TLS")},
+		{name: "dns.mismatch", client: direct, target: lab.HostHijacked, args: []string{"--dns-server", lab.DNS2Addr},
+			exit: 0, code: "dns.mismatch", status: warn, check: settled("dns.servers", lab.HijackAddr, false, "does not serve "+lab.HostHijacked)},
+		{name: "dns.ok/settled-by-tls/compare", cmd: "dns", client: direct, target: lab.HostGood, args: []string{"--dns-compare", lab.DNS2Addr},
+			exit: 0, code: "ok", status: pass, check: settled("dns.compare", lab.MismatchAddr, true, "settled by TLS")},
+		{name: "dns.mismatch/compare", cmd: "dns", client: direct, target: lab.HostHijacked, args: []string{"--dns-compare", lab.DNS2Addr},
+			exit: 0, code: "dns.mismatch", status: warn, check: settled("dns.compare", lab.HijackAddr, false, "does not serve "+lab.HostHijacked)},
 		simple("tcp.timeout", lab.HostDropped, fail),
 		simple("tcp.refused", lab.HostRefused, fail),
 		simple("tcp.unreachable", lab.HostProhibited, fail),
@@ -693,6 +704,14 @@ func scenarios(l *lab.Lab) []scenario {
 		{name: "cmd-proxy", cmd: "proxy", client: proxyOnly, target: lab.HostGood, args: proxy(lab.AuthProxyAddr, "", ""),
 			exit: 1, code: "proxy.auth_required", status: fail, route: "proxy",
 			check: checkIDs("proxy.route", "proxy.connect")},
+		// tls, reach and proxy name a failed lookup by the configured
+		// resolver's own answer, as check and dns do.
+		{name: "cmd-tls/dns.refused", cmd: "tls", client: refusedDNS, target: lab.HostGood, exit: 1, code: "dns.refused", status: fail,
+			check: resolverSaid(lab.RefusedDNSAddr, "REFUSED")},
+		{name: "cmd-reach/dns.servfail", cmd: "reach", client: servfailDNS, target: lab.HostGood, exit: 1, code: "dns.servfail", status: fail,
+			check: resolverSaid(lab.ServfailDNSAddr, "SERVFAIL")},
+		{name: "cmd-proxy/dns.unreachable", cmd: "proxy", client: refusingDNS, target: lab.HostGood, exit: 1, code: "dns.unreachable", status: fail,
+			check: allOf(resolverSaid(lab.RefusingDNSAddr, "refused"), summaryHas("dns.unreachable", "refused the connection"))},
 	}
 }
 
@@ -833,7 +852,10 @@ func testScenarios(t *testing.T, l *lab.Lab, bin string) {
 func runProbe(t *testing.T, l *lab.Lab, bin string, ns *lab.Netns, env []string, cmd string, args ...string) ([]diag.TargetResult, lab.Result) {
 	t.Helper()
 	argv := append([]string{bin, cmd}, args...)
-	argv = append(argv, "--format", "json", "--timeout", cliTimeout.String(), "--dns-compare", "none")
+	argv = append(argv, "--format", "json", "--timeout", cliTimeout.String())
+	if !slices.Contains(args, "--dns-compare") {
+		argv = append(argv, "--dns-compare", "none") // the public resolvers are not in the lab
+	}
 	argv = append(argv, l.TrustArgs()...)
 	ctx := ctxTimeout(t, hangFactor*cliTimeout)
 	res := l.RunEnv(ctx, ns, env, argv...)
@@ -928,6 +950,41 @@ func summaryHas(code, s string) func(*testing.T, diag.TargetResult) {
 	return func(t *testing.T, tr diag.TargetResult) {
 		if c := lab.FindCheck(tr, code); c == nil || !strings.Contains(c.Summary, s) {
 			t.Errorf("no %s check whose summary says %q: %s", code, s, checkList(tr))
+		}
+	}
+}
+
+// settled wants the check with this id to hold DNS2Addr's view, settled
+// by a handshake with addr (serving the host or not), and its summary,
+// status and the view's agrees_with_system to tell the same story.
+func settled(id, addr string, serves bool, says string) func(*testing.T, diag.TargetResult) {
+	return func(t *testing.T, tr diag.TargetResult) {
+		c := findID(tr, id)
+		if c == nil {
+			t.Fatalf("no %s check: %s", id, checkList(tr))
+		}
+		d, _ := c.Details.(*diag.DNSViewsDetails)
+		if d == nil {
+			t.Fatalf("%s details are %T", id, c.Details)
+		}
+		var v *diag.DNSView
+		for i := range d.Views {
+			if d.Views[i].Server == lab.DNS2Addr {
+				v = &d.Views[i]
+			}
+		}
+		if v == nil || v.TLS == nil || v.TLS.Address != addr {
+			t.Fatalf("%s: no view of %s settled at %s: %+v", id, lab.DNS2Addr, addr, d.Views)
+		}
+		want := "other_certificate"
+		if serves {
+			want = "serves_host"
+		}
+		if v.TLS.Result != want || v.Agrees != serves {
+			t.Errorf("%s view: result %s, agrees_with_system %v; want %s, %v", id, v.TLS.Result, v.Agrees, want, serves)
+		}
+		if (c.Code == diag.DNSMismatch) == serves || (c.Status == diag.StatusPass) != serves || !strings.Contains(c.Summary, says) {
+			t.Errorf("%s = %s/%s %q, while the view serves_host=%v (want %q in the summary)", id, c.Code, c.Status, c.Summary, serves, says)
 		}
 	}
 }

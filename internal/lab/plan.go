@@ -52,6 +52,10 @@ const (
 	// https://www.okv.io/, its own site (okv.io is a registrable domain
 	// under io): no captive portal, the TLS cause stays the verdict.
 	HostSameSite = "api.okv.io"
+	// HostHijacked is served by a genuine origin; DNS2Addr answers it with
+	// HijackAddr, in another network, which serves another name's
+	// certificate: a disagreement TLS cannot settle (dns.mismatch).
+	HostHijacked = "hijacked.okviz.com"
 	// HostSecureProxy is the name of the https:// proxy (HTTPSProxyAddr);
 	// its certificate names it and that address.
 	HostSecureProxy = "proxy.corp.example"
@@ -69,8 +73,12 @@ const (
 	DNS2Addr     = "198.18.2.53"    // a second resolver that answers HostGood differently
 	// MismatchAddr is what DNS2Addr answers for HostGood (also a good
 	// origin), in another /24 than HostGood's address: answers in one /24
-	// are one operator's and agree.
-	MismatchAddr  = "198.18.9.40"
+	// are one operator's and agree; these share nothing, and TLS settles
+	// them (MismatchAddr serves HostGood's certificate).
+	MismatchAddr = "198.18.9.40"
+	// HijackAddr is what DNS2Addr answers for HostHijacked: an origin in
+	// the same other network that serves a certificate for another name.
+	HijackAddr    = "198.18.9.41"
 	ProxyAddr     = "198.18.2.30:3128" // squid, open
 	AuthProxyAddr = "198.18.2.31:3128" // squid, Basic authentication
 	DenyProxyAddr = "198.18.2.32:3128" // squid, denies .okviz.com
@@ -235,6 +243,7 @@ const (
 	certPrivateBlock = "private-block"
 	certForbidden    = "forbidden"
 	certSameSite     = "same-site"
+	certHijacked     = "hijacked"
 	certDoH          = "doh" // InterceptedDoHAddr, from the interception CA
 )
 
@@ -271,8 +280,10 @@ func origins() []origin {
 		{host: HostNotYetValid, addr: "198.18.1.28", cert: certNotYetValid, body: okBody},
 		{host: HostExpiring, addr: "198.18.1.29", cert: certExpiring, body: okBody},
 		{host: "", addr: MismatchAddr, cert: certMismatch, body: okBody},
+		{host: "", addr: HijackAddr, cert: certWrongName, body: okBody},
 		{host: HostForbidden, addr: "198.18.1.30", cert: certForbidden, status: 403, body: edgeDenied},
 		{host: HostSameSite, addr: "198.18.1.31", cert: certSameSite, body: okBody, http80: "https://www.okv.io/"},
+		{host: HostHijacked, addr: "198.18.1.32", cert: certHijacked, body: okBody},
 		{host: HostPrivate, addr: "10.198.18.10", cert: certPrivate, body: okBody},
 		{host: HostSynthetic, addr: "100.64.18.10", cert: certPrivate, body: okBody},
 		{host: HostPrivateBlock, addr: "10.198.18.66", cert: certPrivateBlock, status: 403, body: blockPage},
@@ -336,7 +347,8 @@ func resolvers() []resolver {
 	primary = append(primary, kerberosHostRecords()...)
 	return []resolver{
 		{"dnsmasq", GatewayAddr, primary, true},
-		{"dnsmasq2", DNS2Addr, append(zones[:len(zones):len(zones)], "--host-record="+HostGood+","+MismatchAddr), true},
+		{"dnsmasq2", DNS2Addr, append(zones[:len(zones):len(zones)],
+			"--host-record="+HostGood+","+MismatchAddr, "--host-record="+HostHijacked+","+HijackAddr), true},
 		// A forwarder whose only upstream fails: it relays the SERVFAIL.
 		{"dnsmasq-servfail", ServfailDNSAddr, []string{"--server=" + failingUpstream}, false},
 		// No upstream at all: dnsmasq answers REFUSED, like a resolver that
