@@ -17,8 +17,11 @@ type bypassTarget struct {
 	scheme string
 	host   string // lower case, no brackets
 	port   int
-	ip     netip.Addr
-	isIP   bool
+	// portSet: the URL names its port (Python and Node compare host:port
+	// entries only then).
+	portSet bool
+	ip      netip.Addr
+	isIP    bool
 }
 
 // parseBypassTarget accepts a host, host:port, [v6]:port or a URL; the
@@ -39,7 +42,7 @@ func parseBypassTarget(s string) bypassTarget {
 	t.host = strings.ToLower(strings.Trim(host, "[]"))
 	t.port = defaultURLPort(t.scheme)
 	if n, err := strconv.Atoi(port); err == nil {
-		t.port = n
+		t.port, t.portSet = n, true
 	}
 	if a, err := netip.ParseAddr(t.host); err == nil {
 		t.ip, t.isIP = a.Unmap(), true
