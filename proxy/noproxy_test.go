@@ -26,7 +26,7 @@ func TestClientRoutes(t *testing.T) {
 		{"star alone", map[string]string{"HTTPS_PROXY": P, "NO_PROXY": "*"}, "api.okviz.com", "", "", "", ""},
 		{"no boundary", map[string]string{"HTTPS_PROXY": P, "NO_PROXY": "okviz.com"}, "notokviz.com", P, P, P, P},
 		{"case", map[string]string{"HTTPS_PROXY": "http://upper:1", "https_proxy": "http://lower:2"}, "api.okviz.com", "http://lower:2", "http://lower:2", "http://upper:1", "http://lower:2"},
-		{"empty lower case", map[string]string{"HTTPS_PROXY": P, "https_proxy": ""}, "api.okviz.com", "", "", P, P},
+		{"empty lower case", map[string]string{"HTTPS_PROXY": P, "https_proxy": ""}, "api.okviz.com", P, "", P, P},
 		{"no scheme", map[string]string{"https_proxy": "p.corp.example:8080"}, "api.okviz.com", "p.corp.example:8080", "p.corp.example:8080", "p.corp.example:8080", ""},
 		{"all_proxy", map[string]string{"ALL_PROXY": P}, "api.okviz.com", P, P, "", ""},
 		{"upper no_proxy", map[string]string{"https_proxy": P, "no_proxy": "api.okviz.com", "NO_PROXY": "other.example"}, "api.okviz.com", "", "", P, ""},

@@ -38,7 +38,7 @@ const (
 // The releases the models follow. Each was checked against the real
 // program where this machine has it (proxy/programs_real_test.go).
 const (
-	rulesCurl   = "curl 7.86 and later (8.x): Curl_check_noproxy"
+	rulesCurl   = "curl 8.9 and later: Curl_check_noproxy"
 	rulesPython = "requests 2.34 with urllib's proxy_bypass_environment"
 	rulesGo     = "Go net/http ProxyFromEnvironment (golang.org/x/net/http/httpproxy)"
 	rulesNode   = "Node.js 24 built-in http, https and fetch with NODE_USE_ENV_PROXY=1"
@@ -50,7 +50,7 @@ const (
 func ClientRoutes(sources []discover.Source, targetURL string) []ClientRoute {
 	e := envOf(sources)
 	t := parseBypassTarget(targetURL)
-	return []ClientRoute{curlRoute(e, t, false), pythonRoute(e, t, false), goRoute(e, t), nodeRoute(e, t, false)}
+	return []ClientRoute{curlRoute(e, t, curlCurrent), pythonRoute(e, t, false), goRoute(e, t), nodeRoute(e, t, false)}
 }
 
 func envOf(sources []discover.Source) discover.Env {
@@ -60,18 +60,6 @@ func envOf(sources []discover.Source) discover.Env {
 		}
 	}
 	return nil
-}
-
-// firstSet returns the first of names that is set, even to "" (C's
-// getenv, which curl uses: a set but empty lower-case name hides the
-// upper-case one).
-func firstSet(e discover.Env, names ...string) (string, string, bool) {
-	for _, n := range names {
-		if v, ok := e[n]; ok {
-			return v, n, true
-		}
-	}
-	return "", "", false
 }
 
 // firstNonEmpty returns the first of names with a non-empty value (Go's
@@ -90,40 +78,48 @@ func direct(r ClientRoute, why string) ClientRoute {
 	return r
 }
 
+// curl releases whose no_proxy reading differs.
+type curlRelease int
+
+const (
+	curlCurrent curlRelease = iota // 8.9 and later: entries need commas
+	curl786                        // 7.86 to 8.8: CIDR blocks; blanks also separate entries
+	curlOld                        // before 7.86: no CIDR blocks
+)
+
 // curlRoute is curl's detect_proxy and its no_proxy check: for https the
 // first of https_proxy and HTTPS_PROXY that is set, else all_proxy, else
-// ALL_PROXY (for http only http_proxy: curl never reads HTTP_PROXY, for CGI
-// safety); no_proxy before NO_PROXY; set but empty means none. legacy is
-// curl before 7.86, which does not read CIDR blocks.
-func curlRoute(e discover.Env, t bypassTarget, legacy bool) ClientRoute {
+// ALL_PROXY (for http only http_proxy: curl never reads HTTP_PROXY, for
+// CGI safety); no_proxy before NO_PROXY. curl_getenv reads an empty
+// variable as unset.
+func curlRoute(e discover.Env, t bypassTarget, rel curlRelease) ClientRoute {
 	r := ClientRoute{Client: ProgramCurl, Rules: rulesCurl}
 	lo := t.scheme + "_proxy"
 	names := []string{lo}
 	if t.scheme != "http" {
 		names = append(names, strings.ToUpper(lo))
 	}
-	v, name, ok := firstSet(e, names...)
-	if !ok {
-		v, name, _ = firstSet(e, "all_proxy", "ALL_PROXY")
-		names = append(names, "all_proxy", "ALL_PROXY")
-	}
-	if strings.TrimSpace(v) == "" {
-		if name != "" {
-			return direct(r, name+" is set but empty, which curl reads as no proxy")
-		}
+	names = append(names, "all_proxy", "ALL_PROXY")
+	v, name := firstNonEmpty(e, names...)
+	if v == "" {
 		return direct(r, "none of "+strings.Join(names, ", ")+" is set")
 	}
-	np, _, _ := firstSet(e, "no_proxy", "NO_PROXY")
-	if hit, entry, why := curlNoProxy(np, t, legacy); hit {
+	np, _ := firstNonEmpty(e, "no_proxy", "NO_PROXY")
+	if hit, entry, why := curlNoProxy(np, t, rel); hit {
 		r = direct(r, why)
 		r.Bypass = entry
 	} else {
 		r.Proxy, r.ProxyVar = v, name
 	}
-	if !legacy {
-		if old := curlRoute(e, t, true); old.Proxy != r.Proxy {
-			r.Older = "curl before 7.86 (Debian 11, RHEL 8) reads no CIDR blocks in no_proxy and " + routeWord(old)
+	if rel == curlCurrent {
+		var older []string
+		if old := curlRoute(e, t, curl786); old.Proxy != r.Proxy {
+			older = append(older, "curl 7.86 to 8.8 (Debian 12 ships 7.88) also reads blank-separated no_proxy entries and "+routeWord(old))
 		}
+		if old := curlRoute(e, t, curlOld); old.Proxy != r.Proxy {
+			older = append(older, "curl before 7.86 (Debian 11, RHEL 8) reads no CIDR blocks in no_proxy and "+routeWord(old))
+		}
+		r.Older = strings.Join(older, "; ")
 	}
 	return r
 }
@@ -136,22 +132,21 @@ func routeWord(r ClientRoute) string {
 	return "would use the proxy"
 }
 
-// curlNoProxy is Curl_check_noproxy (curl 7.86 and later): "*" alone
-// matches everything; entries are separated by commas (white space
-// around them is skipped, and anything else after white space ends the
-// list); a leading and a trailing dot are ignored; a name matches itself
-// and its subdomains; IP targets match IP or CIDR entries only; no
-// wildcards, no ports. legacy (before 7.86) compares IP targets with IP
-// entries only.
-func curlNoProxy(list string, t bypassTarget, legacy bool) (bool, string, string) {
+// curlNoProxy is Curl_check_noproxy: "*" as the whole value matches
+// everything; entries are separated by commas (white space around them is
+// skipped; from 8.9 anything else after white space ends the list, before
+// it a blank also separates entries); a leading and a trailing dot are
+// ignored; a name matches itself and its subdomains; IP targets match IP
+// or (from 7.86) CIDR entries only; no wildcards, no ports.
+func curlNoProxy(list string, t bypassTarget, rel curlRelease) (bool, string, string) {
 	if list == "*" {
 		return true, "*", "* disables the proxy"
 	}
 	host := strings.TrimSuffix(t.host, ".")
-	for _, tok := range curlTokens(list) {
+	for _, tok := range curlTokens(list, rel != curlCurrent) {
 		if t.isIP {
 			if strings.Contains(tok, "/") {
-				if p, err := netip.ParsePrefix(tok); err == nil && !legacy && p.Contains(t.ip.Unmap()) {
+				if p, err := netip.ParsePrefix(tok); err == nil && rel != curlOld && p.Contains(t.ip.Unmap()) {
 					return true, tok, "curl understands CIDR blocks"
 				}
 				continue
@@ -183,8 +178,9 @@ func curlNoProxy(list string, t bypassTarget, legacy bool) (bool, string, string
 	return false, "", ""
 }
 
-// curlTokens splits a no_proxy value as curl walks it.
-func curlTokens(list string) []string {
+// curlTokens splits a no_proxy value as curl walks it; blanks says
+// whether a blank separates entries (before 8.9) or ends the list.
+func curlTokens(list string, blanks bool) []string {
 	var out []string
 	p := list
 	for p != "" {
@@ -197,8 +193,8 @@ func curlTokens(list string) []string {
 			out = append(out, p[:end])
 		}
 		p = strings.TrimLeft(p[end:], " \t")
-		if !strings.HasPrefix(p, ",") {
-			break // curl stops at anything but a comma
+		if !strings.HasPrefix(p, ",") && !blanks {
+			break // curl 8.9 stops at anything but a comma
 		}
 		p = strings.TrimLeft(p, ",")
 	}

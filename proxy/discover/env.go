@@ -104,7 +104,10 @@ func readEnv(sys System) Source {
 		}
 	}
 	s.set.Display = &display
-	if v, _ := e.First("NO_PROXY", "no_proxy"); v != "" {
+	if v, _ := e.First("NO_PROXY", "no_proxy"); v != "" && s.set.Rules.Empty() {
+		// No proxy for the browser: the list is shown as most tools read
+		// it. With a proxy, the bypass list stays Chromium's no_proxy (the
+		// lower-case name first, even when empty), as a real Chromium shows.
 		s.set.Bypass = lists.Split(v, ",")
 	}
 	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy", "auto_proxy"} {
