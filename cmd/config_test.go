@@ -278,8 +278,9 @@ func TestValueChecks(t *testing.T) {
 		bad   []string
 	}{
 		{"proxy", checkProxyURL,
-			[]string{"", "http://p:8080", "https://p", "socks5://u:pw@p:1080", "socks5h://[fd00:198:18::1]:1080", "http://p:65535"},
-			[]string{"p:8080", "ftp://p:21", "http://:8080", "http://p:0", "http://p:65536", "http://p:", "http://p:http", "http://p q:80"}},
+			[]string{"", "http://p:8080", "https://p", "socks5://u:pw@p:1080", "socks5h://[fd00:198:18::1]:1080", "http://p:65535",
+				"p:8080", "http=a:80;https=b:443"}, // WinINET's forms
+			[]string{"8080", "p:0", "http=a:80;gopher=b:70", "ftp://p:21", "http://:8080", "http://p:0", "http://p:65536", "http://p:", "http://p:http", "http://p q:80"}},
 		{"resolver", checkResolver,
 			[]string{"198.18.0.53", "fd00:198:18::53", "198.18.0.53:5353", "[fd00:198:18::53]:53"},
 			[]string{"resolver.corp", "198.18.0.53:0", "198.18.0.53:65536", "[fd00:198:18::53]:x", "198.18.0.530", ""}},

@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/okviz/okviz-check/proxy/discover"
 )
 
 // enumValue is a string flag restricted to a fixed set of words.
@@ -163,10 +165,15 @@ func checkCompare(s string) error {
 	return nil
 }
 
-// checkProxyURL accepts http, https and socks proxy URLs.
+// checkProxyURL accepts http, https and socks proxy URLs, and the forms
+// WinINET writes (see discover.ParseGivenProxy).
 func checkProxyURL(s string) error {
 	if s == "" {
 		return nil
+	}
+	if discover.WinINETForm(s) {
+		_, err := discover.ParseGivenProxy(s)
+		return err
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Hostname() == "" {

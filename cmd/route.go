@@ -70,13 +70,32 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 	if o.CAFile != "" && ps.Browser.Kind != proxy.KindDirect {
 		// Only proxies and PAC servers use it; loading the system roots
 		// costs tens of milliseconds. The file was checked by newProber.
-		if pem, err := os.ReadFile(o.CAFile); err == nil {
-			if pool, err := x509.SystemCertPool(); err == nil && pool.AppendCertsFromPEM(pem) {
-				ps.TLS = &tls.Config{RootCAs: pool}
-			}
-		}
+		ps.TLS = proxyTLS(o.CAFile)
 	}
 	return ps
+}
+
+// proxyTLS trusts the system roots plus the --ca-file roots for https://
+// proxies and PAC servers, read as the target's are (diag.ParseChain: PEM
+// or DER, as Windows' certificate export writes .cer files); nil, the
+// system roots alone, when the file cannot be used.
+func proxyTLS(caFile string) *tls.Config {
+	data, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil
+	}
+	certs, err := diag.ParseChain(data)
+	if err != nil {
+		return nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	for _, c := range certs {
+		pool.AddCert(c)
+	}
+	return &tls.Config{RootCAs: pool}
 }
 
 // router is the browser route as diag's per-target Route, bounded by

@@ -39,21 +39,27 @@ func authScenarios(t *testing.T, l *lab.Lab) []scenario {
 	userPass := func(addr, user, pw string) string { return lab.ProxyURL(addr, user, pw) }
 	wrong := "wrong-" + lab.ProxyPassword
 	basic := lab.AuthProxyAddr
-	// The config file's proxy.url carries the credentials.
-	config := func(pw string) []string {
-		dir := t.TempDir()
-		p := filepath.Join(dir, "okviz-check.yaml")
-		body := "proxy:\n  url: " + userPass(basic, lab.ProxyUser, pw) + "\n"
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+	// A config file whose proxy.url is url.
+	configURL := func(url string) []string {
+		p := filepath.Join(t.TempDir(), "okviz-check.yaml")
+		if err := os.WriteFile(p, []byte("proxy:\n  url: \""+url+"\"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return []string{"--config", p}
 	}
+	// The config file's proxy.url carries the credentials.
+	config := func(pw string) []string { return configURL(userPass(basic, lab.ProxyUser, pw)) }
 	proxyUser := func(addr, user string) []string {
 		return []string{"--proxy", lab.ProxyURL(addr, "", ""), "--proxy-user", user}
 	}
 	passwordEnv := func(pw string) string { return "OKVIZ_CHECK_PROXY_PASSWORD=" + pw }
 	redacted := "http://***@" + basic
+	open := "http://" + lab.ProxyAddr
+	// WinINET's per-scheme form: the http entry is a dead proxy, so only
+	// the https entry can carry an https target.
+	perScheme := "http=" + lab.DeadProxyAddr + ";https=" + lab.ProxyAddr
+	// WinINET's host:port form, without a scheme: an HTTP proxy.
+	hostPort := lab.ProxyAddr
 
 	return []scenario{
 		// Negotiate: a valid ticket, no ticket, an SPN the KDC does not
@@ -76,7 +82,7 @@ func authScenarios(t *testing.T, l *lab.Lab) []scenario {
 		proxied("proxy.ok/digest-proxy-user", proxyUser(lab.DigestProxyAddr, lab.ProxyUser), "ok", pass).
 			withEnv(passwordEnv(lab.ProxyPassword)).
 			withCheck(answeredWith("Digest", "", "--proxy-user and OKVIZ_CHECK_PROXY_PASSWORD")),
-		proxied("proxy.auth_failed/digest", []string{"--proxy", userPass(lab.DigestProxyAddr, lab.ProxyUser, wrong)}, "proxy.auth_failed", fail),
+		proxied("proxy.auth_failed/digest", []string{"--proxy", userPass(lab.DigestProxyAddr, lab.DigestOtherUser, wrong)}, "proxy.auth_failed", fail),
 
 		// Basic from each source, right then wrong (the --proxy URL's pair
 		// is in the main scenarios: proxy.ok/credentials, proxy.auth_failed).
@@ -93,6 +99,18 @@ func authScenarios(t *testing.T, l *lab.Lab) []scenario {
 			withCheck(answeredWith("Basic", "", "--proxy-user and OKVIZ_CHECK_PROXY_PASSWORD")),
 		proxied("proxy.auth_failed/basic-proxy-user", proxyUser(basic, lab.ProxyUser), "proxy.auth_failed", fail).
 			withEnv(passwordEnv(wrong)),
+
+		// The forms admins paste from Windows, in the flag, the config
+		// file and OKVIZ_CHECK_PROXY_URL.
+		proxied("proxy.ok/wininet-host-port", []string{"--proxy", hostPort}, "ok", pass).shown(open),
+		proxied("proxy.ok/wininet-host-port-env", nil, "ok", pass).shown(open).withEnv("OKVIZ_CHECK_PROXY_URL=" + hostPort),
+		proxied("proxy.ok/wininet-per-scheme", []string{"--proxy", perScheme}, "ok", pass).shown(open),
+		proxied("proxy.ok/wininet-per-scheme-env", nil, "ok", pass).shown(open).withEnv("OKVIZ_CHECK_PROXY_URL=" + perScheme),
+		proxied("proxy.ok/wininet-per-scheme-config", configURL(perScheme), "ok", pass).shown(open),
+		// Credentials in the https entry are used like a URL's.
+		proxied("proxy.ok/wininet-per-scheme-credentials",
+			[]string{"--proxy", "http=" + lab.DeadProxyAddr + ";https=" + lab.ProxyUser + ":" + lab.ProxyPassword + "@" + basic}, "ok", pass).
+			shown(redacted),
 	}
 }
 

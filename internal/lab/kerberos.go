@@ -43,7 +43,13 @@ const (
 	KerberosProxyAddr     = "198.18.2.40:3128" // Negotiate (Kerberos), allows every lab target
 	KerberosDenyProxyAddr = "198.18.2.41:3128" // Negotiate (Kerberos), then denies .okviz.com
 	NTLMAuthProxyAddr     = "198.18.2.42:3128" // NTLM (ntlm_fake_auth: any account passes the handshake)
-	DigestProxyAddr       = "198.18.2.43:3128" // Digest (digest_file_auth) with ProxyUser and ProxyPassword
+	DigestProxyAddr       = "198.18.2.43:3128" // Digest (digest_file_auth) with ProxyUser and ProxyPassword, or DigestOtherUser
+	// DigestOtherUser is a second Digest account (password ProxyPassword)
+	// for runs with a wrong password: squid keeps a Digest user's state
+	// per user name, and a concurrent run that logged ProxyUser in
+	// correctly would otherwise let a wrong response for the same name
+	// through.
+	DigestOtherUser = "lab-other"
 )
 
 // KerberosProxyURL is the http:// URL of a Negotiate proxy by host name:
@@ -366,7 +372,7 @@ func (l *Lab) startAuthSquid(ctx context.Context, keytab string) error {
 		helpers[name] = p
 	}
 	// digest_file_auth reads user:password lines in plain text.
-	if err := os.WriteFile(filepath.Join(dir, "digest-passwords"), []byte(ProxyUser+":"+ProxyPassword+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "digest-passwords"), []byte(ProxyUser+":"+ProxyPassword+"\n"+DigestOtherUser+":"+ProxyPassword+"\n"), 0o644); err != nil {
 		return err
 	}
 	conf := filepath.Join(dir, "squid.conf")

@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -141,6 +142,61 @@ func ParseProxyURL(s string) (string, error) {
 		return "", fmt.Errorf("proxy %q: SOCKS4 is not supported, use socks5://", redact.URL(s))
 	}
 	return p, nil
+}
+
+// ParseGivenProxy reads a proxy the user typed (--proxy,
+// OKVIZ_CHECK_PROXY_URL, the config file's proxy.url) in any of the forms
+// admins paste: a proxy URL ("http://proxy:8080", "socks5://gw:1080");
+// WinINET's "host:port", which the Internet Options dialog writes and which
+// means an HTTP proxy for every scheme; or WinINET's per-scheme ProxyServer
+// value ("http=a:80;https=b:443"), whose https entry serves https targets.
+// A registry value's bad entries are dropped silently, as Chromium does;
+// a typed value with one is an error that says which, since the user can
+// fix it. The rules keep any credentials.
+func ParseGivenProxy(s string) (ProxyRules, error) {
+	if strings.TrimSpace(s) == "" {
+		return ProxyRules{}, errors.New("empty proxy")
+	}
+	if !perSchemeForm(s) {
+		if !strings.Contains(s, "://") {
+			host := strings.TrimSpace(s)
+			if i := strings.LastIndex(host, "@"); i >= 0 {
+				host = host[i+1:]
+			}
+			if h, _, err := net.SplitHostPort(host); err == nil {
+				host = h
+			}
+			if host != "" && strings.Trim(host, "0123456789") == "" {
+				return ProxyRules{}, fmt.Errorf("proxy %q is a port without a host (want host:port, e.g. proxy.corp.example:8080)", redact.URL(s))
+			}
+		}
+		p, err := ParseProxyURL(s)
+		if err != nil {
+			return ProxyRules{}, err
+		}
+		return ProxyRules{All: []string{p}}, nil
+	}
+	r, problems := ParseProxyRules(s)
+	if len(problems) > 0 {
+		return ProxyRules{}, fmt.Errorf("per-scheme proxy %q (as in WinINET's ProxyServer, e.g. http=proxy:80;https=proxy:443): %s",
+			redact.URL(s), strings.ReplaceAll(strings.Join(problems, "; "), " ignored:", ":"))
+	}
+	if len(r.All)+len(r.HTTP)+len(r.HTTPS)+len(r.FTP)+len(r.Fallback) == 0 {
+		return ProxyRules{}, fmt.Errorf("per-scheme proxy %q names no proxy", redact.URL(s))
+	}
+	return r, nil
+}
+
+// WinINETForm reports a value in one of WinINET's forms, host:port or
+// per-scheme, rather than a proxy URL.
+func WinINETForm(s string) bool { return !strings.Contains(s, "://") || perSchemeForm(s) }
+
+// perSchemeForm reports a value in the "scheme=host:port;..." form: an
+// "=" or ";" before any "://" (a URL's password may hold either).
+func perSchemeForm(s string) bool {
+	i := strings.IndexAny(s, "=;")
+	j := strings.Index(s, "://")
+	return i >= 0 && (j < 0 || i < j)
 }
 
 // ParseProxyRules reads a proxy rule string in Chromium's format, which is

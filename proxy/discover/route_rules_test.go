@@ -93,3 +93,59 @@ func TestProxyRulesFor(t *testing.T) {
 		t.Errorf("All wins: got %v", got)
 	}
 }
+
+// TestParseGivenProxy: the forms admins paste into --proxy, the config's
+// proxy.url and OKVIZ_CHECK_PROXY_URL. "proxy.corp.example:8080" is how the
+// Internet Options dialog stores one proxy for every scheme; the per-scheme
+// value is the ProxyServer form Microsoft documents for WinINET
+// ("http=http_proxy:80;https=https_proxy:443"), whose https entry serves
+// https targets.
+func TestParseGivenProxy(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want ProxyRules
+		err  string
+	}{
+		{in: "proxy.corp.example:8080", want: ProxyRules{All: []string{"http://proxy.corp.example:8080"}}},
+		{in: "10.0.0.1:3128", want: ProxyRules{All: []string{"http://10.0.0.1:3128"}}},
+		{in: "[fd00::1]:3128", want: ProxyRules{All: []string{"http://[fd00::1]:3128"}}},
+		{in: "proxy.corp.example", want: ProxyRules{All: []string{"http://proxy.corp.example:80"}}},
+		{in: "http://u:p%3Bq=r@proxy:8080", want: ProxyRules{All: []string{"http://u:p;q=r@proxy:8080"}}},
+		{in: "https://proxy.corp.example", want: ProxyRules{All: []string{"https://proxy.corp.example:443"}}},
+		{in: "http=a.corp.example:80;https=b.corp.example:443",
+			want: ProxyRules{HTTP: []string{"http://a.corp.example:80"}, HTTPS: []string{"http://b.corp.example:443"}}},
+		{in: " HTTPS = b.corp.example:8443 ; ", want: ProxyRules{HTTPS: []string{"http://b.corp.example:8443"}}},
+		{in: "https=https://b.corp.example:443", want: ProxyRules{HTTPS: []string{"https://b.corp.example:443"}}},
+		{in: "http=a:80;https=b:443;ftp=c:21;socks=d:1080",
+			want: ProxyRules{HTTP: []string{"http://a:80"}, HTTPS: []string{"http://b:443"}, FTP: []string{"http://c:21"}, Fallback: []string{"socks4://d:1080"}}},
+		{in: "", err: "empty proxy"},
+		{in: "8080", err: "a port without a host"},
+		{in: "u:secret@8080", err: "a port without a host"},
+		{in: "proxy:99999", err: "out of range"},
+		{in: "proxy:", err: "empty port"},
+		{in: "http=a:80;gopher=b:70", err: `"gopher=b:70": unknown scheme "gopher"`},
+		{in: "a:80;b:80", err: "only the first proxy for all schemes is used"},
+		{in: "http=a:80;b:80", err: "cannot follow per-scheme entries"},
+		{in: "https=", err: "names no proxy"},
+		{in: ";", err: "names no proxy"},
+		{in: "https=direct://b:80", err: "is not a proxy"},
+		{in: "https=u:secret@b:0", err: "out of range"},
+	} {
+		got, err := ParseGivenProxy(tt.in)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("ParseGivenProxy(%q) = %v, %v; want an error with %q", tt.in, got, err, tt.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "secret") {
+				t.Errorf("ParseGivenProxy(%q): the error shows the password: %v", tt.in, err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ParseGivenProxy(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+		if !WinINETForm(tt.in) && !strings.Contains(tt.in, "://") {
+			t.Errorf("WinINETForm(%q) = false", tt.in)
+		}
+	}
+}

@@ -237,13 +237,13 @@ func givenSource(name string, o Override) Source {
 			s.note("the PAC file wins over the proxy also given")
 		}
 	default:
-		p, err := ParseProxyURL(o.Proxy)
+		rules, err := ParseGivenProxy(o.Proxy)
 		if err != nil {
 			s.Found = false
 			s.Err = err.Error()
 			return s
 		}
-		s.set.Rules.All = []string{p}
+		s.set.Rules = rules
 	}
 	return s
 }
