@@ -678,7 +678,10 @@ func scenarios(l *lab.Lab) []scenario {
 		// A dead proxy before a working one: reachable, but a warning.
 		proxied("proxy.unreachable/failover", pac(lab.PACFailover), "proxy.unreachable", warn),
 		proxied("proxy.pac_invalid/syntax", pac(lab.PACSyntax), "proxy.pac_invalid", fail).anyRoute(),
-		proxied("proxy.pac_invalid/runaway", pac(lab.PACRunaway), "proxy.pac_invalid", fail).anyRoute(),
+		proxied("proxy.pac_invalid/runaway", pac(lab.PACRunaway), "proxy.pac_invalid", fail).anyRoute().
+			withCheck(summaryHas("proxy.pac_invalid", "runaway PAC script at line 3, column 3: the script did not finish")),
+		proxied("proxy.pac_invalid/not-a-string", pac(lab.PACNumber), "proxy.pac_invalid", fail).anyRoute().
+			withCheck(summaryHas("proxy.pac_invalid", `FindProxyForURL returned a number (42); it must return a string such as "PROXY host:port" or "DIRECT"`)),
 		proxied("proxy.pac_unreachable", pac("missing.pac"), "proxy.pac_unreachable", fail).anyRoute().
 			withCheck(summaryHas("proxy.pac_unreachable", "The fallback fails too")),
 		// The same PAC faults where the direct path works: browsers fall

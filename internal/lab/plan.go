@@ -123,7 +123,8 @@ const (
 	PACFailover = "failover.pac" // PROXY DeadProxyAddr; PROXY ProxyAddr
 	PACDead     = "dead.pac"     // PROXY DeadProxyAddr
 	PACSyntax   = "syntax.pac"   // syntax error
-	PACRunaway  = "runaway.pac"  // never returns
+	PACRunaway  = "runaway.pac"  // never returns: an empty loop at line 3, column 3
+	PACNumber   = "number.pac"   // returns 42, not a string
 )
 
 // Client addresses on the shared link (the rest are in clients()).
@@ -440,6 +441,9 @@ func pacFiles() map[string]string {
 		PACFailover: fn(`  return "PROXY ` + DeadProxyAddr + `; PROXY ` + ProxyAddr + `";`),
 		PACDead:     fn(`  return "PROXY ` + DeadProxyAddr + `";`),
 		PACSyntax:   "function FindProxyForURL(url, host) {\n  return \"PROXY " + ProxyAddr + "\";\n", // no closing brace
-		PACRunaway:  fn(`  var n = 0;\n  while (true) { n++; }\n  return "DIRECT";`),
+		// An empty loop compiles to code without a source position: the
+		// error must still name its line (see proxy/pac's pacstop.go).
+		PACRunaway: fn("  var n = 0;\n  while (true) {}\n  return \"DIRECT\";"),
+		PACNumber:  fn("  return 42;"),
 	}
 }

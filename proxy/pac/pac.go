@@ -39,7 +39,8 @@ const pacSourceName = "PAC"
 // every evaluation runs the script in a fresh JavaScript runtime, so one
 // PAC may be evaluated from several goroutines at once.
 type PAC struct {
-	prog *goja.Program
+	prog  *goja.Program
+	shape pacShape // where its loops are, to say where a runaway was stopped
 }
 
 // EvalEnv is the world a PAC evaluation sees. The zero value is usable: the
@@ -178,17 +179,17 @@ func ParsePAC(src []byte) (*PAC, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, &PACError{Kind: PACSyntax, Message: "the script is empty"}
 	}
-	prog, err := pacCompile(text)
+	prog, shape, err := pacCompile(text)
 	if err != nil {
 		return nil, err
 	}
-	return &PAC{prog: prog}, nil
+	return &PAC{prog: prog, shape: shape}, nil
 }
 
 // pacCompile compiles with a recover: the parser must not take the process
 // down whatever the input. Source maps are disabled: goja would otherwise
 // read the file a "//# sourceMappingURL=" comment names.
-func pacCompile(text string) (prog *goja.Program, err error) {
+func pacCompile(text string) (prog *goja.Program, shape pacShape, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			prog, err = nil, &PACError{Kind: PACSyntax, Message: fmt.Sprintf("the JavaScript parser failed: %v", x)}
@@ -196,13 +197,13 @@ func pacCompile(text string) (prog *goja.Program, err error) {
 	}()
 	ast, err := parser.ParseFile(nil, pacSourceName, text, 0, parser.WithDisableSourceMaps)
 	if err != nil {
-		return nil, pacSyntaxError(err)
+		return nil, shape, pacSyntaxError(err)
 	}
 	prog, err = goja.CompileAST(ast, false)
 	if err != nil {
-		return nil, pacSyntaxError(err)
+		return nil, shape, pacSyntaxError(err)
 	}
-	return prog, nil
+	return prog, shapeOf(ast), nil
 }
 
 func pacSyntaxError(err error) *PACError {
@@ -274,7 +275,7 @@ func (p *PAC) FindProxy(ctx context.Context, rawURL string, env EvalEnv) (Evalua
 	env = env.withDefaults()
 	start := env.Now()
 	ev := Evaluation{URL: u, Host: host}
-	st := &pacState{env: env, ev: &ev}
+	st := &pacState{env: env, ev: &ev, shape: p.shape}
 	err = st.run(ctx, p.prog)
 	ev.Duration = env.Now().Sub(start)
 	return ev, err

@@ -152,3 +152,65 @@ func TestFindProxyNoGoroutineLeft(t *testing.T) {
 	}
 	waitGoroutines(t, before)
 }
+
+// TestFindProxyRunawayStopPosition: a runaway script is reported where it
+// was stopped, also when the loop that runs compiles to code without a
+// source position of its own (a constant condition and an empty body), where
+// the engine alone names the statement before the loop, or line 1, column 1
+// for a loop that begins FindProxyForURL.
+func TestFindProxyRunawayStopPosition(t *testing.T) {
+	tests := []struct {
+		name, src    string
+		line, column int
+	}{
+		{"for (;;) first in the function", "function FindProxyForURL(url, host) {\n  for (;;) {}\n}", 2, 3},
+		{"while (true) after a statement", "function FindProxyForURL(url, host) {\n  var n = 0;\n  while (true) {}\n}", 3, 3},
+		{"do-while (1)", "\n\nfunction FindProxyForURL(url, host) {\n  do {} while (1);\n}", 4, 3},
+		{"empty statement body", "function FindProxyForURL(url, host) {\n  var n = 0;\n  while (\"yes\");\n}", 3, 3},
+		{"top-level loop", "// global code runs first\nvar a = 1;\nwhile (true) {}\nfunction FindProxyForURL(url, host) { return \"DIRECT\"; }", 3, 1},
+		{"in a function expression", "\nvar f = function () {\n  while (true);\n};\nfunction FindProxyForURL(url, host) {\n  f();\n  return \"DIRECT\";\n}", 3, 3},
+		// Loops with positioned code: the engine's own position stands.
+		{"loop with a body", "function FindProxyForURL(url, host) {\n  var n = 0;\n  while (true) {\n    n++;\n  }\n}", 4, 5},
+		{"loop with a condition", "function FindProxyForURL(url, host) {\n  var n = 0;\n  while (n < 10) {}\n}", 3, 10},
+		// A silent loop right after a loop: the engine names the end of the
+		// first loop, which might be the one running; the position stands
+		// (TestStopPositionKeepsDoubt).
+		{"after a finished loop", "function FindProxyForURL(url, host) {\n  for (var i = 0; i < 3; i++) {}\n  while (true) {}\n}", 2, 26},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, _ := pacTestEnv()
+			env.Timeout = 200 * time.Millisecond
+			_, err := evalWithHangGuard(t, context.Background(), tt.src, env)
+			var pe *PACError
+			if !errors.As(err, &pe) || pe.Kind != PACRunaway {
+				t.Fatalf("err = %v; want a runaway error", err)
+			}
+			if pe.Line != tt.line || pe.Column != tt.column {
+				t.Errorf("stopped at line %d, column %d (%v); want line %d, column %d", pe.Line, pe.Column, err, tt.line, tt.column)
+			}
+		})
+	}
+}
+
+// TestStopPositionKeepsDoubt: when the engine's position lies inside a
+// loop that ends before a silent loop, either may be the one that ran, and
+// the engine's position stands.
+func TestStopPositionKeepsDoubt(t *testing.T) {
+	sh := pacShape{
+		funcs: []pacSpan{{start: pacPos{1, 1}, end: pacPos{9, 2}}},
+		loops: []pacSpan{
+			{start: pacPos{2, 3}, end: pacPos{4, 4}},
+			{start: pacPos{5, 3}, end: pacPos{5, 18}, silent: true},
+		},
+	}
+	if got := sh.stopPosition(pacPos{3, 5}); got != (pacPos{3, 5}) {
+		t.Errorf("stopPosition inside the first loop = %v; want it kept", got)
+	}
+	if got := sh.stopPosition(pacPos{4, 10}); got != (pacPos{5, 3}) {
+		t.Errorf("stopPosition after the first loop = %v; want the silent loop", got)
+	}
+	if got := sh.stopPosition(pacPos{6, 1}); got != (pacPos{6, 1}) {
+		t.Errorf("stopPosition after every loop = %v; want it kept", got)
+	}
+}

@@ -244,7 +244,12 @@ func TestFindProxyErrors(t *testing.T) {
 		{"ex only", "function FindProxyForURLEx(u, h) { return \"DIRECT\"; }", PACRuntime, 0, "only FindProxyForURLEx"},
 		{"null", "function FindProxyForURL(u, h) { return null; }", PACResult, 0, "returned null"},
 		{"undefined", "function FindProxyForURL(u, h) { }", PACResult, 0, "undefined"},
-		{"number", "function FindProxyForURL(u, h) { return 42; }", PACResult, 0, "42"},
+		{"number", "function FindProxyForURL(u, h) { return 42; }", PACResult, 0, `FindProxyForURL returned a number (42); it must return a string such as "PROXY host:port" or "DIRECT"`},
+		{"fraction", "function FindProxyForURL(u, h) { return 4.5; }", PACResult, 0, "returned a number (4.5);"},
+		{"boolean", "function FindProxyForURL(u, h) { return true; }", PACResult, 0, "returned a boolean (true);"},
+		{"BigInt", "function FindProxyForURL(u, h) { return 10n; }", PACResult, 0, "returned a BigInt (10);"},
+		{"symbol", "function FindProxyForURL(u, h) { return Symbol(\"x\"); }", PACResult, 0, "returned a symbol;"},
+		{"array", "function FindProxyForURL(u, h) { return [\"DIRECT\"]; }", PACResult, 0, "returned an array (DIRECT);"},
 		{"String object", "function FindProxyForURL(u, h) { return new String(\"DIRECT\"); }", PACResult, 0, "an object"},
 		{"non-ASCII", "function FindProxyForURL(u, h) { return \"PROXY prøxy:80\"; }", PACResult, 0, "non-ASCII"},
 		{"garbage", "function FindProxyForURL(u, h) { return \"PROXY a:8080 DIRECT\"; }", PACResult, 0, "separate entries"},
@@ -263,6 +268,11 @@ func TestFindProxyErrors(t *testing.T) {
 			}
 			if tt.kind != PACResult && ev.Result != "" {
 				t.Errorf("Result = %q for a failed evaluation", ev.Result)
+			}
+			for _, goWord := range []string{"int64", "float64", "bool ", "big.Int", "goja", "interface {}"} {
+				if strings.Contains(pe.Error(), goWord) {
+					t.Errorf("err = %v: names a Go type (%q)", pe, goWord)
+				}
 			}
 		})
 	}

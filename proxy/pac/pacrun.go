@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"runtime/metrics"
 	"strings"
@@ -44,10 +45,11 @@ func (r pacStopReason) String() string {
 
 // pacState is one evaluation: its runtime, limits, caches and findings.
 type pacState struct {
-	env EvalEnv
-	ev  *Evaluation
-	ctx context.Context
-	vm  *goja.Runtime
+	shape pacShape
+	env   EvalEnv
+	ev    *Evaluation
+	ctx   context.Context
+	vm    *goja.Runtime
 
 	// Originals captured before the script runs, so a script that replaces
 	// them cannot change how the engine describes its errors.
@@ -99,6 +101,10 @@ func (st *pacState) runaway(at *PACError, msg string) error {
 	e := &PACError{Kind: PACRunaway, Message: msg}
 	if at != nil {
 		e.Line, e.Column, e.Err = at.Line, at.Column, at.Err
+		if at.Line > 0 {
+			p := st.shape.stopPosition(pacPos{at.Line, at.Column})
+			e.Line, e.Column = p.line, p.column
+		}
 	}
 	return e
 }
@@ -184,7 +190,7 @@ func (st *pacState) entryPoint() (string, goja.Callable, error) {
 // ASCII characters, then a valid proxy list.
 func (st *pacState) takeResult(name string, v goja.Value) error {
 	if v == nil || !goja.IsString(v) {
-		return &PACError{Kind: PACResult, Message: fmt.Sprintf("%s returned %s instead of a string", name, st.typeOf(v))}
+		return &PACError{Kind: PACResult, Message: fmt.Sprintf(`%s returned %s; it must return a string such as "PROXY host:port" or "DIRECT"`, name, st.typeOf(v))}
 	}
 	s := v.String()
 	st.ev.Result = s
@@ -260,6 +266,8 @@ func (st *pacState) describe(v goja.Value) string {
 	return s.String()
 }
 
+// typeOf names a value's JavaScript type in words, with the value: what a
+// PAC author wrote, not the Go type the engine holds it in.
 func (st *pacState) typeOf(v goja.Value) string {
 	switch {
 	case v == nil || goja.IsUndefined(v):
@@ -271,9 +279,24 @@ func (st *pacState) typeOf(v goja.Value) string {
 		if _, isFn := goja.AssertFunction(o); isFn {
 			return "a function"
 		}
+		if o.ClassName() == "Array" {
+			return "an array (" + pacTruncate(st.describe(o), 100) + ")"
+		}
 		return "an object (" + pacTruncate(st.describe(o), 100) + ")"
 	}
-	return fmt.Sprintf("%s %s", v.ExportType(), pacTruncate(v.String(), 100))
+	if _, ok := v.(*goja.Symbol); ok {
+		return "a symbol"
+	}
+	kind := "a value"
+	switch {
+	case goja.IsNumber(v):
+		kind = "a number"
+	case goja.IsBigInt(v):
+		kind = "a BigInt"
+	case v.ExportType() != nil && v.ExportType().Kind() == reflect.Bool:
+		kind = "a boolean"
+	}
+	return kind + " (" + pacTruncate(v.String(), 100) + ")"
 }
 
 // pacWatchdog interrupts a runtime when its context ends or the heap grows
