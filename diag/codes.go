@@ -60,6 +60,7 @@ const (
 	ProxyUpstreamFailed Code = "proxy.upstream_failed"
 	ProxyPACUnreachable Code = "proxy.pac_unreachable"
 	ProxyPACInvalid     Code = "proxy.pac_invalid"
+	ProxyServiceAccount Code = "proxy.service_account"
 
 	DNSOK          Code = "dns.ok"
 	DNSNXDomain    Code = "dns.nxdomain"
@@ -131,6 +132,8 @@ var codes = []CodeInfo{
 		"Network team: make sure the PAC URL is served (HTTP 200) to this machine; desk-side: check the auto-config URL in the proxy settings."},
 	{ProxyPACInvalid, "proxy", StatusFail, "The PAC file does not work: syntax error, runtime error, runaway script or an unusable result. A warning when browsers fall back to a path that works.",
 		"Proxy team: fix the PAC script (the details give the line and message); `okviz-check pac FILE URL` reproduces it."},
+	{ProxyServiceAccount, "proxy", StatusWarn, "okviz-check ran as SYSTEM or a service account (Intune, SCCM, an RMM agent, PsExec -s) and no user was logged on, so the proxy settings it read (and tested) are that account's own, which no user's browser uses.",
+		"Desk-side: run it again while the user is logged on (as SYSTEM it then reads that user's settings from HKEY_USERS), or in the user's context (Intune: run the script with the logged-on credentials)."},
 
 	{DNSOK, "dns", StatusPass, "The name resolves to usable addresses.", ""},
 	{DNSNXDomain, "dns", StatusFail, "The resolver says the name does not exist (NXDOMAIN).",

@@ -27,6 +27,7 @@ var causes = map[Code]string{
 	ProxyProtocolError:  "The configured address is not an HTTP proxy (a SOCKS, SSH or web port), or an https:// proxy serves a certificate this machine does not trust.",
 	ProxyPACUnreachable: "The PAC server is down or moved, its name does not resolve, the URL answers something other than 200, or the PAC server is only reachable inside the corporate network.",
 	ProxyPACInvalid:     "A syntax or runtime error in the PAC script, a script that runs too long, or a result browsers cannot use.",
+	ProxyServiceAccount: "A management agent (Intune, SCCM, an RMM tool) or PsExec -s ran the check as SYSTEM or a service while nobody was logged on; HKEY_CURRENT_USER is then the service account's own hive, which holds no user's proxy settings.",
 
 	DNSOK:          "The name resolves to usable addresses.",
 	DNSNXDomain:    "A DNS filter (Umbrella, Infoblox, Pi-hole, a firewall's DNS security) blocks the name, or the internal DNS does not forward public names.",

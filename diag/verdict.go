@@ -6,6 +6,7 @@ func stageOf(c Check) string { return StageOf(c.Code) }
 
 // warningOrder ranks warnings by what an admin should hear about first.
 var warningOrder = []Code{
+	ProxyServiceAccount, // the route tested may not be any user's
 	ProxyUnreachable,    // a dead proxy before a working one in a failover list
 	ProxyPACUnreachable, // a PAC file the browser falls back from
 	ProxyPACInvalid,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/internal/redact"
+	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/proxy/pac"
 )
 
@@ -21,7 +22,36 @@ func hasProxy(rt Route) bool {
 
 // routeCheck reports how the route for t was decided, and a PAC file that
 // could not be used (the browser then falls back, but the admin must fix it).
+// It says whose settings those were, and warns when they are a service
+// account's own (run as SYSTEM with nobody logged on).
 func routeCheck(ps Setup, t diag.Target, rt Route, err error) diag.Check {
+	c := decidedRouteCheck(ps, t, rt, err)
+	w := ps.Whose()
+	if w == nil {
+		return c
+	}
+	if d, ok := c.Details.(*diag.RouteDetails); ok {
+		d.Notes = append(d.Notes, "whose settings: "+w.Summary)
+	}
+	fromSettings := rt.Decision.From != "flag" && rt.Decision.From != "config"
+	if w.Warning != "" && fromSettings && c.Status == diag.StatusPass {
+		c = diag.NewCheck(diag.CheckProxyRoute, diag.ProxyServiceAccount, fmt.Sprintf("%s. What was read: %s", w.Warning, c.Summary), c.Details)
+	}
+	return c
+}
+
+// Whose says whose proxy settings discovery read (Windows), nil when
+// that is not a question here (other OSes, a replayed export).
+func (s Setup) Whose() *discover.Whose {
+	for _, src := range s.Sources {
+		if w := src.Settings().Whose; w != nil {
+			return w
+		}
+	}
+	return nil
+}
+
+func decidedRouteCheck(ps Setup, t diag.Target, rt Route, err error) diag.Check {
 	d := &diag.RouteDetails{Browser: decisionEvidence(ps.Browser), CLI: decisionEvidence(ps.CLI), Reason: rt.Reason, Proxies: proxyList(rt)}
 	notes := append([]string{}, Disagreements(ps.Browser, ps.CLI)...)
 	d.Notes = append(notes, NoProxyNotes(ps.Sources, t.URL)...)

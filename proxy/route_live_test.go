@@ -4,7 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/proxy/discover"
 )
 
@@ -41,5 +43,38 @@ func TestBrowserRouteLiveWindows(t *testing.T) {
 	}
 	if !noted(d.Notes, "the live settings differ from the registry (windows-ie-user)") {
 		t.Errorf("no difference noted: %q", d.Notes)
+	}
+}
+
+// Run as SYSTEM: with a user at the console the route is theirs and the
+// route check says whose; with nobody logged on, SYSTEM's own settings
+// (a real Windows 10 capture: direct) are tested and the route check warns.
+func TestRouteCheckServiceAccount(t *testing.T) {
+	system := discover.Accounts{Self: `NT AUTHORITY\SYSTEM`, SelfSID: "S-1-5-18", SelfSession: 0}
+	check := func(a discover.Accounts) diag.Check {
+		sys := discover.System{GOOS: "windows", Registry: registry(t, "captured-win10-direct.reg"), Accounts: func() discover.Accounts { return a }}
+		srcs := discover.Discover(context.Background(), sys, discover.Given{})
+		s := Setup{Sources: srcs, Browser: BrowserRoute(srcs, "windows"), GOOS: "windows"}
+		r := s.Router(diag.NewProber(2*time.Second), 2*time.Second)(context.Background(), diag.Target{URL: "https://api.okviz.com/", Host: "api.okviz.com"})
+		return r.Checks[0]
+	}
+	c := check(system)
+	if c.Code != diag.ProxyServiceAccount || c.Status != diag.StatusWarn || !strings.Contains(c.Summary, `okviz-check runs as NT AUTHORITY\SYSTEM and no user is logged on`) ||
+		!strings.Contains(c.Summary, "connect to api.okviz.com directly") {
+		t.Errorf("nobody logged on: %s [%s] %s", c.Code, c.Status, c.Summary)
+	}
+	// The same run given --proxy decides nothing from the settings: no warning.
+	sys := discover.System{GOOS: "windows", Registry: registry(t, "captured-win10-direct.reg"), Accounts: func() discover.Accounts { return system }}
+	srcs := discover.Discover(context.Background(), sys, discover.Given{Flags: discover.Override{Proxy: "http://proxy.corp.example:3128", Origin: "--proxy"}})
+	if w := (Setup{Sources: srcs}).Whose(); w == nil || w.Warning == "" {
+		t.Errorf("whose: %+v", w)
+	}
+
+	me := system
+	me.Self, me.SelfSID, me.SelfSession = `CORP\alice`, "S-1-5-21-1-2-3-1001", 1
+	c = check(me)
+	d, _ := c.Details.(*diag.RouteDetails)
+	if c.Code != diag.ProxyNone || d == nil || !noted(d.Notes, `whose settings: the proxy settings of CORP\alice, who runs okviz-check`) {
+		t.Errorf("a user's own run: %s [%s] %s, details %+v", c.Code, c.Status, c.Summary, d)
 	}
 }

@@ -22,6 +22,7 @@ type Settings struct {
 	Env         Env         // env: the variables, for the CLI route
 	Display     *ProxyRules // env: what the report shows instead of rules
 	RouteNotes  []string    // notes the route decision repeats (windows-ie-live: how it differs from the registry)
+	Whose       *Whose      // windows-user: whose settings were read
 }
 
 // Bypass list dialects, the values of Decision.BypassStyle.

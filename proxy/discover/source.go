@@ -44,6 +44,9 @@ type System struct {
 	// the browser reads it (WinHttpGetIEProxyConfigForCurrentUser); nil
 	// elsewhere, and when replaying a registry export.
 	LiveIE func() (IEConfig, error)
+	// Accounts tells who runs okviz-check and who is logged on (Windows);
+	// nil elsewhere and when replaying a registry export.
+	Accounts func() Accounts
 }
 
 // DHCPOffer is what one adapter answered for DHCP option 252: the WPAD
@@ -108,7 +111,7 @@ func (o Override) empty() bool { return o.Proxy == "" && !o.Direct && o.PAC == "
 // the route decision and the proxy test.
 type Source struct {
 	// Name identifies the source: flag, config, edge-policy, chrome-policy,
-	// windows-ie-live, windows-ie-user, windows-ie-machine,
+	// windows-user, windows-ie-live, windows-ie-user, windows-ie-machine,
 	// windows-policy-per-user, windows-winhttp, macos-scutil, gnome, kde,
 	// env, wpad-dhcp, wpad-dns.
 	Name string `json:"name"`
@@ -199,10 +202,25 @@ func isNotExist(err error) bool {
 func Discover(ctx context.Context, sys System, given Given) []Source {
 	var out []Source
 	out = append(out, givenSource("flag", given.Flags), givenSource("config", given.Config))
+	skipLive, hive := "", "HKCU"
+	if sys.GOOS == "windows" {
+		// Run as SYSTEM or a service, HKCU is not the user's: read the
+		// interactive user's hive, policies included.
+		var user Source
+		sys, user, skipLive = windowsUser(sys)
+		if w := user.set.Whose; w != nil {
+			hive = w.Hive
+		}
+		out = append(out, user)
+	}
+	read := len(out)
 	out = append(out, readPolicies(ctx, sys)...)
 	switch sys.GOOS {
 	case "windows":
-		out = append(out, readWindows(sys)...)
+		out = append(out, readWindows(sys, skipLive)...)
+		for i := read; i < len(out) && hive != "HKCU"; i++ {
+			out[i].Origin = strings.ReplaceAll(out[i].Origin, `HKCU\`, hive+`\`)
+		}
 	case "darwin":
 		out = append(out, readScutil(ctx, sys))
 	case "ios", "android", "js", "wasip1", "plan9":

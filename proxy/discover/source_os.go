@@ -41,6 +41,7 @@ func NewOSSystem(lookupEnv func(string) (string, bool)) System {
 		LookupHost: net.DefaultResolver.LookupHost,
 		DHCPWPAD:   osDHCPWPAD(),
 		LiveIE:     osLiveIE(),
+		Accounts:   osAccounts(),
 	}
 }
 

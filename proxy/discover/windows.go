@@ -17,7 +17,7 @@ const (
 // readWindows reads the WinINET settings Chromium uses (per user, or per
 // machine when the ProxySettingsPerUser policy says so), that policy
 // itself, and the WinHTTP default proxy used by services.
-func readWindows(sys System) []Source {
+func readWindows(sys System, skipLive string) []Source {
 	reg := sys.Registry
 	policy := Source{Name: "windows-policy-per-user", Origin: `HKLM\` + iePolicyKey + `\ProxySettingsPerUser`, set: Settings{NoMode: true}}
 	perMachine := false
@@ -41,7 +41,7 @@ func readWindows(sys System) []Source {
 		machine = readIE("windows-ie-machine", "HKLM", reg)
 		stored = &machine
 	}
-	out := []Source{readLiveIE(sys, stored, ""), user}
+	out := []Source{readLiveIE(sys, stored, skipLive), user}
 	if perMachine {
 		out = append(out, machine)
 	}

@@ -25,6 +25,8 @@ func (liveRegistry) open(root, key string) (registry.Key, error) {
 		base = registry.CURRENT_USER
 	case "HKLM":
 		base = registry.LOCAL_MACHINE
+	case "HKU":
+		base = registry.USERS // another user's hive: HKU\<SID>\...
 	default:
 		return 0, fmt.Errorf("registry root %q: %w", root, fs.ErrNotExist)
 	}
