@@ -62,7 +62,8 @@ func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Contex
 		memo = &pac.FetchMemo{}
 	}
 	env := RouteEnv{
-		Fetcher: pac.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: memo, TLSConfig: s.TLS},
+		Fetcher: pac.PACFetcher{Dial: dial, Timeout: timeout, UserAgent: p.UserAgent, Memo: memo, TLSConfig: s.TLS,
+			Authorize: pacAuthorizer(s.Integrated)},
 		Eval: pac.EvalEnv{
 			Now: p.Now, Timeout: timeout,
 			Resolve: func(ctx context.Context, host string) ([]net.IP, error) {
@@ -143,5 +144,18 @@ func (s Setup) Router(p *diag.Prober, timeout time.Duration) func(context.Contex
 			return conn, c
 		}
 		return r
+	}
+}
+
+// pacAuthorizer answers a PAC server's 401 with the OS's own credentials
+// only, as browsers do (tunnel.ServerAuth); the explicit credentials that
+// answer proxies are never sent to a PAC server.
+func pacAuthorizer(integ tunnel.Integrated) func([]string, string) (pac.Handshake, string) {
+	return func(challenges []string, host string) (pac.Handshake, string) {
+		h, why := tunnel.ServerAuth{Integrated: integ}.Begin(challenges, host)
+		if h == nil {
+			return nil, why
+		}
+		return h, ""
 	}
 }

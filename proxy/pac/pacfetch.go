@@ -43,6 +43,9 @@ type FetchError struct {
 	Source string
 	Kind   FetchErrorKind
 	Status int // the HTTP status for FetchStatus
+	// Detail says more about a FetchStatus: why a 401 was not answered,
+	// or that the answer was refused.
+	Detail string
 	Err    error
 }
 
@@ -50,7 +53,11 @@ func (e *FetchError) Error() string {
 	src := redact.URL(e.Source)
 	switch e.Kind {
 	case FetchStatus:
-		return fmt.Sprintf("fetching PAC %s: the server answered %d %s (browsers accept only 200)", src, e.Status, http.StatusText(e.Status))
+		msg := fmt.Sprintf("fetching PAC %s: the server answered %d %s (browsers accept only 200)", src, e.Status, http.StatusText(e.Status))
+		if e.Detail != "" {
+			msg += ": " + e.Detail
+		}
+		return msg
 	case FetchTooLarge:
 		return fmt.Sprintf("fetching PAC %s: larger than the 1 MiB browsers accept", src)
 	}
@@ -77,11 +84,32 @@ type PACFetcher struct {
 	UserAgent string
 	// TLSConfig verifies https:// PAC servers; nil means the system roots.
 	TLSConfig *tls.Config
+	// Authorize answers a 401 from the PAC server (a PAC file on IIS with
+	// Windows authentication) as the browser would, given the challenges
+	// (the WWW-Authenticate values) and the server's host; it returns nil
+	// and the reason when nothing can answer. Nil means a 401 fails.
+	Authorize func(challenges []string, host string) (Handshake, string)
 	// Memo, when set, keeps each source's outcome for the rest of the run:
 	// one download per PAC file however many targets use it, and every
 	// target sees the same version. Nil fetches every time.
 	Memo *FetchMemo
 }
+
+// Handshake answers a server's challenges round after round on one
+// connection (NTLM needs two answers on the same connection).
+type Handshake interface {
+	// Answer returns the Authorization value for the last challenges.
+	Answer(challenges []string) (string, error)
+	// Continues reports whether a 401 with these challenges carries the
+	// handshake on (NTLM's CHALLENGE) rather than refusing it.
+	Continues(challenges []string) bool
+	// Describe says how the server is answered, for error messages.
+	Describe() string
+	Close()
+}
+
+// maxAuthRounds bounds a handshake with the PAC server.
+const maxAuthRounds = 4
 
 // FetchMemo remembers fetch outcomes by source for one run; its zero value
 // is ready to use and it is safe for concurrent use.
@@ -246,11 +274,13 @@ func (f PACFetcher) fetchHTTP(ctx context.Context, source string) ([]byte, error
 		dial = (&net.Dialer{}).DialContext
 	}
 	tr := &http.Transport{
-		Proxy:                  nil, // never through a proxy, as browsers fetch PAC files
-		DialContext:            dial,
-		TLSClientConfig:        f.TLSConfig,
-		ForceAttemptHTTP2:      true,
-		DisableKeepAlives:      true,
+		Proxy:             nil, // never through a proxy, as browsers fetch PAC files
+		DialContext:       dial,
+		TLSClientConfig:   f.TLSConfig,
+		ForceAttemptHTTP2: true,
+		// One connection, kept: an NTLM answer to a 401 must go on the
+		// connection that carried the challenge. It is closed on return.
+		MaxConnsPerHost:        1,
 		MaxResponseHeaderBytes: 64 << 10,
 	}
 	defer tr.CloseIdleConnections()
@@ -281,6 +311,11 @@ func (f PACFetcher) fetchHTTP(ctx context.Context, source string) ([]byte, error
 		}
 		return fail(FetchNetwork, err)
 	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		if resp, err = f.authenticate(ctx, client, source, req, resp); err != nil {
+			return nil, err
+		}
+	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return nil, &FetchError{Source: source, Kind: FetchStatus, Status: resp.StatusCode}
@@ -297,4 +332,50 @@ func pacIsTimeout(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// authenticate answers the PAC server's 401 with f.Authorize, round after
+// round, and returns the first answer that is not a 401 (the caller judges
+// it) or a FetchError saying why the server's challenge was not met.
+func (f PACFetcher) authenticate(ctx context.Context, client *http.Client, source string, req *http.Request, resp *http.Response) (*http.Response, error) {
+	refused := func(detail string) (*http.Response, error) {
+		resp.Body.Close()
+		return nil, &FetchError{Source: source, Kind: FetchStatus, Status: resp.StatusCode, Detail: detail}
+	}
+	values := resp.Header.Values("WWW-Authenticate")
+	if f.Authorize == nil {
+		return refused("the server asks for authentication (" + strings.Join(values, ", ") + ")")
+	}
+	h, why := f.Authorize(values, resp.Request.URL.Hostname())
+	if h == nil {
+		return refused(why)
+	}
+	defer h.Close()
+	for range maxAuthRounds {
+		value, err := h.Answer(values)
+		if err != nil {
+			return refused(h.Describe() + " could not answer: " + err.Error())
+		}
+		// Read the 401's body so that its connection carries the answer.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		next := req.Clone(ctx)
+		next.URL = resp.Request.URL // after any redirect
+		next.Host = ""
+		next.Header.Set("Authorization", value)
+		if resp, err = client.Do(next); err != nil {
+			kind := FetchNetwork
+			if pacIsTimeout(err) {
+				kind = FetchTimeout
+			}
+			return nil, &FetchError{Source: source, Kind: kind, Err: err}
+		}
+		if resp.StatusCode != http.StatusUnauthorized {
+			return resp, nil
+		}
+		if values = resp.Header.Values("WWW-Authenticate"); !h.Continues(values) {
+			return refused("the server refused " + h.Describe())
+		}
+	}
+	return refused(fmt.Sprintf("the %s handshake did not end after %d rounds", h.Describe(), maxAuthRounds))
 }

@@ -198,3 +198,34 @@ func TestTunnelIntegratedTokenFlow(t *testing.T) {
 		t.Errorf("%d connections, want the handshake on one", n)
 	}
 }
+
+// TestServerAuth: a PAC server's 401 is answered only with the OS's own
+// credentials, as Chromium's PAC fetcher does; a password challenge says
+// that browsers never answer it.
+func TestServerAuth(t *testing.T) {
+	integ := fakeIntegrated{schemes: []string{"Negotiate", "NTLM"}}
+	h, why := ServerAuth{Integrated: integ}.Begin([]string{"Negotiate", "NTLM"}, "pac.corp.example")
+	if h == nil || why != "" {
+		t.Fatalf("Negotiate: %v, %q", h, why)
+	}
+	v, err := h.Answer([]string{"Negotiate"})
+	if err != nil || !strings.HasPrefix(v, "Negotiate ") || !strings.Contains(h.Describe(), `Negotiate as CORP\alice`) {
+		t.Errorf("answer %q, %v; %s", v, err, h.Describe())
+	}
+	h.Close()
+	for _, tt := range []struct {
+		offered []string
+		integ   Integrated
+		want    string
+	}{
+		{[]string{`Basic realm="pac"`}, integ, "never with a user name and password"},
+		{[]string{`Digest realm="pac", nonce="n"`}, integ, "never with a user name and password"},
+		{[]string{"Negotiate"}, nil, "asks for Negotiate; no credentials were given"},
+		{[]string{"Negotiate"}, fakeIntegrated{schemes: []string{"Negotiate"}, err: "no Kerberos ticket: run kinit"}, "run kinit"},
+		{nil, integ, "without naming a scheme"},
+	} {
+		if h, why := (ServerAuth{Integrated: tt.integ}).Begin(tt.offered, "pac.corp.example"); h != nil || !strings.Contains(why, tt.want) {
+			t.Errorf("%v: %v, %q; want %q", tt.offered, h, why, tt.want)
+		}
+	}
+}
