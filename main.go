@@ -23,6 +23,10 @@ var (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C (or SIGTERM) ends the run and writes what finished;
+	// from then on the signals' default handling is back, so a second one
+	// ends the process at once, whatever the writing waits for.
+	context.AfterFunc(ctx, stop)
 	build := cmd.Build{Version: version, Commit: commit, Date: date}.FromBuildInfo(debug.ReadBuildInfo())
 	var code int
 	if cmd.StartedByDoubleClick(os.Args[1:], winconsole.Processes()) {

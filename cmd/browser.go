@@ -102,8 +102,10 @@ func (a *app) runBrowser(ctx context.Context, o *browserOptions, args []string) 
 	if t.err != nil {
 		return t.err
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
+	if t.rep.Interrupted || ctx.Err() != nil {
+		// What finished; the browser's answer did not.
+		t.rep.Interrupted = true
+		return a.printReport(t.rep, "check", o.Strict)
 	}
 	run.DurationMS = a.env.Now().Sub(started).Milliseconds()
 	rep := t.rep

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -140,8 +141,14 @@ func (a *app) runProbe(ctx context.Context, name string, o *checkOptions, args [
 	return a.printReport(rep, name, o.Strict)
 }
 
+// errInterrupted ends a run whose partial report was written: Main turns it
+// into exit status 130 (the run's context is done).
+var errInterrupted = errors.New("interrupted")
+
 // probeReport runs the stages of a probing command against the targets
-// and builds the report, without printing it.
+// and builds the report, without printing it. When ctx ends first (Ctrl-C,
+// SIGTERM, the whole run's deadline) the report holds what finished, with
+// Interrupted set and the checks cut short marked unfinished.
 func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, targets []diag.Target) (*report.Report, error) {
 	if err := a.settleProxyChoice(o); err != nil {
 		return nil, err
@@ -176,9 +183,6 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 	default:
 		results = p.Run(ctx, targets, st)
 	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
 	rep := &report.Report{
 		SchemaVersion: 1,
 		Tool:          report.Tool{Name: "okviz-check", Version: a.build.Version, Commit: a.build.Commit},
@@ -187,6 +191,7 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 		System:        report.System{OS: a.env.GOOS, Arch: a.env.GOARCH},
 		Proxy:         report.ProxyInfo{Sources: sourcesAny(ps.Sources)},
 		Targets:       results,
+		Interrupted:   ctx.Err() != nil,
 	}
 	rep.Status = report.Overall(results)
 	return rep, nil
@@ -207,6 +212,9 @@ func (a *app) printReport(rep *report.Report, name string, strict bool) error {
 	}
 	if err := a.emit(func(w io.Writer) error { return report.Render(w, rep, a.global.Format, opts) }); err != nil {
 		return err
+	}
+	if rep.Interrupted {
+		return errInterrupted
 	}
 	if rep.Status == diag.StatusFail || strict && rep.Status == diag.StatusWarn {
 		return errUnreachable

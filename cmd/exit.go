@@ -50,7 +50,7 @@ func exitCode(ctx context.Context, err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
-	case ctx.Err() != nil:
+	case ctx.Err() != nil, errors.Is(err, errInterrupted):
 		return ExitInterrupted
 	case errors.Is(err, errUnreachable), errors.As(err, &fe):
 		return ExitUnreachable

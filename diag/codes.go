@@ -43,6 +43,10 @@ const (
 	CheckClock        = "clock"
 	// CodeSkipped is the code of a check that could not run.
 	CodeSkipped Code = "skipped"
+	// CodeUnfinished is the code of a check the run's end (an interrupt, or
+	// the whole run's deadline) cut short or never let start, and of the
+	// verdict of a target whose unfinished checks could still change it.
+	CodeUnfinished Code = "unfinished"
 )
 
 // Problem codes, the stable identifiers of docs/SPEC.md. Scripts match on

@@ -84,3 +84,18 @@ func NewCheck(id string, code Code, summary string, details Details) Check {
 func SkipCheck(id, why string) Check {
 	return Check{ID: id, Status: StatusSkip, Code: CodeSkipped, Summary: why, Details: NoDetails{}}
 }
+
+// unfinishedSummary is the sentence of a check the run's end cut short.
+const unfinishedSummary = "Not finished: the run ended (interrupted, or out of time) before this check did."
+
+// UnfinishedCheck records a check that the run's end never let start.
+func UnfinishedCheck(id string) Check {
+	return Check{ID: id, Status: StatusSkip, Code: CodeUnfinished, Summary: unfinishedSummary, Details: NoDetails{}}
+}
+
+// unfinished turns a check the run's end cut short into an unfinished one.
+// Its evidence so far is kept: it says how far the check got.
+func unfinished(c Check) Check {
+	c.Status, c.Code, c.Summary, c.Remediation = StatusSkip, CodeUnfinished, unfinishedSummary, ""
+	return c
+}

@@ -57,6 +57,24 @@ type Prober struct {
 	Route func(ctx context.Context, t Target) Route
 	// Logf receives --verbose lines (each connection as it is made); may be nil.
 	Logf func(format string, args ...any)
+	// Observe hears each target enter each stage and finish (a progress
+	// line listens); may be nil. Targets are probed concurrently, so it is
+	// called from several goroutines at once.
+	Observe func(Event)
+}
+
+// Event is one step of the runner: Target (its URL) entered Stage, or,
+// with Done, has finished every stage.
+type Event struct {
+	Target string
+	Stage  string
+	Done   bool
+}
+
+func (p *Prober) observe(e Event) {
+	if p.Observe != nil {
+		p.Observe(e)
+	}
 }
 
 // NewProber returns a Prober with real network, system resolver and clock.

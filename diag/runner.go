@@ -43,9 +43,15 @@ func (p *Prober) ProbeChain(ctx context.Context, t Target, st Stages) (TargetRes
 }
 
 func (p *Prober) probe(ctx context.Context, t Target, st Stages) (TargetResult, []*x509.Certificate) {
+	defer p.observe(Event{Target: t.URL, Done: true})
+	// cut tracks what the run's end (ctx done) may have changed: which
+	// stage produced each check, and the stages that ended after ctx did.
+	cut := cutStages{owner: map[string]string{}, cut: map[string]bool{}}
 	route := Route{Kind: "direct"}
 	if p.Route != nil && st.connects() {
+		p.observe(Event{Target: t.URL, Stage: "proxy"})
 		route = p.Route(ctx, t)
+		cut.ended(ctx, "proxy", route.Checks)
 	}
 	if route.Kind == "proxy" && route.Tunnel == nil {
 		route.Kind = "direct"
@@ -70,17 +76,33 @@ func (p *Prober) probe(ctx context.Context, t Target, st Stages) (TargetResult, 
 		close(done)
 	}
 
+	var joinOwner []string // the stage each of pt.after belongs to
 	for _, s := range st {
-		if pt.have < s.Needs {
+		switch {
+		case ctx.Err() != nil:
+			// The run ended before this stage could start.
+			for _, id := range s.Skips {
+				pt.Checks = append(pt.Checks, UnfinishedCheck(id))
+			}
+			cut.cut[s.Name] = true
+		case pt.have < s.Needs:
 			for _, id := range s.Skips {
 				pt.Checks = append(pt.Checks, SkipCheck(id, pt.why))
 			}
-			continue
+			// Skipped because a stage the run's end cut short stopped the path.
+			cut.cut[s.Name] = cut.any()
+		default:
+			p.observe(Event{Target: t.URL, Stage: s.Name})
+			s.Run(ctx, p, pt)
+			cut.ended(ctx, s.Name, pt.Checks)
 		}
-		s.Run(ctx, p, pt)
+		for len(joinOwner) < len(pt.after) {
+			joinOwner = append(joinOwner, s.Name)
+		}
 	}
-	for _, join := range pt.after {
+	for i, join := range pt.after {
 		join()
+		cut.ended(ctx, joinOwner[i], pt.Checks)
 	}
 	if pt.conn != nil {
 		pt.conn.Close()
@@ -99,9 +121,16 @@ func (p *Prober) probe(ctx context.Context, t Target, st Stages) (TargetResult, 
 	if route.FellBack && n > 0 {
 		settleFallback(&res.Checks[0], res.Checks[n:])
 	}
+	left := cut.mark(res.Checks)
 	res.Verdict = verdictIn(st.order(), res.Checks)
 	if sum := st.partialOK(); res.Verdict.Code == OK && sum != "" {
 		res.Verdict.Summary = sum
+	}
+	if left && res.Verdict.Status != StatusFail {
+		// What did not finish could still fail: no pass, no warning as
+		// the last word. A failure that finished is a finding all the same.
+		res.Verdict = Verdict{Code: CodeUnfinished, Status: StatusSkip,
+			Summary: "The run ended (interrupted, or out of time) before the checks of this target finished: the finished ones are shown; run again for a verdict."}
 	}
 	res.Status = res.Verdict.Status
 	return res, pt.chain()
@@ -179,4 +208,56 @@ func portalSuspect(code Code) bool {
 		return true
 	}
 	return false
+}
+
+// cutStages tells, for one target, which checks the run's end may have cut
+// short. A stage is cut when the run's context was done by the time its
+// Run (or its join) returned, or when it was skipped because a cut stage
+// stopped the path; checks are assigned to the stage that first produced
+// their id (a proxy route's tcp stage produces proxy.connect, the tls stage
+// http.portal).
+type cutStages struct {
+	owner map[string]string // check id → the stage that produced it
+	cut   map[string]bool
+}
+
+// ended notes the stage's new checks and whether the run had ended by now.
+func (c *cutStages) ended(ctx context.Context, stage string, checks []Check) {
+	for _, ch := range checks {
+		if _, ok := c.owner[ch.ID]; !ok {
+			c.owner[ch.ID] = stage
+		}
+	}
+	if ctx.Err() != nil {
+		c.cut[stage] = true
+	}
+}
+
+func (c *cutStages) any() bool {
+	for _, v := range c.cut {
+		if v {
+			return true
+		}
+	}
+	return false
+}
+
+// mark makes every check of a cut stage unfinished, but passes and
+// information: a pass is a fact whenever it came, while a failure or a
+// warning may be the interrupt's own doing (a cancelled dial reads like a
+// timeout). It reports whether any check is unfinished.
+func (c *cutStages) mark(checks []Check) bool {
+	left := false
+	for i, ch := range checks {
+		if ch.Code == CodeUnfinished {
+			left = true
+			continue
+		}
+		if !c.cut[c.owner[ch.ID]] || ch.Status == StatusPass || ch.Status == StatusInfo {
+			continue
+		}
+		checks[i] = unfinished(ch)
+		left = true
+	}
+	return left
 }

@@ -24,6 +24,10 @@ func renderMarkdown(w io.Writer, r *Report, opts Options) error {
 	m.line("")
 	m.linef("%s.", mdText(outcome(r.Targets)))
 	m.line("")
+	if r.Interrupted {
+		m.line("**Interrupted:** the run ended (interrupted, or out of time) before every check finished: what finished is shown, the rest says `unfinished`.")
+		m.line("")
+	}
 	m.linef("- Tool: %s", mdText(toolLine(r.Tool)))
 	m.linef("- System: %s/%s", mdText(r.System.OS), mdText(r.System.Arch))
 	m.linef("- Started: %s, took %d ms", r.StartedAt.Format(time.RFC3339), r.DurationMS)

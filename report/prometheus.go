@@ -42,8 +42,8 @@ func renderPrometheus(w io.Writer, r *Report, _ Options) error {
 	metric("okviz_check_target_up", "1 when the target was reachable over HTTPS in the last run (warnings allowed), else 0.")
 	for _, t := range r.Targets {
 		up := 0
-		if t.Status != diag.StatusFail {
-			up = 1
+		if t.Status == diag.StatusPass || t.Status == diag.StatusWarn {
+			up = 1 // not an unfinished target (skip) of an interrupted run: nobody knows
 		}
 		fmt.Fprintf(&b, "okviz_check_target_up{target=%s,route=%s} %d\n", promLabel(t.Target), promLabel(t.Route), up)
 	}

@@ -18,14 +18,18 @@ const SchemaVersion = 1
 
 // Report is the whole result of one run, as written by --format json.
 type Report struct {
-	SchemaVersion int                 `json:"schema_version"`
-	Tool          Tool                `json:"tool"`
-	StartedAt     time.Time           `json:"started_at"` // written in UTC, whole seconds
-	DurationMS    int64               `json:"duration_ms"`
-	System        System              `json:"system"`
-	Status        diag.Status         `json:"status"` // worst target status: pass, warn or fail
-	Proxy         ProxyInfo           `json:"proxy"`
-	Targets       []diag.TargetResult `json:"targets"`
+	SchemaVersion int         `json:"schema_version"`
+	Tool          Tool        `json:"tool"`
+	StartedAt     time.Time   `json:"started_at"` // written in UTC, whole seconds
+	DurationMS    int64       `json:"duration_ms"`
+	System        System      `json:"system"`
+	Status        diag.Status `json:"status"` // worst target status: pass, warn or fail (skip: unfinished)
+	// Interrupted says the run ended early (Ctrl-C, SIGTERM, or the whole
+	// run's deadline): the report holds what finished, and the checks cut
+	// short have the code unfinished.
+	Interrupted bool                `json:"interrupted,omitempty"`
+	Proxy       ProxyInfo           `json:"proxy"`
+	Targets     []diag.TargetResult `json:"targets"`
 }
 
 // Tool identifies the build of okviz-check that wrote the report.
@@ -117,16 +121,27 @@ func Render(w io.Writer, r *Report, format string, opts Options) error {
 }
 
 // Overall is the report status: the worst status of the targets, mapped to
-// pass, warn or fail (info and skip count as pass at this level, as they do
-// not make a target unreachable). No targets is a pass.
+// pass, warn or fail (info counts as pass at this level, as it does not make
+// a target unreachable). No targets is a pass. In an interrupted run, a
+// target whose verdict did not finish (status skip) makes the run skip
+// unless another failed: what did not finish may still fail, so neither
+// pass nor warn may stand for it.
 func Overall(targets []diag.TargetResult) diag.Status {
-	worst := diag.StatusPass
+	worst, unfinished := diag.StatusPass, false
 	for _, t := range targets {
+		if t.Status == diag.StatusSkip {
+			unfinished = true
+		}
 		if t.Status.Rank() > worst.Rank() {
 			worst = t.Status
 		}
 	}
-	if worst.Rank() < diag.StatusWarn.Rank() {
+	switch {
+	case worst == diag.StatusFail:
+		return worst
+	case unfinished:
+		return diag.StatusSkip
+	case worst.Rank() < diag.StatusWarn.Rank():
 		return diag.StatusPass
 	}
 	return worst

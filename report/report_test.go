@@ -26,7 +26,9 @@ func TestOverall(t *testing.T) {
 		{"warn wins over pass", []diag.TargetResult{tr(diag.StatusPass), tr(diag.StatusWarn)}, diag.StatusWarn},
 		{"fail wins over warn", []diag.TargetResult{tr(diag.StatusWarn), tr(diag.StatusFail), tr(diag.StatusPass)}, diag.StatusFail},
 		{"fail first", []diag.TargetResult{tr(diag.StatusFail), tr(diag.StatusWarn)}, diag.StatusFail},
-		{"info and skip count as pass", []diag.TargetResult{tr(diag.StatusInfo), tr(diag.StatusSkip)}, diag.StatusPass},
+		{"info counts as pass", []diag.TargetResult{tr(diag.StatusInfo), tr(diag.StatusPass)}, diag.StatusPass},
+		{"unfinished wins over warn", []diag.TargetResult{tr(diag.StatusWarn), tr(diag.StatusSkip), tr(diag.StatusPass)}, diag.StatusSkip},
+		{"fail wins over unfinished", []diag.TargetResult{tr(diag.StatusSkip), tr(diag.StatusFail)}, diag.StatusFail},
 		{"fixture", fixedReport().Targets, diag.StatusFail},
 	}
 	for _, tc := range cases {
@@ -202,5 +204,31 @@ func BenchmarkRender(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestInterruptedRendering: text and Markdown say the run was interrupted
+// and count the unfinished target; a finished report says neither.
+func TestInterruptedRendering(t *testing.T) {
+	r := fixedReport()
+	r.Targets = append(r.Targets, diag.TargetResult{
+		Target: "https://late.okviz.com/", Host: "late.okviz.com", Port: 443, Status: diag.StatusSkip, Route: "direct",
+		Verdict: diag.Verdict{Code: diag.CodeUnfinished, Status: diag.StatusSkip, Summary: "not yet"},
+		Checks:  []diag.Check{diag.UnfinishedCheck(diag.CheckTCPConnect)},
+	})
+	for _, f := range []string{FormatText, FormatMarkdown} {
+		plain := render(t, fixedReport(), f, Options{})
+		if strings.Contains(plain, "Interrupted") || strings.Contains(plain, "not finished") {
+			t.Errorf("%s of a finished run speaks of an interruption:\n%s", f, plain)
+		}
+		r.Interrupted = false
+		if out := render(t, r, f, Options{}); strings.Contains(out, "Interrupted") {
+			t.Errorf("%s: Interrupted without the flag", f)
+		}
+		r.Interrupted = true
+		out := render(t, r, f, Options{})
+		if !strings.Contains(out, "Interrupted:") || !strings.Contains(out, "1 not finished") || !strings.Contains(out, "unfinished") {
+			t.Errorf("%s of an interrupted run:\n%s", f, out)
+		}
 	}
 }

@@ -64,6 +64,16 @@ func TestSchemaAcceptsReports(t *testing.T) {
 			Verdict: diag.Verdict{Code: "ok", Status: diag.StatusPass},
 			Checks:  []diag.Check{{ID: "dns.system", Status: diag.StatusPass, Code: "dns.ok"}},
 		}),
+		"interrupted, a target unfinished": func() *Report {
+			r := bare(diag.TargetResult{
+				Target: "https://x.okviz.com/", Host: "x.okviz.com", Port: 443, Status: diag.StatusSkip, Route: "direct",
+				Verdict: diag.Verdict{Code: diag.CodeUnfinished, Status: diag.StatusSkip, Summary: "s"},
+				Checks: []diag.Check{{ID: "tcp.connect", Status: diag.StatusPass, Code: "tcp.ok"},
+					diag.UnfinishedCheck("tls.handshake")},
+			})
+			r.Interrupted = true
+			return r
+		}(),
 		"nil checks": bare(diag.TargetResult{
 			Target: "https://x.okviz.com/", Host: "x.okviz.com", Port: 443, Status: diag.StatusWarn, Route: "direct",
 			Verdict: diag.Verdict{Code: "clock.skew", Status: diag.StatusWarn, Summary: "s", Remediation: "r"},
@@ -104,6 +114,10 @@ func TestSchemaIsStrict(t *testing.T) {
 		"proxy with password":       func(d doc) { target(d, 0)["proxy"] = "http://alice:s3cret@proxy:8080" },
 		"port 0":                    func(d doc) { target(d, 0)["port"] = 0 },
 		"target status skip":        func(d doc) { target(d, 0)["status"] = "skip" },
+		"verdict status skip":       func(d doc) { target(d, 0)["verdict"].(doc)["status"] = "skip" },
+		"report status skip":        func(d doc) { d["status"] = "skip" },
+		"interrupted false, skip":   func(d doc) { d["interrupted"] = false; d["status"] = "skip" },
+		"interrupted not a boolean": func(d doc) { d["interrupted"] = "yes" },
 		"verdict without summary":   func(d doc) { delete(target(d, 1)["verdict"].(doc), "summary") },
 		"check status error":        func(d doc) { firstCheck(d)["status"] = "error" },
 		"check code upper case":     func(d doc) { firstCheck(d)["code"] = "DNS.NXDOMAIN" },

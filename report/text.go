@@ -54,6 +54,9 @@ func renderText(w io.Writer, r *Report, opts Options) error {
 		}
 	}
 	t.line("")
+	if r.Interrupted {
+		t.linef("%s the run ended (interrupted, or out of time) before every check finished: what finished is shown, the rest says unfinished.", t.paint(styleBold, "Interrupted:"))
+	}
 	t.linef("%s %s — %s", t.paint(styleBold, "Overall:"), t.status(r.Status), outcome(r.Targets))
 	t.linef("%s", t.paint(styleDim, fmt.Sprintf("%s · %s/%s · started %s · %d ms",
 		toolLine(r.Tool), clean(r.System.OS), clean(r.System.Arch), r.StartedAt.Format(time.RFC3339), r.DurationMS)))

@@ -119,6 +119,15 @@ func outcome(ts []diag.TargetResult) string {
 	if warn > 0 {
 		parts = append(parts, fmt.Sprintf("%d with warnings", warn))
 	}
+	unfinished := 0
+	for _, t := range ts {
+		if t.Status == diag.StatusSkip {
+			unfinished++
+		}
+	}
+	if unfinished > 0 {
+		parts = append(parts, fmt.Sprintf("%d not finished", unfinished))
+	}
 	if len(parts) == 0 {
 		if len(ts) == 0 {
 			return "no targets"
