@@ -191,7 +191,7 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 		System:        report.System{OS: a.env.GOOS, Arch: a.env.GOARCH},
 		Proxy:         report.ProxyInfo{Sources: sourcesAny(ps.Sources)},
 		Targets:       results,
-		Interrupted:   ctx.Err() != nil,
+		Interrupted:   diag.Ended(ctx),
 	}
 	rep.Status = report.Overall(results)
 	return rep, nil

@@ -30,7 +30,8 @@ func TestDeadlineWritesWhatFinished(t *testing.T) {
 	code := Main(ctx, []string{"check", "--no-proxy", "--timeout", "10m", "-o", "markdown", "--output", out, "--save", save, ln.Addr().String()},
 		testEnv(&stdout, &stderr), Build{Version: "t"})
 	if code != ExitInterrupted {
-		t.Fatalf("exit %d, want %d; stderr: %s", code, ExitInterrupted, stderr.String())
+		md, _ := os.ReadFile(out)
+		t.Fatalf("exit %d, want %d; stderr: %s\n%s", code, ExitInterrupted, stderr.String(), md)
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("stdout has %q; the report belongs in --output", stdout.String())

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // maxParallelTargets bounds how many targets are probed at once: enough to
@@ -79,7 +80,7 @@ func (p *Prober) probe(ctx context.Context, t Target, st Stages) (TargetResult, 
 	var joinOwner []string // the stage each of pt.after belongs to
 	for _, s := range st {
 		switch {
-		case ctx.Err() != nil:
+		case Ended(ctx):
 			// The run ended before this stage could start.
 			for _, id := range s.Skips {
 				pt.Checks = append(pt.Checks, UnfinishedCheck(id))
@@ -228,9 +229,22 @@ func (c *cutStages) ended(ctx context.Context, stage string, checks []Check) {
 			c.owner[ch.ID] = stage
 		}
 	}
-	if ctx.Err() != nil {
+	if Ended(ctx) {
 		c.cut[stage] = true
 	}
+}
+
+// Ended says whether the run's context has ended: cancelled, or past its
+// deadline. The deadline is read on the real clock because a connection's
+// deadline set from it fires on that clock, sometimes a moment before the
+// context's own timer marks it done; a check that failed that way must
+// count as cut short, not as a timeout of the network.
+func Ended(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }
 
 func (c *cutStages) any() bool {
