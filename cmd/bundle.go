@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/okviz/okviz-check/internal/anonymize"
 	"github.com/okviz/okviz-check/internal/redact"
 	"github.com/okviz/okviz-check/proxy"
+	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/proxy/pac"
 	"github.com/okviz/okviz-check/report"
 )
@@ -280,7 +282,30 @@ func (a *app) anonymizer(rep *report.Report, o *checkOptions, targets []diag.Tar
 	for _, d := range a.collect.search {
 		an.Domain(d)
 	}
-	for _, s := range a.collect.setup.Sources {
+	registerSources(an, a.collect.setup.Sources)
+	for _, t := range rep.Targets {
+		for _, c := range t.Checks {
+			if d, ok := c.Details.(*diag.TunnelDetails); ok {
+				for _, h := range d.Hops {
+					an.Host(h.Proxy)
+					if h.Auth != nil {
+						an.User(h.Auth.User)
+					}
+				}
+			}
+		}
+	}
+	return an
+}
+
+// otherUser finds the other logged-on user a windows-user summary names
+// ("…, who runs okviz-check; CONTOSO\jdoe is at the console, …").
+var otherUser = regexp.MustCompile(`; ([^\s;,]+\\[^\s;,]+) is `)
+
+// registerSources registers every proxy, PAC, WPAD and bypass host the
+// proxy sources name, and the accounts whose settings were read.
+func registerSources(an *anonymize.Anonymizer, sources []discover.Source) {
+	for _, s := range sources {
 		st := s.Settings()
 		for _, l := range [][]string{st.Rules.All, st.Rules.HTTP, st.Rules.HTTPS, st.Rules.FTP, st.Rules.Fallback, st.Candidates, {st.PACURL}} {
 			for _, h := range l {
@@ -301,20 +326,16 @@ func (a *app) anonymizer(rep *report.Report, o *checkOptions, targets []diag.Tar
 				an.Host(b)
 			}
 		}
-	}
-	for _, t := range rep.Targets {
-		for _, c := range t.Checks {
-			if d, ok := c.Details.(*diag.TunnelDetails); ok {
-				for _, h := range d.Hops {
-					an.Host(h.Proxy)
-					if h.Auth != nil {
-						an.User(h.Auth.User)
-					}
-				}
+		if w := st.Whose; w != nil {
+			an.User(w.User)
+			an.User(w.Process)
+		}
+		for _, n := range append([]string{s.Err}, s.Notes...) {
+			for _, m := range otherUser.FindAllStringSubmatch(n, -1) {
+				an.User(m[1])
 			}
 		}
 	}
-	return an
 }
 
 // anonymizeChain writes a chain for an anonymized bundle: each certificate

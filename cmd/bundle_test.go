@@ -19,7 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okviz/okviz-check/internal/anonymize"
 	"github.com/okviz/okviz-check/internal/certgen"
+	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/report"
 )
 
@@ -260,4 +262,30 @@ func values(m map[string]string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// TestRegisterSources: the names the proxy sources hold are hidden
+// wherever they appear, with the other logged-on user a windows-user note
+// names (the summary discovery writes, from a run as a service account).
+func TestRegisterSources(t *testing.T) {
+	srcs := []discover.Source{
+		{Name: "windows-user", Found: true, Notes: []string{`the proxy settings of CONTOSO\svc-okviz, who runs okviz-check; CONTOSO\jdoe is at the console, and their browser may use other settings (run okviz-check as that user to see them)`}},
+		{Name: "windows-ie-user", Found: true, Proxies: map[string][]string{"https": {"http://proxy01:8080"}}, Bypass: []string{"*.corp.contoso.com", "<local>", "10.0.0.0/8"}},
+	}
+	an := anonymize.New("api.okviz.com")
+	registerSources(an, srcs)
+	doc, err := jsonIndent(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	an.Learn(string(doc))
+	got := an.Text(string(doc) + " wiki.corp.contoso.com api.okviz.com")
+	for _, s := range []string{"jdoe", "CONTOSO", "proxy01", "contoso.com", "10.0.0.0"} {
+		if strings.Contains(got, s) {
+			t.Errorf("%q left in:\n%s", s, got)
+		}
+	}
+	if !strings.Contains(got, "api.okviz.com") || !strings.Contains(got, "<local>") {
+		t.Errorf("the target or <local> was replaced:\n%s", got)
+	}
 }

@@ -17,7 +17,9 @@
 //     .corp, .internal, .intranet, .home.arpa, …);
 //   - a single-label host of a URL or of "host:port" (http://wpad-proxy/,
 //     PROXY01:8080), which can only be a local name;
-//   - every private, link-local or CGNAT address (RFC 1918, RFC 6598, ULA).
+//   - every private, link-local or CGNAT address (RFC 1918, RFC 6598, ULA);
+//   - every account SID (S-1-5-21-…), which names a machine or domain and
+//     a user.
 //
 // Credentials are not this package's job: redact hides them, with or
 // without anonymizing.
@@ -154,9 +156,15 @@ var ipv6 = regexp.MustCompile(`[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*`)
 // word finds dotted words: host names, IPv4 addresses, file names, codes.
 var word = regexp.MustCompile(`[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*`)
 
-// Text returns s with every user name, local host name and private address
-// replaced by its token.
+// accountSID finds the SID of a local or domain account (S-1-5-21-…): it
+// names the machine or domain and the user. Well-known SIDs (S-1-5-18,
+// SYSTEM) identify nobody and stay.
+var accountSID = regexp.MustCompile(`(?i)\bS-1-5-21(?:-[0-9]+){3,4}\b`)
+
+// Text returns s with every user name, local host name, private address
+// and account SID replaced by its token.
 func (a *Anonymizer) Text(s string) string {
+	s = accountSID.ReplaceAllStringFunc(s, func(m string) string { return a.token("sid", strings.ToUpper(m)) })
 	s = ipv6.ReplaceAllStringFunc(s, func(m string) string {
 		addr, err := netip.ParseAddr(m)
 		if err != nil || !addr.Is6() || !private(addr) || a.keep[norm(m)] {

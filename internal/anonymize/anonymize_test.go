@@ -20,6 +20,7 @@ func TestText(t *testing.T) {
 		`search search.example; printer.search.example and nas.local and fritz.box`,
 		`link-local fe80::1c2d:3eff:fe4f:5a6b%eth0, ULA fd12:3456::1, public 2606:4700::1111, CGNAT 100.64.1.2`,
 		`PROXY01:3128 and http://wpadsrv/wpad.dat but dial tcp:443 and wpad and localhost:8080`,
+		`HKU\S-1-5-21-1004336348-1177238915-682003330-1001 (jdoe), SYSTEM is S-1-5-18, again s-1-5-21-1004336348-1177238915-682003330-1001`,
 	}
 	want := []string{
 		`user user-1 (host-1\user-1) at C:\Users\user-1\Desktop`,
@@ -29,6 +30,7 @@ func TestText(t *testing.T) {
 		`search domain-2; host-4 and host-5 and fritz.box`,
 		`link-local private-ip-3%eth0, ULA private-ip-4, public 2606:4700::1111, CGNAT private-ip-5`,
 		`host-6:3128 and http://host-7/wpad.dat but dial tcp:443 and wpad and localhost:8080`,
+		`HKU\sid-1 (user-1), SYSTEM is S-1-5-18, again sid-1`,
 	}
 	for _, s := range in {
 		a.Learn(s)
