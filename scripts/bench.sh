@@ -22,6 +22,13 @@ sends is delayed by a fixed amount, and prints each figure with its target:
   binary size      go build -trimpath -ldflags "-s -w" (target <= 16 MiB)
   cold start       `okviz-check version`, median of 50 runs (target <= 15 ms)
   peak RSS         /usr/bin/time -v of the healthy check (target <= 40 MiB)
+  auth proxy       the healthy check through squid asking for NTLM
+                   (ntlm_fake_auth) and for Negotiate (negotiate_kerberos_auth
+                   with an MIT KDC in the server namespace and a ticket from
+                   kinit), against `curl --proxy-ntlm -U user:pass` and
+                   `curl --proxy-negotiate -U :` on the same path (target
+                   <= 1.1: the handshake's round trips are the floor); skipped,
+                   saying why, without squid or the Kerberos packages
 
 It also prints where the healthy check spends its time: the median
 duration_ms of each check in okviz-check's JSON report, next to curl's own
@@ -55,14 +62,16 @@ Options:
   --no-hyperfine  time with the script's own interleaved loop even when
                   hyperfine is installed (useful on a machine whose load drifts)
   --keep          keep the work directory (binaries, certificates, logs)
+  --no-auth       skip the authenticating-proxy figures
   --hold          set the path up, print how to use it, and wait for Ctrl-C
                   instead of measuring (to look into a slow stage by hand)
   -h, --help      this text
 
 Needs: Linux, root, Go on PATH (under sudo: sudo env "PATH=$PATH" ...), and
 the Debian packages iproute2 iptables dnsmasq-base curl jq; hyperfine and
-time are used when present:
+time are used when present, squid and MIT Kerberos for the auth proxies:
   apt-get install -y iproute2 iptables dnsmasq-base curl jq hyperfine time
+  apt-get install -y squid-openssl krb5-kdc krb5-admin-server krb5-user
 EOF
 }
 
@@ -75,7 +84,7 @@ note() { echo "bench: $*" >&2; }
 
 # --- options ---------------------------------------------------------------
 
-DELAY=20ms RUNS=20 HOLE_RUNS=5 TIMEOUT=2s MODE=tun KEEP=0 USE_HYPERFINE=1 HOLD=0
+DELAY=20ms RUNS=20 HOLE_RUNS=5 TIMEOUT=2s MODE=tun KEEP=0 USE_HYPERFINE=1 HOLD=0 AUTH=1
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -86,6 +95,7 @@ while (($#)); do
 	--mode) MODE=${2:?--mode needs a value}; shift ;;
 	--no-hyperfine) USE_HYPERFINE=0 ;;
 	--keep) KEEP=1 ;;
+	--no-auth) AUTH=0 ;;
 	--hold) HOLD=1 ;;
 	*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -226,7 +236,8 @@ ip netns exec "$NS_S" iptables -t raw -A PREROUTING -d 198.18.0.3 -j DROP
 # NOERROR answer, as from a real zone, not REFUSED (which resolvers retry).
 start_bg dnsmasq "$NS_S" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
 	--bind-interfaces --listen-address=198.18.0.1 --pid-file="$WORK/dnsmasq.pid" --log-facility=- \
-	--local=/okviz.test/ --host-record=bench.okviz.test,198.18.0.1 --host-record=hole.okviz.test,198.18.0.3
+	--local=/okviz.test/ --host-record=bench.okviz.test,198.18.0.1 --host-record=hole.okviz.test,198.18.0.3 \
+	--host-record=proxy.okviz.test,198.18.0.1
 dns_listening() { ip netns exec "$NS_S" ss -Hlun 'sport = :53' | grep -q 198.18.0.1; }
 wait_for dnsmasq dns_listening
 mkdir -p "/etc/netns/$NS_C"
@@ -266,11 +277,127 @@ if ! in_client $OKVIZ check $URL $OKVIZ_ARGS >"$WORK/sanity.txt" 2>&1; then
 	die "okviz-check does not pass on the healthy path; the benchmark would time a failure"
 fi
 
+# --- authenticating proxies -------------------------------------------------
+
+# squid in the server namespace, in front of the origin: port 3128 asks for
+# NTLM (ntlm_fake_auth: any account passes the handshake), port 3129 for
+# Negotiate (negotiate_kerberos_auth with a keytab for HTTP/proxy.okviz.test
+# from an MIT KDC on 198.18.0.1:88). Both the proxy's handshake and the
+# tunnel cross the delay line, as a proxy on the far side of a WAN would.
+AUTH_SKIP=
+squid_helper() {
+	local d
+	for d in /usr/lib/squid /usr/lib64/squid /usr/libexec/squid; do
+		[[ -x $d/$1 ]] && { echo "$d/$1"; return 0; }
+	done
+	return 1
+}
+if ((AUTH)); then
+	for c in squid krb5kdc kdb5_util kadmin.local kinit; do
+		command -v "$c" >/dev/null || [[ -x /usr/sbin/$c ]] || AUTH_SKIP="$c not found (apt-get install -y squid-openssl krb5-kdc krb5-admin-server krb5-user)"
+	done
+	[[ -n $AUTH_SKIP ]] || squid_helper ntlm_fake_auth >/dev/null || AUTH_SKIP="squid's ntlm_fake_auth not found"
+	[[ -n $AUTH_SKIP ]] || squid_helper negotiate_kerberos_auth >/dev/null || AUTH_SKIP="squid's negotiate_kerberos_auth not found"
+else
+	AUTH_SKIP="--no-auth"
+fi
+if [[ -z $AUTH_SKIP ]]; then
+	note "starting the KDC and squid (NTLM, Negotiate) in $NS_S"
+	KRB=$WORK/krb
+	mkdir -p "$KRB"
+	chmod 755 "$WORK" "$KRB"
+	cat >"$KRB/krb5.conf" <<KRB5
+[libdefaults]
+  default_realm = OKVIZ.TEST
+  dns_lookup_kdc = false
+  dns_lookup_realm = false
+  rdns = false
+  dns_canonicalize_hostname = false
+[realms]
+  OKVIZ.TEST = {
+    kdc = 198.18.0.1:88
+  }
+KRB5
+	cat >"$KRB/kdc.conf" <<KDC
+[kdcdefaults]
+  kdc_listen = 198.18.0.1:88
+  kdc_tcp_listen = 198.18.0.1:88
+[realms]
+  OKVIZ.TEST = {
+    database_name = $KRB/principal
+    key_stash_file = $KRB/stash
+    acl_file = $KRB/kadm5.acl
+    supported_enctypes = aes256-cts-hmac-sha1-96:normal
+  }
+KDC
+	: >"$KRB/kadm5.acl"
+	export KRB5_CONFIG=$KRB/krb5.conf KRB5_KDC_PROFILE=$KRB/kdc.conf KRB5RCACHETYPE=none
+	kdb5_util create -s -r OKVIZ.TEST -P "bench-master-$ID" >/dev/null 2>&1 || die "kdb5_util create failed"
+	printf 'addprinc -pw bench-Pw-1 bench\naddprinc -randkey HTTP/proxy.okviz.test\nktadd -k %s HTTP/proxy.okviz.test\n' "$KRB/http.keytab" |
+		kadmin.local -r OKVIZ.TEST >/dev/null 2>&1 || die "kadmin.local failed"
+	chmod 644 "$KRB/http.keytab"
+	start_bg krb5kdc "$NS_S" krb5kdc -n -r OKVIZ.TEST
+	kdc_listening() { ip netns exec "$NS_S" ss -Hltn 'sport = :88' | grep -q 198.18.0.1; }
+	wait_for krb5kdc kdc_listening
+	mkdir -p "$WORK/squid" && chmod 777 "$WORK/squid"
+	cat >"$WORK/squid/squid.conf" <<SQUID
+http_port 198.18.0.1:3128 name=ntlm
+http_port 198.18.0.1:3129 name=krb
+pid_filename none
+cache deny all
+cache_mem 8 MB
+pinger_enable off
+netdb_filename none
+shutdown_lifetime 0 seconds
+dns_nameservers 198.18.0.1
+access_log none
+cache_log $WORK/squid/cache.log
+auth_param ntlm program $(squid_helper ntlm_fake_auth)
+auth_param ntlm children 4 startup=2
+auth_param negotiate program $(squid_helper negotiate_kerberos_auth) -k $KRB/http.keytab -s GSS_C_NO_NAME
+auth_param negotiate children 4 startup=2
+auth_param negotiate keep_alive on
+acl port_ntlm myportname ntlm
+acl port_krb myportname krb
+auth_schemes ntlm port_ntlm
+auth_schemes negotiate port_krb
+acl authed proxy_auth REQUIRED
+http_access allow authed
+http_access deny all
+SQUID
+	start_bg squid "$NS_S" squid -N -n "okvb$ID" -f "$WORK/squid/squid.conf"
+	squid_listening() { ip netns exec "$NS_S" ss -Hltn 'sport = :3129' | grep -q 198.18.0.1; }
+	wait_for squid squid_listening
+	export KRB5CCNAME=FILE:$KRB/ccache
+	echo bench-Pw-1 | in_client kinit bench@OKVIZ.TEST >/dev/null 2>&1 || die "kinit in $NS_C failed"
+
+	NTLM_PROXY=http://proxy.okviz.test:3128 KRB_PROXY=http://proxy.okviz.test:3129
+	CURL_NTLM_CMD="curl -s -o /dev/null --cacert $CA --proxy $NTLM_PROXY --proxy-ntlm -U bench:bench-Pw-1 $URL"
+	CURL_KRB_CMD="curl -s -o /dev/null --cacert $CA --proxy $KRB_PROXY --proxy-negotiate -U : $URL"
+	AUTH_ARGS="--config $WORK/empty.yaml --dns-compare none --ca-file $CA --public-roots $CA"
+	OKVIZ_NTLM_CMD="$OKVIZ check $URL $AUTH_ARGS --proxy http://bench:bench-Pw-1@proxy.okviz.test:3128 -q"
+	OKVIZ_KRB_CMD="$OKVIZ check $URL $AUTH_ARGS --proxy $KRB_PROXY -q"
+	note "sanity runs through the auth proxies"
+	for c in "$CURL_NTLM_CMD" "$CURL_KRB_CMD"; do
+		in_client $c || die "curl through the auth proxy failed: $c (see $WORK/squid/cache.log with --keep)"
+	done
+	for c in "$OKVIZ_NTLM_CMD" "$OKVIZ_KRB_CMD"; do
+		if ! in_client ${c% -q} >"$WORK/sanity-auth.txt" 2>&1; then
+			cat "$WORK/sanity-auth.txt" >&2
+			die "okviz-check does not pass through the auth proxy: $c"
+		fi
+	done
+else
+	note "authenticating proxies skipped: $AUTH_SKIP"
+fi
+
 if ((HOLD)); then
 	cat <<EOF
 The benchmark path is up until Ctrl-C. Try, for example:
   ip netns exec $NS_C $OKVIZ check $URL $OKVIZ_ARGS -v -o json
   ip netns exec $NS_C $CURL_CMD -w '%{time_connect} %{time_appconnect} %{time_total}\n'
+Through the auth proxies (unless skipped): ${OKVIZ_NTLM_CMD:-skipped}
+  ${OKVIZ_KRB_CMD:-} (KRB5_CONFIG=${KRB5_CONFIG:-} KRB5CCNAME=${KRB5CCNAME:-})
 Black holes: hole.okviz.test, or everything with
   ip netns exec $NS_S iptables -t raw -I PREROUTING 1 -i $DEV_S -j DROP
 EOF
@@ -351,6 +478,14 @@ ip netns exec "$NS_S" iptables -t raw -D PREROUTING -i "$DEV_S" -j DROP
 note "timing cold start (okviz-check version, 50 runs)"
 time_cmds "" 50 5 0 version "$OKVIZ version"
 
+# --- timing through the authenticating proxies -------------------------------
+
+if [[ -z $AUTH_SKIP ]]; then
+	note "timing checks through the auth proxies ($RUNS runs each, $TIMER)"
+	time_cmds "$NS_C" "$RUNS" 3 0 curl_ntlm "$CURL_NTLM_CMD" okviz_ntlm "$OKVIZ_NTLM_CMD" \
+		curl_krb "$CURL_KRB_CMD" okviz_krb "$OKVIZ_KRB_CMD"
+fi
+
 # --- peak memory -----------------------------------------------------------
 
 rss_kib() { # max "Maximum resident set size" over 5 runs of CMD in the client
@@ -421,6 +556,19 @@ okviz-check benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')
 | binary size (linux/$(go env GOARCH), CGO off, -s -w) | $SIZE_MIB MiB | <= 16 MiB | $(verdict "$SIZE_MIB" 16) |
 | cold start, okviz-check version (median of 50) | $(ms "$VERSION_MED") (min $(ms "$(fig version 3)"), CPU $(ms "$(fig version 5)")) | <= 15 ms | $(verdict "$VERSION_MED" 0.015) |
 EOF
+if [[ -z $AUTH_SKIP ]]; then
+	for scheme in ntlm krb; do
+		label=NTLM curl_flag="--proxy-ntlm -U user:pass"
+		[[ $scheme == krb ]] && label=Negotiate curl_flag="--proxy-negotiate -U :"
+		c=$(fig "curl_$scheme" 2) o=$(fig "okviz_$scheme" 2)
+		r=$(awk -v a="$o" -v b="$c" 'BEGIN { printf "%.2f", a / b }')
+		echo "| curl $curl_flag, through squid asking for $label (median of $RUNS) | $(ms "$c") (CPU $(ms "$(fig "curl_$scheme" 5)")) | | |"
+		echo "| okviz-check check through the same proxy (median of $RUNS) | $(ms "$o") (CPU $(ms "$(fig "okviz_$scheme" 5)")) | | |"
+		echo "| ratio okviz-check / curl, $label proxy | $r | <= 1.1 | $(verdict "$r" 1.1) |"
+	done
+else
+	echo "| through an authenticating proxy (NTLM, Negotiate) | skipped: $AUTH_SKIP | <= 1.1 | |"
+fi
 if [[ -n $RSS_OKVIZ ]]; then
 	echo "| peak RSS, healthy check (max of 5; curl: $(awk -v k="$RSS_CURL" 'BEGIN { printf "%.1f MiB", k / 1024 }')) | $(awk -v k="$RSS_OKVIZ" 'BEGIN { printf "%.1f", k / 1024 }') MiB | <= 40 MiB | $(verdict "$RSS_OKVIZ" 40960) |"
 else
