@@ -163,6 +163,9 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 	if err != nil {
 		return nil, err
 	}
+	prog := a.startProgress()
+	p.Observe = prog.observe
+	defer prog.stop() // before the report is printed
 	ps := a.discoverProxies(ctx, o, p)
 	if a.collect != nil {
 		ps.PACMemo = a.collect.memo

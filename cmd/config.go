@@ -41,6 +41,7 @@ var settings = []setting{
 	{"timeout", "timeout", nil},
 	{"quiet", "quiet", nil},
 	{"verbose", "verbose", nil},
+	{"progress", "progress", nil},
 	{"proxy", "proxy.url", nil},
 	{"no-proxy", "proxy.none", nil},
 	{"pac", "proxy.pac", checkPACSource},

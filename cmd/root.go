@@ -25,6 +25,7 @@ type globalOptions struct {
 	Verbose    bool
 	Output     string // --output: the chosen format to this file instead of stdout
 	Save       string // --save: the full JSON report to this file as well
+	Progress   string // --progress: auto, always or never
 
 	cfg *config // loaded in the root's PersistentPreRunE
 }
@@ -216,6 +217,7 @@ func addGlobalFlags(fs *pflag.FlagSet, g *globalOptions) {
 	fs.BoolVarP(&g.Verbose, "verbose", "v", false, "log each connection as it is made (to stderr)")
 	fs.StringVar(&g.Output, "output", "", "write the chosen --format to `FILE` (UTF-8, replaced atomically) instead of stdout")
 	fs.StringVar(&g.Save, "save", "", "also write the full JSON report to `FILE` (UTF-8, atomically), whatever --format prints")
+	fs.Var(newEnum(&g.Progress, "auto", "auto", "always", "never"), "progress", "live status line on stderr: auto (a terminal, not CI, not -q/-v, after half a second), always or never")
 }
 
 // validateAll checks every setting of the environment and the config file,
