@@ -130,14 +130,15 @@ type manifestFile struct {
 }
 
 type bundleManifest struct {
-	Tool       report.Tool    `json:"tool"`
-	CreatedAt  time.Time      `json:"created_at"`
-	Status     diag.Status    `json:"status"`
-	Targets    []string       `json:"targets"`
-	Anonymized bool           `json:"anonymized"`
-	Tokens     map[string]int `json:"tokens,omitempty"` // how many values of each kind --anonymize replaced
-	Files      []manifestFile `json:"files"`
-	Notes      []string       `json:"notes,omitempty"`
+	Tool        report.Tool    `json:"tool"`
+	CreatedAt   time.Time      `json:"created_at"`
+	Status      diag.Status    `json:"status"`
+	Interrupted bool           `json:"interrupted"` // the run was cut short: the report holds what finished
+	Targets     []string       `json:"targets"`
+	Anonymized  bool           `json:"anonymized"`
+	Tokens      map[string]int `json:"tokens,omitempty"` // how many values of each kind --anonymize replaced
+	Files       []manifestFile `json:"files"`
+	Notes       []string       `json:"notes,omitempty"`
 }
 
 // bundleFiles builds every file of the bundle, anonymized when asked and
@@ -229,7 +230,7 @@ func (a *app) bundleFiles(rep *report.Report, o *checkOptions, targets []diag.Ta
 		}
 	}
 
-	m := bundleManifest{Tool: rep.Tool, CreatedAt: a.env.Now().UTC().Truncate(time.Second), Status: report.Overall(rep.Targets), Anonymized: anon, Notes: notes}
+	m := bundleManifest{Tool: rep.Tool, CreatedAt: a.env.Now().UTC().Truncate(time.Second), Status: report.Overall(rep.Targets), Interrupted: rep.Interrupted, Anonymized: anon, Notes: notes}
 	for _, t := range targets {
 		m.Targets = append(m.Targets, t.URL)
 	}

@@ -289,3 +289,32 @@ func TestRegisterSources(t *testing.T) {
 		t.Errorf("the target or <local> was replaced:\n%s", got)
 	}
 }
+
+// TestBundleInterrupted: Ctrl-C during the run still writes the bundle,
+// with the report of what finished, and exits 130.
+func TestBundleInterrupted(t *testing.T) {
+	f := newFlakyOrigin(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.onRequest = func(int) { cancel() }
+	zipPath := filepath.Join(t.TempDir(), "cut.zip")
+	var out, errb bytes.Buffer
+	code := Main(ctx, []string{"bundle", "--no-proxy", "--output", zipPath, "--ca-file", f.caFile, "--public-roots", f.caFile, f.url}, testEnv(&out, &errb), Build{Version: "t"})
+	if code != ExitInterrupted {
+		t.Fatalf("exit %d, want 130; stderr %s", code, errb.String())
+	}
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatalf("no bundle after an interrupt: %v", err)
+	}
+	defer zr.Close()
+	rc, err := zr.Open("manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var m bundleManifest
+	if err := json.NewDecoder(rc).Decode(&m); err != nil || !m.Interrupted {
+		t.Errorf("manifest %+v, %v: want interrupted", m, err)
+	}
+}
