@@ -47,6 +47,9 @@ type System struct {
 	// Accounts tells who runs okviz-check and who is logged on (Windows);
 	// nil elsewhere and when replaying a registry export.
 	Accounts func() Accounts
+	// WinHTTPAdvanced returns the output of `netsh winhttp show advproxy`
+	// where Windows has it (Windows 11, Server 2022); nil elsewhere.
+	WinHTTPAdvanced func(ctx context.Context) ([]byte, error)
 }
 
 // DHCPOffer is what one adapter answered for DHCP option 252: the WPAD
@@ -112,7 +115,8 @@ func (o Override) empty() bool { return o.Proxy == "" && !o.Direct && o.PAC == "
 type Source struct {
 	// Name identifies the source: flag, config, edge-policy, chrome-policy,
 	// windows-user, windows-ie-live, windows-ie-user, windows-ie-machine,
-	// windows-policy-per-user, windows-winhttp, macos-scutil, gnome, kde,
+	// windows-policy-per-user, windows-winhttp, windows-winhttp-advproxy,
+	// macos-scutil, gnome, kde,
 	// env, wpad-dhcp, wpad-dns.
 	Name string `json:"name"`
 	// Found is true when the source exists and holds a setting.
@@ -218,6 +222,7 @@ func Discover(ctx context.Context, sys System, given Given) []Source {
 	switch sys.GOOS {
 	case "windows":
 		out = append(out, readWindows(sys, skipLive)...)
+		out = append(out, readWinHTTPAdvanced(ctx, sys))
 		for i := read; i < len(out) && hive != "HKCU"; i++ {
 			out[i].Origin = strings.ReplaceAll(out[i].Origin, `HKCU\`, hive+`\`)
 		}

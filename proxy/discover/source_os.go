@@ -35,13 +35,14 @@ func NewOSSystem(lookupEnv func(string) (string, bool)) System {
 			}
 			return names, err
 		},
-		RunCommand: runCommand,
-		Registry:   osRegistry(),
-		Hostname:   os.Hostname,
-		LookupHost: net.DefaultResolver.LookupHost,
-		DHCPWPAD:   osDHCPWPAD(),
-		LiveIE:     osLiveIE(),
-		Accounts:   osAccounts(),
+		RunCommand:      runCommand,
+		Registry:        osRegistry(),
+		Hostname:        os.Hostname,
+		LookupHost:      net.DefaultResolver.LookupHost,
+		DHCPWPAD:        osDHCPWPAD(),
+		LiveIE:          osLiveIE(),
+		Accounts:        osAccounts(),
+		WinHTTPAdvanced: osWinHTTPAdvanced(),
 	}
 }
 

@@ -191,8 +191,16 @@ func readWinHTTP(reg Registry) Source {
 		return s
 	}
 	s.Found = true
-	applyConnectionSettings(&s, cs)
-	s.note("WinHTTP settings are used by Windows services and some system tools (netsh winhttp show proxy), not by the browser")
+	access := WinHTTPAccess(cs)
+	// WinHTTP's default configuration is a named proxy or none: the blob's
+	// PAC and auto-detect flags mean nothing to it.
+	if access.AccessType == WinHTTPNamedProxy {
+		rules, problems := ParseProxyRules(access.Proxy)
+		s.Notes = append(s.Notes, problems...)
+		s.set.Rules, s.set.Bypass = rules, ParseProxyOverride(access.Bypass)
+	}
+	s.note("%s, as netsh winhttp show proxy prints it: %s", access.AccessType, redact.Text(access.String(), access.Proxy))
+	s.note("WinHTTP settings are used by Windows services and some system tools, not by the browser")
 	if d, err := reg.Value("HKLM", winHTTPWPADKey, "DisableWpad"); err == nil && d.Num != 0 {
 		s.note("DisableWpad=1: WinHTTP does not auto-detect a proxy")
 	}
