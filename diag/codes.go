@@ -41,6 +41,9 @@ const (
 	CheckHTTPGet      = "http.get"
 	CheckHTTPPortal   = "http.portal"
 	CheckClock        = "clock"
+	// CheckHostFirewall is this PC's Windows Firewall outbound policy
+	// (Windows only).
+	CheckHostFirewall = "host.firewall"
 	// CodeSkipped is the code of a check that could not run.
 	CodeSkipped Code = "skipped"
 	// CodeUnfinished is the code of a check the run's end (an interrupt, or
@@ -97,6 +100,9 @@ const (
 	TLSTimeout            Code = "tls.timeout"
 	TLSProtocolError      Code = "tls.protocol_error"
 	TLSExpiringSoon       Code = "tls.expiring_soon"
+
+	HostOK             Code = "host.ok"
+	HostFirewallBlocks Code = "host.firewall_blocks"
 
 	HTTPOK            Code = "http.ok"
 	HTTPCaptivePortal Code = "http.captive_portal"
@@ -211,6 +217,10 @@ var codes = []CodeInfo{
 	{HTTPProtocolError, "http", StatusFail, "The answer to the HTTPS request was not valid HTTP.",
 		"Network team: a middlebox mangles HTTPS traffic to the target."},
 
+	{HostOK, "host", StatusPass, "Nothing on this PC that was looked at blocks HTTPS: Windows Firewall's outbound policy lets TCP 443 and Edge, WebView2 and Power BI Desktop out.", ""},
+	{HostFirewallBlocks, "host", StatusWarn, "On this PC, Windows Firewall's outbound policy blocks HTTPS (TCP 443) for every program or for Edge, WebView2 or Power BI Desktop: a block rule, or a profile that blocks outbound by default with no allow rule for them. The summary names the rules, profiles and programs. When it blocks every program and this tool's own connection times out or is denied locally, it is the verdict.",
+		"Desk-side/endpoint security: remove or narrow the named outbound block rule, or add an outbound allow rule for TCP 443 (or for the named programs) in the profile that applies, in the store named (group policy: in the GPO or Intune firewall policy that sets it)."},
+
 	{BrowserOK, "browser", StatusPass, "The real browser (headless or the default one) reached the target, fetching it the way a visual does.", ""},
 	{BrowserFailed, "browser", StatusFail, "The real browser could not reach the target; the summary says whether that agrees with the tool's own verdict.",
 		"When the tool agrees, follow its verdict; when it does not, believe the browser: the details give the browser's own error and route, and the difference lies in what only the browser has (proxy settings, extensions, enterprise policies, trust store)."},
@@ -242,7 +252,7 @@ func Lookup(code Code) CodeInfo {
 // Codes returns the whole table in a stable order (by stage, as in the spec).
 func Codes() []CodeInfo {
 	out := append([]CodeInfo(nil), codes...)
-	order := map[string]int{"overall": 0, "proxy": 1, "dns": 2, "tcp": 3, "tls": 4, "http": 5, "browser": 6, "clock": 7}
+	order := map[string]int{"overall": 0, "proxy": 1, "dns": 2, "tcp": 3, "tls": 4, "http": 5, "host": 6, "browser": 7, "clock": 8}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Stage] < order[out[j].Stage] })
 	return out
 }

@@ -54,6 +54,8 @@ func detailsFor(id string) Details {
 		return &TunnelDetails{}
 	case CheckBrowserFetch:
 		return &BrowserDetails{}
+	case CheckHostFirewall:
+		return &FirewallDetails{}
 	}
 	return nil
 }

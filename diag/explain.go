@@ -69,6 +69,9 @@ var causes = map[Code]string{
 	HTTPTimeout:       "A middlebox holds the request, or the service is overloaded.",
 	HTTPProtocolError: "A middlebox mangles the HTTPS traffic.",
 
+	HostOK:             "Windows Firewall lets HTTPS out for every program and for the Power BI programs.",
+	HostFirewallBlocks: "A hardening baseline, an Intune or GPO firewall policy, or a local rule blocks outbound traffic by default or blocks port 443 or the browser's programs; the network is not involved.",
+
 	BrowserOK:          "The real browser reached the target.",
 	BrowserFailed:      "Something only the browser has: its proxy settings or credentials, extensions, enterprise policies, or its trust store.",
 	BrowserUnavailable: "No Edge, Chrome or Chromium was found or it did not report in time.",
@@ -85,6 +88,7 @@ var verifyBy = map[string]string{
 	"tcp":     "Run `okviz-check reach`: tcp.connect opens on every address.",
 	"tls":     "Run `okviz-check tls`: tls.handshake is tls.ok (or tls.intercepted as a warning where inspection is accepted).",
 	"http":    "Run `okviz-check`: http.get is http.ok.",
+	"host":    "Run `okviz-check` on the PC (Windows): host.firewall is host.ok; `Get-NetFirewallRule -PolicyStore ActiveStore -Direction Outbound -Action Block` lists what is left.",
 	"browser": "Run `okviz-check browser --headless`: the browser and the tool agree.",
 	"clock":   "Check the time (`w32tm /query /status` on Windows, `timedatectl` elsewhere), then run `okviz-check`.",
 }
@@ -105,6 +109,7 @@ var formatsFor = map[Code][]string{
 	TCPRefused:          {"iptables", "nftables", "windows", "paloalto", "fortigate", "cisco-asa", "checkpoint"},
 	TCPUnreachable:      {"iptables", "nftables", "paloalto", "fortigate", "cisco-asa", "juniper-srx", "mikrotik"},
 	TCPLocalFirewall:    {"windows"},
+	HostFirewallBlocks:  {"windows"},
 	TLSIntercepted:      {"paloalto", "fortigate", "checkpoint", "zscaler", "netskope", "proxysg", "squid"},
 	TLSUntrusted:        {"paloalto", "fortigate", "zscaler", "netskope", "proxysg"},
 	TLSReset:            {"paloalto", "fortigate", "checkpoint", "sophos", "zscaler"},

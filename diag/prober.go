@@ -55,6 +55,9 @@ type Prober struct {
 
 	// Route decides the path for a target; nil means always direct.
 	Route func(ctx context.Context, t Target) Route
+	// HostChecks reads what on this PC can block the path (Windows Firewall's
+	// outbound policy); nil where there is nothing to read (tests, other OSes).
+	HostChecks func(ctx context.Context) []Check
 	// Logf receives --verbose lines (each connection as it is made); may be nil.
 	Logf func(format string, args ...any)
 	// Observe hears each target enter each stage and finish (a progress
@@ -86,6 +89,7 @@ func NewProber(timeout time.Duration) *Prober {
 		Timeout:    timeout,
 		UserAgent:  "okviz-check/dev",
 		NeutralSNI: "example.com",
+		HostChecks: hostChecks(),
 	}
 }
 

@@ -59,11 +59,14 @@ var (
 	StageHTTP = Stage{Name: "http", Needs: NeedTLS, Skips: []string{CheckHTTPGet}, Run: runHTTP}
 	// StageClock compares the local clock with the answer's Date.
 	StageClock = Stage{Name: "clock", Needs: NeedAnswer, Run: runClock}
+	// StageHost reads what on this PC itself can block the path (Windows
+	// Firewall's outbound policy), whatever the path did.
+	StageHost = Stage{Name: "host", Run: runHost}
 )
 
 // Full returns the stages of `okviz-check check`.
 func Full() Stages {
-	return Stages{StageDNSViews, StageTCP, StageTLS, StageHTTP, StageClock}
+	return Stages{StageDNSViews, StageTCP, StageTLS, StageHTTP, StageClock, StageHost}
 }
 
 // connects says whether the list opens connections, so that the route
@@ -86,7 +89,7 @@ func (st Stages) order() []string {
 	for _, s := range st {
 		out = append(out, s.Name)
 	}
-	for _, name := range []string{"dns", "tcp", "tls", "http", "clock"} {
+	for _, name := range []string{"dns", "tcp", "tls", "http", "clock", "host"} {
 		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
@@ -289,6 +292,12 @@ func runHTTP(ctx context.Context, p *Prober, pt *Path) {
 	pt.answer, pt.trusted = answer, f.trusted
 	if answer != nil {
 		pt.have = NeedAnswer
+	}
+}
+
+func runHost(ctx context.Context, p *Prober, pt *Path) {
+	if p.HostChecks != nil {
+		pt.Checks = append(pt.Checks, p.HostChecks(ctx)...)
 	}
 }
 

@@ -49,6 +49,18 @@ func verdictIn(order []string, checks []Check) Verdict {
 	}
 	if firstFail != nil {
 		root := *firstFail
+		if root.Code == TCPTimeout || root.Code == TCPLocalFirewall {
+			// This PC's own firewall blocking HTTPS for every program
+			// explains a connection that is dropped or denied locally
+			// (not one a peer resets): it is the root cause.
+			for _, c := range checks {
+				if blocksEveryProgram(c) {
+					root = c
+					root.Summary += " That is the likely reason why " + strings.TrimSuffix(lowerFirst(firstFail.Summary), ".") + "."
+					break
+				}
+			}
+		}
 		if stageOf(root) == "tls" || stageOf(root) == "http" {
 			// A captive portal or block page explains the certificate error it causes.
 			for _, code := range []Code{HTTPCaptivePortal, HTTPBlocked} {

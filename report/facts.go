@@ -45,6 +45,8 @@ func facts(c diag.Check, host string) []string {
 		tunnelFacts(&f, d)
 	case *diag.BrowserDetails:
 		browserFacts(&f, d)
+	case *diag.FirewallDetails:
+		hostFirewallFacts(&f, d)
 	}
 	return f.lines
 }
