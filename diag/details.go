@@ -35,7 +35,11 @@ func (r RawDetails) MarshalJSON() ([]byte, error) {
 // reading a saved report back; checks of the direct path beside a proxy
 // route ("direct.tcp.connect") have the type of their base check.
 func detailsFor(id string) Details {
-	switch strings.TrimPrefix(id, "direct.") {
+	for _, client := range []string{"direct.", "desktop.", "firefox.", "cli."} {
+		// Checks of another path or client have the type of their base check.
+		id = strings.TrimPrefix(id, client)
+	}
+	switch id {
 	case CheckDNSSystem:
 		return &DNSSystemDetails{}
 	case CheckDNSServers, CheckDNSCompare:

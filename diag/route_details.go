@@ -1,18 +1,89 @@
 package diag
 
+import "encoding/json"
+
+// SameRoute reports whether two routes send every request the same way:
+// the same kind, proxies, PAC file and bypass rules, wherever they came
+// from and whatever their notes say.
+func SameRoute(a, b RouteDecision) bool { return routeKey(a) == routeKey(b) }
+
+func routeKey(d RouteDecision) string {
+	strip(&d)
+	b, _ := json.Marshal(d)
+	return string(b)
+}
+
+// strip clears what does not change the route, in d and its fallbacks.
+func strip(d *RouteDecision) {
+	d.From, d.Notes, d.PACFrom = "", nil, ""
+	if d.Fallback != nil {
+		f := *d.Fallback
+		strip(&f)
+		d.Fallback = &f
+	}
+}
+
 // RouteDetails is the evidence of proxy.route: the routes of the browser
 // and of command-line tools, the PAC file evaluated for the target and what
 // it returned, the PAC files that could not be used, and the failover list.
 // The proxy package fills it; it lives here with the other result types.
 type RouteDetails struct {
-	Browser   RouteDecision  `json:"browser"`
-	CLI       RouteDecision  `json:"cli"`
+	Browser RouteDecision `json:"browser"`
+	CLI     RouteDecision `json:"cli"`
+	// Clients are the routes of the clients that run the visual, side by
+	// side: browser (Edge/Chrome), firefox (when its profile sets its own
+	// proxy), desktop (Power BI Desktop's WebView2), cli (the environment).
+	Clients   []ClientRoute  `json:"clients,omitempty"`
 	Failures  []RouteFailure `json:"failures,omitempty"`
 	Notes     []string       `json:"notes"`
 	PACResult *string        `json:"pac_result,omitempty"` // exactly what FindProxyForURL returned
 	PACURL    string         `json:"pac_url,omitempty"`
-	Proxies   []string       `json:"proxies"` // redacted URLs, "direct" for DIRECT
-	Reason    string         `json:"reason,omitempty"`
+	// Programs is the CLI route per program (curl, Python requests, Go
+	// net/http, Node.js), from the proxy environment variables.
+	Programs []ProgramRoute `json:"programs,omitempty"`
+	Proxies  []string       `json:"proxies"` // redacted URLs, "direct" for DIRECT
+	Reason   string         `json:"reason,omitempty"`
+}
+
+// ClientRoute is the route of one client that runs the visual.
+type ClientRoute struct {
+	// Client is browser, firefox, desktop or cli.
+	Client   string        `json:"client"`
+	Decision RouteDecision `json:"decision"`
+	// Probed: check tested this route through to TLS and HTTP (the
+	// checks of a client other than the browser carry its name as a
+	// prefix: "desktop.proxy.connect").
+	Probed bool `json:"probed,omitempty"`
+	// Route is the route in one line, credentials redacted.
+	Route string `json:"route"`
+	// SameAs names an earlier client whose route is identical: it was
+	// probed once, for both.
+	SameAs string `json:"same_as,omitempty"`
+	// Sources are the settings this client reads that are set, in its
+	// order of precedence: "name (where)".
+	Sources []string `json:"sources"`
+}
+
+// ProgramRoute is the route one command-line program takes, judging by
+// the proxy environment variables as that program reads them.
+type ProgramRoute struct {
+	Client string `json:"client"` // curl, Python requests, Go net/http, Node.js
+	// NoProxy is the NO_PROXY entry that sent it direct.
+	NoProxy string `json:"no_proxy,omitempty"`
+	// Older says how a still-common older release decides differently
+	// for this target.
+	Older string `json:"older,omitempty"`
+	// Proxy is the proxy it uses, redacted; empty when direct.
+	Proxy string `json:"proxy,omitempty"`
+	// ProxyVar is the variable the proxy came from.
+	ProxyVar string `json:"proxy_var,omitempty"`
+	// Route is "direct" or "proxy".
+	Route string `json:"route"`
+	// Rules names the release whose rules the model follows.
+	Rules string `json:"rules"`
+	// Why explains the decision: why it goes direct, or the quirk behind
+	// a NO_PROXY match.
+	Why string `json:"why,omitempty"`
 }
 
 func (*RouteDetails) CheckDetails() {}

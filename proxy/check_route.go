@@ -53,8 +53,15 @@ func (s Setup) Whose() *discover.Whose {
 
 func decidedRouteCheck(ps Setup, t diag.Target, rt Route, err error) diag.Check {
 	d := &diag.RouteDetails{Browser: decisionEvidence(ps.Browser), CLI: decisionEvidence(ps.CLI), Reason: rt.Reason, Proxies: proxyList(rt)}
-	notes := append([]string{}, Disagreements(ps.Browser, ps.CLI)...)
+	notes := []string{}
+	if dis := Disagreements(ps.Browser, ps.CLI); len(dis) > 1 {
+		// The difference itself is in Clients (the text's "routes
+		// differ" line); the note keeps what to do about it.
+		notes = append(notes, dis[1:]...)
+	}
 	d.Notes = append(notes, NoProxyNotes(ps.Sources, t.URL)...)
+	d.Clients = clientEvidence(ps, ps.GOOS)
+	d.Programs = programEvidence(ps.Sources, t.URL)
 	if rt.PACURL != "" {
 		d.PACURL = redact.URL(rt.PACURL)
 		d.PACResult = &rt.PACResult

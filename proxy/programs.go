@@ -240,7 +240,13 @@ func pythonRoute(e discover.Env, t bypassTarget, legacy bool) ClientRoute {
 		p, from = vals["all"], names["all"]
 	}
 	if p == "" {
-		return direct(r, fmt.Sprintf("none of %s_proxy, %s, all_proxy, ALL_PROXY is set (a set but empty lower-case name hides the upper-case one)", t.scheme, strings.ToUpper(t.scheme+"_proxy")))
+		why := fmt.Sprintf("none of %s_proxy, %s, all_proxy, ALL_PROXY is set", t.scheme, strings.ToUpper(t.scheme+"_proxy"))
+		for _, base := range []string{t.scheme, "all"} {
+			if v, ok := e[base+"_proxy"]; ok && v == "" && e[strings.ToUpper(base+"_proxy")] != "" {
+				why = fmt.Sprintf("%s_proxy is set but empty, which hides %s from Python", base, strings.ToUpper(base+"_proxy"))
+			}
+		}
+		return direct(r, why)
 	}
 	own, _ := firstNonEmpty(e, "no_proxy", "NO_PROXY")
 	if hit, entry, why := requestsNoProxy(own, t, legacy); hit {

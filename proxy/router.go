@@ -23,6 +23,11 @@ type Setup struct {
 	Sources []discover.Source
 	Browser Decision
 	CLI     Decision
+	// Desktop is Power BI Desktop's route (DesktopRoute; the zero value
+	// means the browser's); Firefox the route of Firefox when its profile
+	// sets its own proxy, else nil.
+	Desktop Decision
+	Firefox *Decision
 	// TLS verifies https:// proxies and PAC servers: the system roots plus
 	// --ca-file, as a browser with the enterprise CA would; nil when no
 	// --ca-file is given (the system roots).

@@ -19,6 +19,7 @@ func routeFacts(f *factList, d *diag.RouteDetails) {
 	if len(d.Proxies) > 0 {
 		f.add("proxies: " + capped(d.Proxies))
 	}
+	clientsFact(f, d.Clients)
 	// Where clients disagree (the browser and command-line tools, or
 	// curl and Go over NO_PROXY) is the fact an admin most needs: whole,
 	// never cut to a fact's length.

@@ -354,8 +354,8 @@ func TestTextSaysEachFactOnce(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(out, "note: CLI tools (curl, Go, Python) connect directly") {
-		t.Error("the fixture's client disagreement is not in the default text")
+	if strings.Count(out, "routes differ: browser proxy http://***@proxy.corp.example:8080") != 1 || !strings.Contains(out, "; cli direct (from env)") {
+		t.Error("the fixture's client disagreement is not in the default text, once")
 	}
 }
 
