@@ -15,9 +15,12 @@
       130  interrupted        error         exit 1, "ERROR: ..."   script error (exit 130)
       other, or not started   error         exit 1, "ERROR: ..."   script error
 
-    Intune shows the last line this script prints (the verdict of each
-    target) in the detection output column, and runs the remediation script
-    only on exit 1. Configuration Manager compares what the script prints
+    The script prints one line (the verdict of each target, joined, at most
+    2000 characters), which Intune shows as the device's detection output;
+    Intune runs the remediation script only on exit 1. Nothing goes to
+    standard error in Intune mode: okviz-check's own messages are collected
+    into that line, since Intune counts standard error output as a script
+    error. Configuration Manager compares what the script prints
     with the compliance rule ("Compliant") and reports a script that exits
     non-zero as an error, so a broken deployment is never counted as a
     network finding.
@@ -104,7 +107,7 @@ function Get-DefaultOkvizCheck {
     $installed = Join-Path (Get-ProgramFiles) 'okviz-check\okviz-check.exe'
     if (Test-Path -LiteralPath $installed) { return $installed }
     $onPath = Get-Command 'okviz-check.exe' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($onPath) { return $onPath.Source }
+    if ($onPath) { return $onPath.Path }
     return $installed
 }
 
@@ -150,9 +153,18 @@ if (-not (Test-Path -LiteralPath $OkvizCheck)) {
 }
 
 $arguments = @('-q', '--color', 'never', '--save', $ReportPath) + $Target
+# -q prints one verdict line per target on stdout. okviz-check's messages
+# (stderr: a usage error, a warning) are collected rather than passed on:
+# Intune counts anything on the script's standard error as a script error.
+$lines = @()
+$messages = @()
+$code = $null
 try {
-    # -q prints one verdict line per target on stdout; messages go to stderr.
-    $lines = @(& $OkvizCheck @arguments | ForEach-Object { "$_".Trim() } | Where-Object { $_ })
+    $ErrorActionPreference = 'Continue'
+    & $OkvizCheck @arguments 2>&1 | ForEach-Object {
+        if ($_ -is [System.Management.Automation.ErrorRecord]) { $messages += $_.ToString().Trim() }
+        else { $lines += "$_".Trim() }
+    }
     $code = $LASTEXITCODE
 }
 catch {
@@ -161,6 +173,8 @@ catch {
 if ($null -eq $code) {
     Write-Result -Result 'error' -Line 'okviz-check did not run (no exit status)' -Code 3
 }
+$lines = @($lines | Where-Object { $_ })
+$messages = @($messages | Where-Object { $_ })
 
 $name = $ExitStatus[[int]$code]
 if (-not $name) { $name = 'unknown' }
@@ -169,6 +183,7 @@ if (-not $result) { $result = 'error' }
 
 $verdicts = $lines -join ' | '
 if ($result -eq 'error') {
-    Write-Result -Result 'error' -Line ("okviz-check exit " + $code + " (" + $name + "): " + $verdicts + " (report: " + $ReportPath + ")") -Code $code
+    $said = (@($lines) + @($messages)) -join ' | '
+    Write-Result -Result 'error' -Line ("okviz-check exit " + $code + " (" + $name + "): " + $said + " (report: " + $ReportPath + ")") -Code $code
 }
 Write-Result -Result $result -Line $verdicts -Code $code

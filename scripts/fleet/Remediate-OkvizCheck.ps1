@@ -50,7 +50,7 @@ if (-not $OkvizCheck) {
     $OkvizCheck = Join-Path (Get-ProgramFiles) 'okviz-check\okviz-check.exe'
     if (-not (Test-Path -LiteralPath $OkvizCheck)) {
         $onPath = Get-Command 'okviz-check.exe' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-        if ($onPath) { $OkvizCheck = $onPath.Source }
+        if ($onPath) { $OkvizCheck = $onPath.Path }
     }
 }
 if (-not $BundlePath) {
@@ -69,18 +69,30 @@ if ($folder -and -not (Test-Path -LiteralPath $folder)) {
 $arguments = @('bundle', '-q', '--color', 'never', '--output', $BundlePath)
 if ($Anonymize) { $arguments += '--anonymize' }
 $arguments += $Target
+# okviz-check's messages (stderr: where the zip went, a usage error) are
+# collected rather than passed on: Intune counts anything on the script's
+# standard error as a script error.
+$lines = @()
+$messages = @()
+$code = $null
 try {
-    $lines = @(& $OkvizCheck @arguments | ForEach-Object { "$_".Trim() } | Where-Object { $_ })
+    $ErrorActionPreference = 'Continue'
+    & $OkvizCheck @arguments 2>&1 | ForEach-Object {
+        if ($_ -is [System.Management.Automation.ErrorRecord]) { $messages += $_.ToString().Trim() }
+        else { $lines += "$_".Trim() }
+    }
     $code = $LASTEXITCODE
 }
 catch {
     Write-Output ('ERROR: okviz-check could not be started: ' + $_.Exception.Message)
     exit 1
 }
+$lines = @($lines | Where-Object { $_ })
+$messages = @($messages | Where-Object { $_ })
 # 0: reachable, 1: a finding; both wrote the bundle. Anything else did not.
 if (($code -eq 0 -or $code -eq 1) -and (Test-Path -LiteralPath $BundlePath)) {
     Write-Output ('Bundle for support: ' + $BundlePath + ' | ' + ($lines -join ' | '))
     exit 0
 }
-Write-Output ('ERROR: okviz-check bundle exit ' + $code + ': ' + ($lines -join ' | '))
+Write-Output ('ERROR: okviz-check bundle exit ' + $code + ': ' + ((@($lines) + @($messages)) -join ' | '))
 exit 1
