@@ -17,7 +17,7 @@ import (
 func osWinHTTPAdvanced() func(context.Context) ([]byte, error) {
 	return func(ctx context.Context) ([]byte, error) {
 		if v := windows.RtlGetVersion(); v.BuildNumber < 20348 {
-			return nil, fmt.Errorf("Windows build %d has no advanced WinHTTP proxy setting (Windows 11 and Server 2022 have): %w", v.BuildNumber, errNoAccess)
+			return nil, fmt.Errorf("no advanced WinHTTP proxy setting on Windows build %d (Windows 11 and Server 2022 have one): %w", v.BuildNumber, errNoAccess)
 		}
 		return runCommand(ctx, "netsh", "winhttp", "show", "advproxy")
 	}
