@@ -100,6 +100,17 @@ func authScenarios(t *testing.T, l *lab.Lab) []scenario {
 		proxied("proxy.auth_failed/basic-proxy-user", proxyUser(basic, lab.ProxyUser), "proxy.auth_failed", fail).
 			withEnv(passwordEnv(wrong)),
 
+		// PAC servers that ask for authentication: the Windows login (here
+		// the ticket cache) answers Negotiate, as in the browser; a
+		// password challenge is never answered for a PAC file.
+		kerberos(proxied("proxy.ok/pac-negotiate", []string{"--pac", lab.PACKerberosURL(lab.PACProxy)}, "ok", pass).shown(open), true),
+		kerberos(proxied("proxy.pac_unreachable/pac-negotiate-no-ticket", []string{"--pac", lab.PACKerberosURL(lab.PACProxy)},
+			"proxy.pac_unreachable", fail).anyRoute(), false).
+			withCheck(summaryHas("proxy.pac_unreachable", "run kinit")),
+		proxied("proxy.pac_unreachable/pac-basic", []string{"--pac", lab.PACBasicURL(lab.PACProxy), "--proxy-user", lab.ProxyUser},
+			"proxy.pac_unreachable", fail).anyRoute().withEnv(passwordEnv(lab.ProxyPassword)).
+			withCheck(summaryHas("proxy.pac_unreachable", "never with a user name and password")),
+
 		// The forms admins paste from Windows, in the flag, the config
 		// file and OKVIZ_CHECK_PROXY_URL.
 		proxied("proxy.ok/wininet-host-port", []string{"--proxy", hostPort}, "ok", pass).shown(open),

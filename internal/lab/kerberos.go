@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/okviz/okviz-check/internal/lab/labconf"
 	"github.com/okviz/okviz-check/internal/proc"
 )
 
@@ -52,6 +53,34 @@ const (
 	DigestOtherUser = "lab-other"
 )
 
+// PAC servers that ask for authentication, as IIS with Windows
+// authentication does: both serve the lab's PAC files (see PACURL).
+const (
+	// HostPACKerberos names PACKerberosAddr, which wants Negotiate with a
+	// ticket for HTTP/HostPACKerberos (in the KDC and the keytab).
+	HostPACKerberos = "pac.corp.example"
+	PACKerberosAddr = "198.18.2.81"
+	// PACBasicAddr wants Basic with ProxyUser and ProxyPassword, which
+	// browsers never send for a PAC file.
+	PACBasicAddr = "198.18.2.82"
+)
+
+// PACKerberosURL is a PAC file on the Negotiate PAC server, by name.
+func PACKerberosURL(name string) string { return "http://" + HostPACKerberos + "/" + name }
+
+// PACBasicURL is a PAC file on the Basic PAC server.
+func PACBasicURL(name string) string { return "http://" + PACBasicAddr + "/" + name }
+
+// pacAuthListeners are the labserver's authenticating PAC servers; the
+// keytab is the realm's (written by prepareRealm, read per request).
+func pacAuthListeners(pacDir string) []labconf.Listener {
+	keytab := filepath.Join(filepath.Dir(pacDir), "kerberos", "http.keytab")
+	return []labconf.Listener{
+		{Addr: PACKerberosAddr + ":80", Dir: pacDir, Keytab: keytab},
+		{Addr: PACBasicAddr + ":80", Dir: pacDir, BasicAuth: ProxyUser + ":" + ProxyPassword},
+	}
+}
+
 // KerberosProxyURL is the http:// URL of a Negotiate proxy by host name:
 // the name is what the SPN is made of.
 func KerberosProxyURL(host string) string {
@@ -74,13 +103,14 @@ func kerberosHostRecords() []string {
 		"--host-record=" + HostKerberosProxy + "," + hostOf(KerberosProxyAddr),
 		"--host-record=" + HostKerberosAlias + "," + hostOf(KerberosProxyAddr),
 		"--host-record=" + HostKerberosDeny + "," + hostOf(KerberosDenyProxyAddr),
+		"--host-record=" + HostPACKerberos + "," + PACKerberosAddr,
 	}
 }
 
 // authProxyAddrs are the internet namespace's addresses of the realm and
 // the auth proxies.
 func authProxyAddrs() []string {
-	return []string{KDCAddr, KerberosProxyAddr, KerberosDenyProxyAddr, NTLMAuthProxyAddr, DigestProxyAddr}
+	return []string{KDCAddr, KerberosProxyAddr, KerberosDenyProxyAddr, NTLMAuthProxyAddr, DigestProxyAddr, PACKerberosAddr, PACBasicAddr}
 }
 
 // kerberosMissing says which Kerberos program or squid helper is missing,
@@ -169,7 +199,7 @@ func kdcConf(dir string) string {
 // kerberosSPNs are the service principals squid's keytab holds: the
 // proxies' names as configured, never HostKerberosAlias.
 func kerberosSPNs() []string {
-	return []string{"HTTP/" + HostKerberosProxy, "HTTP/" + HostKerberosDeny}
+	return []string{"HTTP/" + HostKerberosProxy, "HTTP/" + HostKerberosDeny, "HTTP/" + HostPACKerberos}
 }
 
 // prepareRealm creates the realm's database, the user and the proxies'

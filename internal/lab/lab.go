@@ -351,6 +351,7 @@ func labserverConfig(certs certSet, pacDir string) labconf.Config {
 	cfg.Listeners = append(cfg.Listeners, labconf.Listener{Addr: InterceptedDoHAddr + ":443", CertFile: doh.Cert, KeyFile: doh.Key,
 		Status: 403, Body: "DNS over HTTPS is not allowed by your organization's policy"})
 	cfg.Listeners = append(cfg.Listeners, fakeServers()...)
+	cfg.Listeners = append(cfg.Listeners, pacAuthListeners(pacDir)...)
 	return cfg
 }
 

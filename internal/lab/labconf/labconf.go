@@ -72,6 +72,14 @@ type Listener struct {
 	Resolver string `json:"resolver,omitempty"`
 	// Dir serves the files of a directory instead of Status/Body (PAC files).
 	Dir string `json:"dir,omitempty"`
+	// Keytab, when set, makes the HTTP answers need Negotiate (Kerberos)
+	// with a service ticket the keytab's keys open: a PAC file on a web
+	// server with Windows authentication. Read at each request, so the
+	// keytab may be written after the server starts.
+	Keytab string `json:"keytab,omitempty"`
+	// BasicAuth, when set ("user:password"), makes the HTTP answers need
+	// Basic authentication with that account.
+	BasicAuth string `json:"basic_auth,omitempty"`
 	// DateOffset shifts the Date header from the server's clock, to make
 	// the client's clock look wrong. A Go duration string, e.g. "-3h".
 	DateOffset string `json:"date_offset,omitempty"`

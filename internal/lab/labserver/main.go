@@ -31,9 +31,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/jcmturner/gokrb5/v8/keytab"
+	"github.com/jcmturner/gokrb5/v8/service"
+	"github.com/jcmturner/gokrb5/v8/spnego"
 	"golang.org/x/net/dns/dnsmessage"
 
 	"github.com/okviz/okviz-check/internal/lab/labconf"
@@ -135,6 +139,7 @@ func newServer(l labconf.Listener, logger *log.Logger) (func(net.Listener) error
 	if err != nil {
 		return nil, err
 	}
+	h = withAuth(l, h, logger)
 	srv := &http.Server{
 		Handler:           h,
 		TLSConfig:         tlsConfig,
@@ -230,4 +235,35 @@ func garbageConn(c net.Conn, answer string) {
 func stallConn(c net.Conn) {
 	defer c.Close()
 	io.Copy(io.Discard, c)
+}
+
+// withAuth puts the listener's authentication in front of h: Basic with
+// one account, or Negotiate with the keytab's service keys (gokrb5's
+// SPNEGO acceptor, answering 401 "WWW-Authenticate: Negotiate" first).
+func withAuth(l labconf.Listener, h http.Handler, logger *log.Logger) http.Handler {
+	switch {
+	case l.BasicAuth != "":
+		user, pass, _ := strings.Cut(l.BasicAuth, ":")
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if u, p, ok := r.BasicAuth(); ok && u == user && p == pass {
+				h.ServeHTTP(w, r)
+				return
+			}
+			logger.Printf("%s %s %s: 401 Basic", l.Addr, r.Method, r.URL.RequestURI())
+			w.Header().Set("WWW-Authenticate", `Basic realm="okviz-lab PAC"`)
+			http.Error(w, "401 - Unauthorized", http.StatusUnauthorized)
+		})
+	case l.Keytab != "":
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			kt, err := keytab.Load(l.Keytab)
+			if err != nil {
+				logger.Printf("%s: keytab: %v", l.Addr, err)
+				http.Error(w, "no keytab", http.StatusInternalServerError)
+				return
+			}
+			// An MIT KDC's tickets carry no Active Directory logon info.
+			spnego.SPNEGOKRB5Authenticate(h, kt, service.Logger(logger), service.DecodePAC(false)).ServeHTTP(w, r)
+		})
+	}
+	return h
 }
