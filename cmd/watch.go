@@ -162,7 +162,9 @@ func (a *app) runWatch(ctx context.Context, o *checkOptions, w *watchOptions, ar
 	var runs []report.WatchRun
 	for i := 1; w.Count == 0 || i <= w.Count; i++ {
 		next := start.Add(time.Duration(i-1) * w.Interval)
-		if i > 1 && w.Duration > 0 && next.Sub(start) >= w.Duration {
+		// Runs longer than the interval push the schedule back: the
+		// duration bounds the clock as well as the schedule.
+		if i > 1 && w.Duration > 0 && (next.Sub(start) >= w.Duration || a.env.Now().Sub(start) >= w.Duration) {
 			break
 		}
 		if !sleepUntil(ctx, a.env.Now, next) {

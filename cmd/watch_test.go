@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/okviz/okviz-check/internal/certgen"
 	"github.com/okviz/okviz-check/report"
@@ -240,5 +241,28 @@ func TestWatchUsage(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errb.String(), tt.want) || out.Len() != 0 {
 			t.Errorf("watch %v: exit %d, stderr %q, stdout %q; want 2 and %q", tt.args, code, errb.String(), out.String(), tt.want)
 		}
+	}
+}
+
+// TestWatchDurationClock: runs that take longer than the interval push the
+// schedule back; --duration still ends the watch by the clock. Here every
+// reading of the clock is a minute later, so the first run alone takes
+// longer than the whole --duration.
+func TestWatchDurationClock(t *testing.T) {
+	f := newFlakyOrigin(t)
+	var mu sync.Mutex
+	clock := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+	var out, errb bytes.Buffer
+	env := testEnv(&out, &errb)
+	env.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Minute)
+		return clock
+	}
+	code := Main(context.Background(), []string{"watch", "--no-proxy", "--interval", "10s", "--duration", "1m", "-o", "json", "--ca-file", f.caFile, "--public-roots", f.caFile, f.url}, env, Build{Version: "t"})
+	var w report.Watch
+	if err := json.Unmarshal(out.Bytes(), &w); err != nil || code != ExitOK || w.Runs != 1 {
+		t.Errorf("exit %d, %v, %d runs; want one run (the schedule alone would allow six); stderr %s", code, err, w.Runs, errb.String())
 	}
 }
