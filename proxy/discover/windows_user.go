@@ -131,7 +131,10 @@ func WhoseSettings(a Accounts) Whose {
 		return w
 	}
 	w.Kind = WhoseServiceOwn
-	if a.Err != "" {
+	switch {
+	case a.Err != "" && len(a.Sessions) == 0:
+		why = "no interactive user could be found (" + a.Err + ")"
+	case a.Err != "":
 		why += " (" + a.Err + ")"
 	}
 	w.Summary = fmt.Sprintf("okviz-check runs as %s, a service account, and %s: the proxy settings read are %s's own", self, why, self)
@@ -188,9 +191,15 @@ func windowsUser(sys System) (System, Source, string) {
 	skipLive := ""
 	if w.Kind == WhoseInteractive {
 		// HKEY_USERS\<SID> exists only while that user's hive is loaded.
-		if _, err := sys.Registry.SubKeys("HKU", w.SID); sys.Registry == nil || err != nil {
+		err := errNoAccess
+		if sys.Registry != nil {
+			_, err = sys.Registry.SubKeys("HKU", w.SID)
+		}
+		if err != nil {
 			why := "it is not loaded"
-			if err != nil && !isNotExist(err) {
+			if sys.Registry == nil {
+				why = "there is no registry to read"
+			} else if !isNotExist(err) {
 				why = err.Error()
 			}
 			a.Sessions, a.Err = nil, fmt.Sprintf("the registry hive of %s cannot be read: %s", w.User, why)

@@ -32,6 +32,8 @@ func TestWhoseSettings(t *testing.T) {
 		{"virtual service account", with(Accounts{Self: `NT SERVICE\agent`, SelfSID: "S-1-5-80-1-2-3-4-5", SelfSession: 0}), WhoseServiceOwn, "HKCU", true, `NT SERVICE\agent`},
 		{"domain account in session 0", with(Accounts{Self: `CORP\svc_sccm`, SelfSID: "S-1-5-21-1-2-3-2000", SelfSession: 0}, alice), WhoseInteractive, `HKU\` + aliceSID, false, `CORP\svc_sccm`},
 		{"task as the console user", with(Accounts{Self: `CORP\alice`, SelfSID: aliceSID, SelfSession: 0}, alice), WhoseSelf, "HKCU", false, "who runs okviz-check and is logged on at the console"},
+		{"SYSTEM, sessions unreadable", Accounts{Self: `NT AUTHORITY\SYSTEM`, SelfSID: "S-1-5-18", Err: "WTSEnumerateSessions: Access is denied."}, WhoseServiceOwn, "HKCU", true, "no interactive user could be found (WTSEnumerateSessions: Access is denied.)"},
+		{"unknown process account", Accounts{SelfSession: 1}, WhoseSelf, "HKCU", false, "the proxy settings of an unknown account"},
 		{"disconnected user only", with(system, Session{ID: 2, User: `CORP\bob`, SID: "S-1-5-21-1-2-3-1002"}), WhoseServiceOwn, "HKCU", true, "no user is logged on"},
 	}
 	for _, tt := range tests {
@@ -103,8 +105,18 @@ func TestDiscoverAsSystem(t *testing.T) {
 	ghost := system
 	ghost.Sessions = []Session{{ID: 1, Console: true, Active: true, User: `CORP\ghost`, SID: "S-1-5-21-9-9-9-1009"}}
 	user = findSource(t, run(ghost), "windows-user")
-	if w := user.Settings().Whose; w == nil || w.Kind != WhoseServiceOwn || !hasNote(user.Notes, `the registry hive of CORP\ghost cannot be read: it is not loaded`) {
+	if w := user.Settings().Whose; w == nil || w.Kind != WhoseServiceOwn || !hasNote(user.Notes, `no interactive user could be found (the registry hive of CORP\ghost cannot be read: it is not loaded)`) {
 		t.Errorf("windows-user with an unloaded hive: %+v", user)
+	}
+
+	// No registry at all (nothing to read the user's hive with): no panic,
+	// the service account's own settings, said loudly.
+	m0 := &fakeMachine{goos: "windows"}
+	sys0 := m0.system()
+	sys0.Accounts = func() Accounts { return withUser }
+	user = findSource(t, Discover(context.Background(), sys0, Given{}), "windows-user")
+	if w := user.Settings().Whose; w == nil || w.Kind != WhoseServiceOwn || !hasNote(user.Notes, "there is no registry to read") {
+		t.Errorf("windows-user without a registry: %+v", user)
 	}
 
 	// Replaying an export: nobody to ask, HKCU is the export's.
