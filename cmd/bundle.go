@@ -112,6 +112,9 @@ func (a *app) runBundle(ctx context.Context, o *checkOptions, anon bool, args []
 	if anon {
 		how = ", anonymized"
 	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs // the user must find it: say where, in full
+	}
 	fmt.Fprintf(a.env.Stderr, "Wrote %s (%d files%s): attach this file to your support ticket.\n", path, len(files), how)
 	return err
 }
@@ -126,7 +129,7 @@ type bundleFile struct {
 type manifestFile struct {
 	Name  string `json:"name"`
 	What  string `json:"what"`
-	Bytes int    `json:"bytes"`
+	Bytes int    `json:"bytes,omitempty"` // omitted for the manifest itself
 }
 
 type bundleManifest struct {
