@@ -157,3 +157,20 @@ func TestReadWinHTTPAdvanced(t *testing.T) {
 		t.Errorf("unreadable: %+v", s)
 	}
 }
+
+// netsh output from anywhere never panics the parsers, and what parses
+// maps onto settings without a panic either.
+func FuzzParseNetsh(f *testing.F) {
+	for _, s := range []string{revoShowProxy, revoAdvProxy, revoAdvProxyCleared, rapid7SetProxy, msAdvProxy} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if w, err := ParseNetshShowProxy(b); err == nil {
+			_ = w.String()
+		}
+		if a, err := ParseNetshAdvProxy(b); err == nil {
+			a.settings()
+			_ = a.Empty()
+		}
+	})
+}

@@ -191,3 +191,40 @@ func TestReadWPADDHCPAdapterErrors(t *testing.T) {
 		t.Errorf("notes %q", s.Notes)
 	}
 }
+
+// One budget for all of discovery: a settings command and a DHCP request
+// that never return on their own (a dead D-Bus, a DHCP client that never
+// answers) end with the context, and discovery still reports every source.
+func TestDiscoverBudget(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	hung := make(chan struct{})
+	defer close(hung)
+	sys := System{
+		GOOS:      "linux",
+		LookupEnv: func(k string) (string, bool) { return map[string]string{"XDG_CURRENT_DESKTOP": "GNOME"}[k], k == "XDG_CURRENT_DESKTOP" },
+		RunCommand: func(ctx context.Context, name string, args ...string) ([]byte, error) {
+			<-ctx.Done() // as proc.Bound kills the program at the deadline
+			return nil, fmt.Errorf("%s: %w", name, ctx.Err())
+		},
+		DHCPWPAD: func(ctx context.Context) ([]DHCPOffer, error) {
+			offers, _ := askAdapters(ctx, []string{"{A}"}, func(string) (string, error) { <-hung; return "", nil }, time.Hour, DHCPMaxParallel)
+			return offers, nil
+		},
+	}
+	srcs := Discover(ctx, sys, Given{})
+	gnome := findSource(t, srcs, "gnome")
+	if !strings.Contains(gnome.Err, "deadline exceeded") {
+		t.Errorf("gnome: %+v", gnome)
+	}
+
+	// Windows with nothing stored: auto-detect, so DHCP is asked, and the
+	// adapter that never answers is given up when the budget ends.
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	sys.GOOS, sys.Registry = "windows", RegistryMap{}
+	dhcp := findSource(t, Discover(ctx2, sys, Given{}), "wpad-dhcp")
+	if !hasNote(dhcp.Notes, "adapter {A}: no answer before discovery ran out of time") {
+		t.Errorf("wpad-dhcp: %+v", dhcp)
+	}
+}
