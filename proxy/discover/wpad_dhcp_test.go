@@ -201,8 +201,10 @@ func TestDiscoverBudget(t *testing.T) {
 	hung := make(chan struct{})
 	defer close(hung)
 	sys := System{
-		GOOS:      "linux",
-		LookupEnv: func(k string) (string, bool) { return map[string]string{"XDG_CURRENT_DESKTOP": "GNOME"}[k], k == "XDG_CURRENT_DESKTOP" },
+		GOOS: "linux",
+		LookupEnv: func(k string) (string, bool) {
+			return map[string]string{"XDG_CURRENT_DESKTOP": "GNOME"}[k], k == "XDG_CURRENT_DESKTOP"
+		},
 		RunCommand: func(ctx context.Context, name string, args ...string) ([]byte, error) {
 			<-ctx.Done() // as proc.Bound kills the program at the deadline
 			return nil, fmt.Errorf("%s: %w", name, ctx.Err())
