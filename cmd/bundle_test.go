@@ -23,6 +23,7 @@ import (
 	"github.com/okviz/okviz-check/internal/certgen"
 	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/report"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Planted in the bundle test's environment and servers: what must never
@@ -162,6 +163,7 @@ func TestBundle(t *testing.T) {
 	if err != nil || len(rep.Targets) != 2 {
 		t.Fatalf("report.json does not read back: %v", err)
 	}
+	validReport(t, files["report.json"])
 	if !strings.Contains(files["pac/1.pac"], "FindProxyForURL") || !strings.Contains(files[firstWithPrefix(files, "certs/")], "BEGIN CERTIFICATE") {
 		t.Errorf("the PAC file or the chain is missing")
 	}
@@ -189,10 +191,12 @@ func TestBundle(t *testing.T) {
 	if err := json.Unmarshal([]byte(files["manifest.json"]), &m); err != nil || !m.Anonymized || m.Tokens["private-ip"] == 0 || m.Tokens["user"] == 0 {
 		t.Errorf("manifest: %+v, %v", m, err)
 	}
-	// The targets stay, and the report still reads back.
+	// The targets stay, and the report still reads back and keeps to the
+	// schema (codes, ids and statuses untouched).
 	if rep, err := report.Read(strings.NewReader(files["report.json"])); err != nil || rep.Targets[0].Target != args[len(args)-2] {
 		t.Errorf("anonymized report.json: %v", err)
 	}
+	validReport(t, files["report.json"])
 	// The certificate naming a private host is described, not included.
 	if c := files[firstWithPrefix(files, "certs/")]; strings.Contains(c, "BEGIN CERTIFICATE") || !strings.Contains(c, "withheld") {
 		t.Errorf("the chain naming %s was kept: %s", plantedCertHost, c)
@@ -217,6 +221,24 @@ func TestBundle(t *testing.T) {
 	userInReport := tokenOf("report.json", `"user":`)
 	if !strings.Contains(files["report.txt"], userInReport) {
 		t.Errorf("%s (the proxy user in report.json) is not in report.txt", userInReport)
+	}
+}
+
+// validReport holds a report to docs/report.schema.json.
+func validReport(t *testing.T, doc string) {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	schema, err := c.Compile(filepath.Join("..", "docs", "report.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(v); err != nil {
+		t.Errorf("report.json does not keep to the schema: %v", err)
 	}
 }
 
