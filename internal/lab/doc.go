@@ -36,6 +36,16 @@
 // labserver) for what squid does not do: a SOCKS5 proxy, a 407 offering
 // only NTLM and Negotiate, a port that answers CONNECT with an SSH banner.
 //
+// The authenticating proxies (kerberos.go): an MIT KDC for the realm
+// CORP.EXAMPLE (KDCAddr), a second squid with one scheme per port
+// (Negotiate through negotiate_kerberos_auth and a keytab for
+// HTTP/kproxy.corp.example and HTTP/kdeny.corp.example, NTLM through
+// ntlm_fake_auth, Digest through digest_file_auth), PAC servers that want
+// Negotiate or Basic, and KerberosUser's ticket from kinit inside
+// ProxyOnly: KerberosEnv gives a client the lab's krb5.conf and that
+// ticket cache (or none). Without the MIT Kerberos programs the rest of the
+// lab still runs and RequireKerberos skips (or fails, when required).
+//
 // Use from a test or benchmark (this is what lab_test.go does):
 //
 //	l := lab.New(t) // or b: New takes a testing.TB

@@ -298,3 +298,33 @@ func TestTunnelHTTP(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerNotMade: a challenge the chosen scheme cannot answer (a Digest
+// algorithm this tool does not speak; a Kerberos service ticket the KDC
+// will not issue) sends nothing more: that is proxy.auth_required with the
+// reason, not a refusal of credentials, and the proxy sees one CONNECT.
+func TestAnswerNotMade(t *testing.T) {
+	p := startFake(t, func(s *session) {
+		for {
+			if _, ok := s.read(); !ok {
+				return
+			}
+			s.write("HTTP/1.1 407 Proxy Authentication Required\r\n" +
+				"Proxy-Authenticate: Digest realm=\"corp\", nonce=\"n1\", algorithm=SHA-512-256, qop=\"auth\"\r\n" +
+				"Content-Length: 0\r\n\r\n")
+		}
+	})
+	tun := Tunneler{UserAgent: "okviz-check/test", Timeout: 5 * time.Second}
+	conn, hop := tun.Tunnel(context.Background(), proxyURL("http", p.addr(), true), testTarget)
+	if conn != nil {
+		conn.Close()
+	}
+	if hop.Code != CodeAuthRequired || hop.AuthSent || hop.Status != 407 ||
+		!strings.Contains(hop.Reason, "Digest via the proxy URL could not answer") || !strings.Contains(hop.Reason, "no algorithm this tool speaks") {
+		t.Errorf("hop %+v: want proxy.auth_required, nothing sent, saying why", hop)
+	}
+	if n := len(p.requests()); n != 1 {
+		t.Errorf("%d CONNECT requests, want 1", n)
+	}
+	assertNoSecrets(t, hop)
+}
