@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/okviz/okviz-check/diag"
+	"github.com/okviz/okviz-check/proxy"
 	"github.com/okviz/okviz-check/proxy/discover"
 	"github.com/okviz/okviz-check/report"
 )
@@ -33,6 +34,7 @@ type checkOptions struct {
 	CAFile      string
 	PublicRoots string
 	Strict      bool
+	Client      string // --client: browser, desktop, cli or all
 	ExportChain string // tls only
 }
 
@@ -47,6 +49,7 @@ func addProbeFlags(fs *pflag.FlagSet, o *checkOptions) {
 	fs.StringVar(&o.CAFile, "ca-file", "", "extra trusted roots (PEM), as a browser with an enterprise CA would have")
 	fs.StringVar(&o.PublicRoots, "public-roots", "", "the public roots (PEM) for interception detection (default: the embedded Mozilla set)")
 	fs.BoolVar(&o.Strict, "strict", false, "warnings fail the run (exit 1)")
+	fs.Var(newEnum(&o.Client, proxy.ClientBrowser, proxy.ClientNames...), "client", "whose route to test: browser (Edge/Chrome, Firefox with its own proxy), desktop (Power BI Desktop's WebView2), cli (the environment) or all")
 }
 
 // probeCommand describes one probing subcommand.
@@ -185,6 +188,9 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 		results, a.collect.chains = probeChains(ctx, p, targets, st)
 	default:
 		results = p.Run(ctx, targets, st)
+		if name != "dns" {
+			results = a.probeClients(ctx, p, ps, targets, st, o.Client, results)
+		}
 	}
 	rep := &report.Report{
 		SchemaVersion: 1,

@@ -50,6 +50,7 @@ var settings = []setting{
 	{"ca-file", "tls.ca_file", checkCertFile},
 	{"public-roots", "tls.public_roots", checkCertFile},
 	{"strict", "strict", nil},
+	{"client", "client", nil},
 }
 
 // configKeys are the keys a config file may hold; anything else is a typo

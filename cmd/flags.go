@@ -42,6 +42,9 @@ func (e *enumValue) Set(s string) error {
 // completeEnums offers the allowed values of every enum flag of the root
 // (persistent and local) to shell completion.
 func completeEnums(root *cobra.Command) {
+	for _, sub := range root.Commands() {
+		completeEnums(sub)
+	}
 	for _, fs := range []*pflag.FlagSet{root.PersistentFlags(), root.Flags()} {
 		fs.VisitAll(func(f *pflag.Flag) {
 			if e, ok := f.Value.(*enumValue); ok {

@@ -109,9 +109,9 @@ Without a subcommand it runs the full check.`,
 	pf.StringVar(&a.global.ConfigFile, "config", "", "config file (default: okviz-check.yaml in the working, user config or system folder)")
 	addGlobalFlags(pf, &a.global)
 	addProbeFlags(root.Flags(), check)
-	completeEnums(root)
 
 	root.AddCommand(subcommands(a)...)
+	completeEnums(root)
 	strictCompletion(root)
 	plainBoolsAll(root)
 	return root, a

@@ -34,7 +34,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			// Keep the developer's own settings out of the scripts.
-			for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy", "NO_COLOR"} {
+			for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy", "NO_COLOR", "WEBVIEW2_ADDITIONAL_BROWSER_ARGUMENTS"} {
 				env.Setenv(k, "")
 			}
 			// Scripts only ever probe loopback: no comparison resolvers.

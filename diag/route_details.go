@@ -5,7 +5,12 @@ import "encoding/json"
 // SameRoute reports whether two routes send every request the same way:
 // the same kind, proxies, PAC file and bypass rules, wherever they came
 // from and whatever their notes say.
-func SameRoute(a, b RouteDecision) bool { return routeKey(a) == routeKey(b) }
+func SameRoute(a, b RouteDecision) bool {
+	if a.Kind == "direct" && b.Kind == "direct" {
+		return true // nothing to bypass
+	}
+	return routeKey(a) == routeKey(b)
+}
 
 func routeKey(d RouteDecision) string {
 	strip(&d)

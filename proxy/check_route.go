@@ -59,9 +59,15 @@ func decidedRouteCheck(ps Setup, t diag.Target, rt Route, err error) diag.Check 
 		// differ" line); the note keeps what to do about it.
 		notes = append(notes, dis[1:]...)
 	}
-	d.Notes = append(notes, NoProxyNotes(ps.Sources, t.URL)...)
-	d.Clients = clientEvidence(ps, ps.GOOS)
-	d.Programs = programEvidence(ps.Sources, t.URL)
+	if ps.Client == "" || ps.Client == ClientBrowser {
+		// The comparison of clients belongs to the browser's route check;
+		// another client's own proxy.route (--client) holds its route only.
+		d.Notes = append(notes, NoProxyNotes(ps.Sources, t.URL)...)
+		d.Clients = clientEvidence(ps, ps.GOOS)
+		d.Programs = programEvidence(ps.Sources, t.URL)
+	} else {
+		d.Notes = []string{}
+	}
 	if rt.PACURL != "" {
 		d.PACURL = redact.URL(rt.PACURL)
 		d.PACResult = &rt.PACResult
@@ -91,7 +97,7 @@ func decidedRouteCheck(ps Setup, t diag.Target, rt Route, err error) diag.Check 
 	case rt.Decision.From == "flag" && rt.Decision.Kind == KindDirect:
 		return diag.NewCheck(diag.CheckProxyRoute, diag.ProxyNone, "--no-proxy forces a direct connection (the machine's proxy settings are listed in the report).", d)
 	case hasProxy(rt):
-		who := "Browsers on this machine send"
+		who := clientWho(ps.Client) + " send"
 		if rt.Decision.From == "flag" || rt.Decision.From == "config" {
 			who = "okviz-check was told to send"
 		}
@@ -105,7 +111,7 @@ func decidedRouteCheck(ps Setup, t diag.Target, rt Route, err error) diag.Check 
 	if from := rt.Decision.From; from != "" && from != "default" {
 		why += " (decided by " + from + ")"
 	}
-	return diag.NewCheck(diag.CheckProxyRoute, diag.ProxyNone, fmt.Sprintf("Browsers on this machine connect to %s directly: %s.", t.Host, why), d)
+	return diag.NewCheck(diag.CheckProxyRoute, diag.ProxyNone, fmt.Sprintf("%s connect to %s directly: %s.", clientWho(ps.Client), t.Host, why), d)
 }
 
 // proxyList is the route's failover list as the report shows it: proxies
@@ -146,4 +152,17 @@ func decisionEvidence(d Decision) diag.RouteDecision {
 		e.Fallback = &f
 	}
 	return e
+}
+
+// clientWho names the client whose route a check tests, for its summary.
+func clientWho(client string) string {
+	switch client {
+	case ClientDesktop:
+		return "Power BI Desktop's WebView2 would"
+	case ClientFirefox:
+		return "Firefox would"
+	case ClientCLI:
+		return "Command-line tools (Go's reading of the environment) would"
+	}
+	return "Browsers on this machine"
 }

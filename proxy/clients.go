@@ -69,13 +69,17 @@ var clientSources = map[string][]string{
 // in report order: browser, firefox (when its profile sets its own proxy),
 // desktop, cli.
 func (s Setup) ClientDecisions() []NamedDecision {
-	out := []NamedDecision{{ClientBrowser, s.Browser}}
+	browser := s.Browser
+	if s.browser != nil {
+		browser = *s.browser // a setup made by ForClient
+	}
+	out := []NamedDecision{{ClientBrowser, browser}}
 	if s.Firefox != nil {
 		out = append(out, NamedDecision{ClientFirefox, *s.Firefox})
 	}
 	desktop := s.Desktop
 	if desktop.Kind == "" {
-		desktop = s.Browser // a Setup made without it
+		desktop = browser // a Setup made without it
 	}
 	return append(out, NamedDecision{ClientDesktop, desktop}, NamedDecision{ClientCLI, s.CLI})
 }
@@ -128,4 +132,39 @@ func programEvidence(sources []discover.Source, targetURL string) []diag.Program
 		out = append(out, p)
 	}
 	return out
+}
+
+// ForClient is the setup that tests client's route with Router: its
+// decision in place of the browser's. ok is false for a client not on
+// this machine (firefox without its own proxy settings).
+func (s Setup) ForClient(client string) (Setup, bool) {
+	for _, c := range s.ClientDecisions() {
+		if c.Client == client {
+			b := s.Browser
+			if s.browser != nil {
+				b = *s.browser
+			}
+			s.browser = &b
+			s.Browser, s.Client = c.Decision, client
+			return s, true
+		}
+	}
+	return s, false
+}
+
+// MarkProbed records in a proxy.route check's details which clients'
+// routes were tested (probed) and which share an earlier client's route
+// (sameAs: client → the client probed for it).
+func MarkProbed(c *diag.Check, probed map[string]bool, sameAs map[string]string) {
+	d, ok := c.Details.(*diag.RouteDetails)
+	if !ok {
+		return
+	}
+	cp := *d
+	cp.Clients = append([]diag.ClientRoute(nil), d.Clients...)
+	for i := range cp.Clients {
+		cp.Clients[i].Probed = probed[cp.Clients[i].Client]
+		cp.Clients[i].SameAs = sameAs[cp.Clients[i].Client]
+	}
+	c.Details = &cp
 }

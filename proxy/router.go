@@ -28,6 +28,10 @@ type Setup struct {
 	// sets its own proxy, else nil.
 	Desktop Decision
 	Firefox *Decision
+	// Client is the client whose route Router tests (Client* constants);
+	// "" is the browser, whose route is Browser. Use ForClient.
+	Client  string
+	browser *Decision // the browser's route, when Browser is another client's
 	// TLS verifies https:// proxies and PAC servers: the system roots plus
 	// --ca-file, as a browser with the enterprise CA would; nil when no
 	// --ca-file is given (the system roots).

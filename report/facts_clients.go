@@ -28,7 +28,7 @@ func clientsFact(f *factList, clients []diag.ClientRoute) {
 	for i, c := range clients {
 		parts[i] = clean(c.Client) + " " + clean(c.Route)
 		if c.SameAs != "" {
-			parts[i] += " (probed with " + clean(c.SameAs) + ")"
+			parts[i] += " (same route as " + clean(c.SameAs) + ": probed once)"
 		} else if c.Probed {
 			parts[i] += " (probed)"
 		}
