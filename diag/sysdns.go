@@ -107,29 +107,35 @@ func windowsSearchDomains(adapters []winAdapter) []string {
 	return out
 }
 
-// windowsNameservers picks the DNS servers Windows applications use, the
-// way Go's resolver reads them: adapters that are up and have a gateway
-// (a disconnected Wi-Fi keeps its old servers), skipping the fec0::/10
-// site-local defaults Windows sets when no IPv6 server is configured.
+// windowsNameservers picks the DNS servers Windows applications use: those
+// of the adapters that are up, the ones with a default gateway first. An
+// adapter without a gateway still counts: a split-tunnel VPN routes only
+// its own networks (no default gateway) and its resolvers answer for them,
+// and Windows' DNS client asks every connected adapter's servers when the
+// first ones fail. A disconnected adapter keeps its old servers and is
+// skipped, as are the fec0::/10 site-local defaults Windows sets when no
+// IPv6 server is configured.
 func windowsNameservers(adapters []winAdapter) []string {
 	out := []string{}
-	for _, ad := range adapters {
-		if !ad.Up || len(ad.Gateways) == 0 {
-			continue
-		}
-		for _, s := range ad.DNS {
-			a, err := netip.ParseAddr(strings.TrimSpace(s))
-			if err != nil || a.IsUnspecified() {
+	for _, withGateway := range []bool{true, false} {
+		for _, ad := range adapters {
+			if !ad.Up || (len(ad.Gateways) > 0) != withGateway {
 				continue
 			}
-			if a.Is6() && !a.Is4In6() && a.As16()[0] == 0xfe && a.As16()[1]&0xc0 == 0xc0 {
-				continue // fec0::/10
-			}
-			if a.Is4In6() {
-				a = a.Unmap()
-			}
-			if s := a.String(); !contains(out, s) {
-				out = append(out, s)
+			for _, s := range ad.DNS {
+				a, err := netip.ParseAddr(strings.TrimSpace(s))
+				if err != nil || a.IsUnspecified() {
+					continue
+				}
+				if a.Is6() && !a.Is4In6() && a.As16()[0] == 0xfe && a.As16()[1]&0xc0 == 0xc0 {
+					continue // fec0::/10
+				}
+				if a.Is4In6() {
+					a = a.Unmap()
+				}
+				if s := a.String(); !contains(out, s) {
+					out = append(out, s)
+				}
 			}
 		}
 	}

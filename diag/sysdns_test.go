@@ -115,9 +115,9 @@ func TestWindowsNameserversRecorded(t *testing.T) {
 		file string
 		want []string
 	}{
-		// Wi-Fi is down, WSL has no gateway, fec0:: defaults are skipped,
-		// the VPN repeats a server.
-		{"windows-adapters-laptop.json", []string{"10.1.0.10", "10.1.0.11", "10.200.0.53"}},
+		// Wi-Fi is down, fec0:: defaults are skipped, the VPN repeats a
+		// server, WSL has no gateway and comes after the adapters with one.
+		{"windows-adapters-laptop.json", []string{"10.1.0.10", "10.1.0.11", "10.200.0.53", "172.29.0.1"}},
 		// The link-local server keeps its zone; a mapped IPv4 is unmapped.
 		{"windows-adapters-ipv6.json", []string{"fe80::1%7", "2001:db8:50::53", "192.168.50.1"}},
 	}
@@ -141,6 +141,15 @@ func TestWindowsNameserversRecorded(t *testing.T) {
 				}
 			}
 		})
+	}
+	// A split-tunnel VPN: up, no default gateway (it routes only its own
+	// networks), and its resolver answers for the company's names.
+	split := []winAdapter{
+		{Name: "Corporate VPN", Up: true, DNS: []string{"10.50.0.53"}},
+		{Name: "Wi-Fi", Up: true, Gateways: []string{"192.168.1.1"}, DNS: []string{"192.168.1.1"}},
+	}
+	if got, want := windowsNameservers(split), []string{"192.168.1.1", "10.50.0.53"}; !slices.Equal(got, want) {
+		t.Errorf("split tunnel: got %q, want %q", got, want)
 	}
 	if got := windowsNameservers(nil); got == nil || len(got) != 0 {
 		t.Errorf("no adapters: got %#v, want an empty list", got)

@@ -12,7 +12,8 @@ import (
 )
 
 // SystemNameservers returns the DNS servers of the network adapters that
-// are up and have a default gateway, as GetAdaptersAddresses reports them.
+// are up, as GetAdaptersAddresses reports them: those with a default
+// gateway first, then those without one (a split-tunnel VPN).
 func SystemNameservers() ([]string, error) {
 	adapters, err := windowsAdapters()
 	if err != nil {
