@@ -338,6 +338,7 @@ func (a *app) newProber(o *checkOptions) (*diag.Prober, error) {
 		fmt.Fprintf(a.env.Stderr, "warning: cannot read the configured DNS resolvers: %v\n", err)
 	}
 	p.Nameservers = ns
+	p.NRPT, _ = diag.SystemNRPT()                   // names under an NRPT namespace go to its DirectAccess/VPN resolvers
 	p.SearchDomains, _ = diag.SystemSearchDomains() // names under them are the local DNS's own: never sinkholed
 	p.ExtraNameservers = o.DNSServers
 	if !(len(o.DNSCompare) == 1 && o.DNSCompare[0] == "none") {

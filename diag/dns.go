@@ -20,6 +20,9 @@ type DNSSystemDetails struct {
 	Error               string   `json:"error,omitempty"`
 	ErrorKind           string   `json:"error_kind,omitempty"`
 	Note                string   `json:"note,omitempty"` // direct-path evidence beside a proxy route
+	// NRPT is the Name Resolution Policy Table rule the name falls under
+	// (Windows): its resolvers, not the adapters', answer for it.
+	NRPT *NRPTMatch `json:"nrpt,omitempty"`
 	// Private is set when a public name resolves to private addresses:
 	// what such an answer usually means. The connection decides.
 	Private *PrivateAnswerDetails `json:"private,omitempty"`
@@ -95,7 +98,8 @@ func (p *Prober) dnsSystem(ctx context.Context, t Target) ([]net.IP, Check) {
 	details := &DNSSystemDetails{
 		Resolver:            "system",
 		Addresses:           []string{},
-		ConfiguredResolvers: append([]string{}, p.Nameservers...),
+		ConfiguredResolvers: append([]string{}, p.configuredFor(t.Host)...),
+		NRPT:                nrptFor(p.NRPT, t.Host),
 	}
 	if err != nil {
 		code, kind := classifySystemErr(err)

@@ -192,6 +192,18 @@ func overlap(a, b []netip.Addr) bool {
 // refineSystem names a failed system lookup from what the configured
 // resolvers answer directly, and says whether a sinkhole is local.
 func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Check, local []DNSView) Check {
+	c := p.refineLookup(host, public, sys, sc, local)
+	// Under an NRPT namespace only the rule's resolvers were asked: say
+	// so, so that a failure goes to whoever runs them.
+	if m := nrptFor(p.NRPT, host); m != nil && len(m.Servers) > 0 && c.Status == StatusFail {
+		c.Summary += " (" + host + " is under the NRPT namespace " + m.Namespace + ", so Windows asks only that rule's DirectAccess/VPN resolvers " +
+			joinAnd(m.Servers) + "; " + m.Store + " rule)"
+	}
+	return c
+}
+
+// refineLookup is refineSystem without the NRPT note.
+func (p *Prober) refineLookup(host string, public bool, sys []netip.Addr, sc Check, local []DNSView) Check {
 	configured := filterViews(local, func(v DNSView) bool { return v.Role == roleConfigured })
 	if len(sys) > 0 {
 		if sc.Code != DNSSinkhole {
@@ -224,9 +236,10 @@ func (p *Prober) refineSystem(host string, public bool, sys []netip.Addr, sc Che
 	if len(configured) > 0 {
 		sc.Details.(*DNSSystemDetails).ResolverRcodes = rcodes
 	}
-	if len(p.Nameservers) == 0 && sc.Code != DNSNXDomain {
+	if len(p.configuredFor(host)) == 0 && sc.Code != DNSNXDomain {
 		return renew(sc, DNSUnavailable, "No DNS resolver is configured on this machine, so "+host+" cannot be resolved")
 	}
+
 	if working := filterViews(configured, func(v DNSView) bool { return len(v.Addrs) > 0 }); len(working) > 0 {
 		sc.Summary += ", although " + working[0].Server + " answers " + listAddrs(parseAddrs(working[0].Addrs)) +
 			" when asked directly — the local resolver stack (hosts file, NRPT rule, VPN or security DNS client) fails"

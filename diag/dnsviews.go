@@ -119,7 +119,7 @@ func (p *Prober) dnsViews(ctx context.Context, t Target, configuredOnly bool, th
 	for _, l := range []struct {
 		list []string
 		role string
-	}{{p.Nameservers, roleConfigured}, {p.ExtraNameservers, roleExtra}, {p.Compare, roleCompare}} {
+	}{{p.configuredFor(t.Host), roleConfigured}, {p.ExtraNameservers, roleExtra}, {p.Compare, roleCompare}} {
 		if configuredOnly && l.role != roleConfigured {
 			continue
 		}
@@ -144,6 +144,16 @@ func (p *Prober) dnsViews(ctx context.Context, t Target, configuredOnly bool, th
 	}
 	wg.Wait()
 	return out
+}
+
+// configuredFor is the resolvers this machine asks for host: an NRPT
+// rule's servers when the name is under its namespace (a DirectAccess or
+// VPN resolver), else the adapters'.
+func (p *Prober) configuredFor(host string) []string {
+	if m := nrptFor(p.NRPT, host); m != nil && len(m.Servers) > 0 {
+		return m.Servers
+	}
+	return p.Nameservers
 }
 
 // dnsServer is a resolver ready to be queried: a UDP/TCP address or a DoH client.

@@ -38,7 +38,10 @@ type Prober struct {
 	Now      func() time.Time
 	Timeout  time.Duration // bound of each network operation
 
-	Nameservers      []string // resolvers configured on this machine ("ip" or "ip:port")
+	Nameservers []string // resolvers configured on this machine ("ip" or "ip:port")
+	// NRPT is Windows' Name Resolution Policy Table: a name under one of
+	// its namespaces is resolved by that rule's servers, not Nameservers.
+	NRPT             []NRPTRule
 	ExtraNameservers []string // --dns-server
 	Compare          []string // comparison resolvers: "ip", "ip:port" or "https://" DoH URL
 	// SearchDomains are this machine's DNS search domains: names under them
