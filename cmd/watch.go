@@ -82,8 +82,13 @@ func (w *watchOptions) check(c *cobra.Command) error {
 // seconds, as for --timeout.
 type spanValue struct{ d *time.Duration }
 
-func (s spanValue) String() string { return s.d.String() }
-func (s spanValue) Type() string   { return "duration" }
+func (s spanValue) String() string {
+	if *s.d == 0 {
+		return "" // unset: help shows no "(default 0s)"
+	}
+	return s.d.String()
+}
+func (s spanValue) Type() string { return "duration" }
 func (s spanValue) Set(v string) error {
 	d, err := time.ParseDuration(v)
 	if err != nil {
