@@ -30,6 +30,11 @@ func authScenarios(t *testing.T, l *lab.Lab) []scenario {
 		}
 		return sc
 	}
+	// auth marks a scenario that needs the auth squid or the PAC servers.
+	auth := func(sc scenario) scenario {
+		sc.needs = func(t *testing.T, l *lab.Lab) { l.RequireAuth(t) }
+		return sc
+	}
 	kerberos := func(sc scenario, ticket bool) scenario {
 		sc.needs = func(t *testing.T, l *lab.Lab) { l.RequireKerberos(t) }
 		sc.env = append(sc.env, l.KerberosEnv(ticket)...)
@@ -75,14 +80,14 @@ func authScenarios(t *testing.T, l *lab.Lab) []scenario {
 			withCheck(answeredWith("Negotiate", lab.KerberosUser+"@"+lab.Realm, "ticket cache")),
 
 		// NTLM (explicit credentials: DOMAIN\user in the URL) and Digest.
-		proxied("proxy.ok/ntlm", []string{"--proxy", userPass(lab.NTLMAuthProxyAddr, `CORP\`+lab.ProxyUser, lab.ProxyPassword)}, "ok", pass).
-			withCheck(allOf(hasCheck("proxy.ok"), answeredWith("NTLM", "", "the proxy URL"))),
-		proxied("proxy.ok/digest", []string{"--proxy", userPass(lab.DigestProxyAddr, lab.ProxyUser, lab.ProxyPassword)}, "ok", pass).
-			withCheck(allOf(hasCheck("proxy.ok"), answeredWith("Digest", "", "the proxy URL"))),
-		proxied("proxy.ok/digest-proxy-user", proxyUser(lab.DigestProxyAddr, lab.ProxyUser), "ok", pass).
+		auth(proxied("proxy.ok/ntlm", []string{"--proxy", userPass(lab.NTLMAuthProxyAddr, `CORP\`+lab.ProxyUser, lab.ProxyPassword)}, "ok", pass).
+			withCheck(allOf(hasCheck("proxy.ok"), answeredWith("NTLM", "", "the proxy URL")))),
+		auth(proxied("proxy.ok/digest", []string{"--proxy", userPass(lab.DigestProxyAddr, lab.ProxyUser, lab.ProxyPassword)}, "ok", pass).
+			withCheck(allOf(hasCheck("proxy.ok"), answeredWith("Digest", "", "the proxy URL")))),
+		auth(proxied("proxy.ok/digest-proxy-user", proxyUser(lab.DigestProxyAddr, lab.ProxyUser), "ok", pass).
 			withEnv(passwordEnv(lab.ProxyPassword)).
-			withCheck(answeredWith("Digest", "", "--proxy-user and OKVIZ_CHECK_PROXY_PASSWORD")),
-		proxied("proxy.auth_failed/digest", []string{"--proxy", userPass(lab.DigestProxyAddr, lab.DigestOtherUser, wrong)}, "proxy.auth_failed", fail),
+			withCheck(answeredWith("Digest", "", "--proxy-user and OKVIZ_CHECK_PROXY_PASSWORD"))),
+		auth(proxied("proxy.auth_failed/digest", []string{"--proxy", userPass(lab.DigestProxyAddr, lab.DigestOtherUser, wrong)}, "proxy.auth_failed", fail)),
 
 		// Basic from each source, right then wrong (the --proxy URL's pair
 		// is in the main scenarios: proxy.ok/credentials, proxy.auth_failed).
@@ -107,9 +112,9 @@ func authScenarios(t *testing.T, l *lab.Lab) []scenario {
 		kerberos(proxied("proxy.pac_unreachable/pac-negotiate-no-ticket", []string{"--pac", lab.PACKerberosURL(lab.PACProxy)},
 			"proxy.pac_unreachable", fail).anyRoute(), false).
 			withCheck(summaryHas("proxy.pac_unreachable", "run kinit")),
-		proxied("proxy.pac_unreachable/pac-basic", []string{"--pac", lab.PACBasicURL(lab.PACProxy), "--proxy-user", lab.ProxyUser},
+		auth(proxied("proxy.pac_unreachable/pac-basic", []string{"--pac", lab.PACBasicURL(lab.PACProxy), "--proxy-user", lab.ProxyUser},
 			"proxy.pac_unreachable", fail).anyRoute().withEnv(passwordEnv(lab.ProxyPassword)).
-			withCheck(summaryHas("proxy.pac_unreachable", "never with a user name and password")),
+			withCheck(summaryHas("proxy.pac_unreachable", "never with a user name and password"))),
 
 		// The forms admins paste from Windows, in the flag, the config
 		// file and OKVIZ_CHECK_PROXY_URL.

@@ -141,6 +141,16 @@ func (l *Lab) RequireKerberos(t testing.TB) {
 	if l.kerberosMissing != "" {
 		Unavailable(t, l.kerberosMissing)
 	}
+	l.RequireAuth(t)
+}
+
+// RequireAuth fails t when the authenticating proxies (the auth squid,
+// the realm) could not be started; the rest of the lab runs regardless.
+func (l *Lab) RequireAuth(t testing.TB) {
+	t.Helper()
+	if l.authErr != nil {
+		t.Fatalf("the lab's authenticating proxies did not start: %v", l.authErr)
+	}
 }
 
 // KerberosEnv is the environment of a client that has kinit-ed as
