@@ -78,3 +78,35 @@ func TestRouteCheckServiceAccount(t *testing.T) {
 		t.Errorf("a user's own run: %s [%s] %s, details %+v", c.Code, c.Status, c.Summary, d)
 	}
 }
+
+// A VPN connection is up: a real Windows 10 export (direct on the LAN, and
+// a "Netkeeper" connection with the proxy 127.0.0.1:80), and the live
+// answer Windows gives while Netkeeper is connected — that connection's own
+// settings, decoded from the same export. The browser route is the VPN's,
+// the registry's LAN settings explain the difference.
+func TestBrowserRouteLiveVPN(t *testing.T) {
+	reg := registry(t, "captured-win10-direct.reg")
+	v, err := reg.Value("HKCU", `Software\Microsoft\Windows\CurrentVersion\Internet Settings\Connections`, "Netkeeper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpn, err := discover.DecodeConnectionSettings(v.Bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := discover.IEConfig{AutoDetect: vpn.AutoDetect(), Proxy: vpn.ProxyServer, Bypass: vpn.Bypass}
+	sys := discover.System{GOOS: "windows", Registry: reg, LiveIE: func() (discover.IEConfig, error) { return live, nil }}
+	srcs := discover.Discover(context.Background(), sys, discover.Given{})
+	d := BrowserRoute(srcs, "windows")
+	if d.Kind != KindWPAD || d.From != "windows-ie-live" || d.Fallback == nil || strings.Join(d.Fallback.Proxies, ",") != "http://127.0.0.1:80" {
+		t.Errorf("route while Netkeeper is up: %s, fallback %+v", d, d.Fallback)
+	}
+	if !noted(d.Notes, `auto-detect is on live, off in the registry; the proxy is "http://127.0.0.1:80" live, none in the registry`) {
+		t.Errorf("route notes %q", d.Notes)
+	}
+	for _, s := range srcs {
+		if s.Name == "windows-ie-user" && !noted(s.Notes, `connection "netkeeper" (VPN or dial-up) has its own settings`) {
+			t.Errorf("the registry source does not name the VPN connection: %q", s.Notes)
+		}
+	}
+}
