@@ -101,7 +101,8 @@ func TestBrowserRouteLiveVPN(t *testing.T) {
 	if d.Kind != KindWPAD || d.From != "windows-ie-live" || d.Fallback == nil || strings.Join(d.Fallback.Proxies, ",") != "http://127.0.0.1:80" {
 		t.Errorf("route while Netkeeper is up: %s, fallback %+v", d, d.Fallback)
 	}
-	if !noted(d.Notes, `auto-detect is on live, off in the registry; the proxy is "http://127.0.0.1:80" live, none in the registry`) {
+	if !noted(d.Notes, `auto-detect is on live, off in the registry; the proxy is "http://127.0.0.1:80" live, none in the registry`) ||
+		!noted(d.Notes, `they are those of the connection "netkeeper", which is probably connected`) {
 		t.Errorf("route notes %q", d.Notes)
 	}
 	for _, s := range srcs {

@@ -123,9 +123,47 @@ func readLiveIE(sys System, reg *Source, skip string) Source {
 		s.note("they agree with the registry (%s)", reg.Name)
 		return s
 	}
-	msg := fmt.Sprintf("the live settings differ from the registry (%s): %s. The browser follows the live ones; an active VPN or dial-up connection with its own proxy settings, or settings changed since they were stored, explain the difference",
-		reg.Name, strings.Join(diffs, "; "))
+	why := "an active VPN or dial-up connection with its own proxy settings, or settings changed since they were stored, explain the difference"
+	if names := connectionsLike(sys.Registry, reg.Origin, s.set); len(names) > 0 {
+		why = fmt.Sprintf("they are those of the connection %s, which is probably connected (a VPN or dial-up connection's settings replace the LAN's while it is up)", strings.Join(names, " or "))
+	}
+	msg := fmt.Sprintf("the live settings differ from the registry (%s): %s. The browser follows the live ones; %s", reg.Name, strings.Join(diffs, "; "), why)
 	s.Notes = append(s.Notes, msg)
 	s.set.RouteNotes = append(s.set.RouteNotes, msg)
 	return s
+}
+
+// connectionsLike names the VPN and dial-up connections, stored beside the
+// LAN settings the registry source read (its origin starts with the root),
+// whose own settings are the live ones: the connection that is up.
+func connectionsLike(reg Registry, origin string, live Settings) []string {
+	root, _, _ := strings.Cut(origin, `\`)
+	if reg == nil || (root != "HKCU" && root != "HKLM") {
+		return nil
+	}
+	names, err := reg.ValueNames(root, connectionsKey)
+	if err != nil {
+		return nil
+	}
+	var like []string
+	for _, n := range names {
+		switch strings.ToLower(n) {
+		case "defaultconnectionsettings", "savedlegacysettings", "winhttpsettings":
+			continue
+		}
+		v, err := reg.Value(root, connectionsKey, n)
+		if err != nil || len(v.Bin) == 0 {
+			continue
+		}
+		cs, err := DecodeConnectionSettings(v.Bin)
+		if err != nil {
+			continue
+		}
+		var conn Source
+		applyConnectionSettings(&conn, cs)
+		if len(CompareIEConfig(live, conn.set)) == 0 {
+			like = append(like, fmt.Sprintf("%q", n))
+		}
+	}
+	return like
 }
