@@ -20,10 +20,13 @@ func (*TCPDetails) CheckDetails() {}
 
 // TCPAttempt is the outcome of one connection attempt to one address.
 type TCPAttempt struct {
-	Address    string `json:"address"`
-	Family     string `json:"family"` // ipv4 or ipv6
-	Result     string `json:"result"` // ok, timeout, refused, unreachable, local_firewall, reset, other
-	Error      string `json:"error,omitempty"`
+	Address string `json:"address"`
+	Family  string `json:"family"` // ipv4 or ipv6
+	Result  string `json:"result"` // ok, timeout, refused, unreachable, local_firewall, reset, other
+	Error   string `json:"error,omitempty"`
+	// ICMP is the ICMP error that failed the connect, when the dialer could
+	// read it (Windows' TCP_ICMP_ERROR_INFO).
+	ICMP       string `json:"icmp,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
 	conn       net.Conn
 }
@@ -155,6 +158,9 @@ func (p *Prober) dialOne(ctx context.Context, ip net.IP, port int) TCPAttempt {
 	if err != nil {
 		a.Result = classifyNetErr(err)
 		a.Error = err.Error()
+		if ie := icmpOf(err); ie != nil {
+			a.Result, a.ICMP = failUnreachable, ie.describe()
+		}
 		if ctx.Err() != nil && a.Result == failOther {
 			a.Result = failTimeout
 		}
@@ -211,7 +217,16 @@ func tcpCheck(t Target, attempts []TCPAttempt, chosen string) Check {
 		TCPUnreachable:   "TCP connections to %s fail with unreachable / administratively prohibited / no route.",
 		TCPLocalFirewall: "The local firewall or security software denied TCP connections to %s.",
 	}[code]
-	return newCheck(CheckTCPConnect, code, fmt.Sprintf(summary, t.HostPort()), details)
+	sum := fmt.Sprintf(summary, t.HostPort())
+	if code == TCPUnreachable {
+		for _, a := range attempts {
+			if a.ICMP != "" {
+				sum = fmt.Sprintf("TCP connections to %s fail with %s.", t.HostPort(), a.ICMP)
+				break
+			}
+		}
+	}
+	return newCheck(CheckTCPConnect, code, sum, details)
 }
 
 // dominantFailure picks the failure kind to report when every address
