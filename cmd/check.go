@@ -115,6 +115,7 @@ func (a *app) parseTargets(args []string) ([]diag.Target, error) {
 			return nil, err
 		}
 	}
+	a.targets, a.targetsFrom = args, from
 	seen := map[string]bool{}
 	var out []diag.Target
 	for _, s := range args {
@@ -166,6 +167,7 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 	if err != nil {
 		return nil, err
 	}
+	host := a.readHost(ctx)
 	prog := a.startProgress()
 	p.Observe = prog.observe
 	defer prog.stop() // before the report is printed
@@ -193,7 +195,7 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 		}
 	}
 	rep := &report.Report{
-		SchemaVersion: 1,
+		SchemaVersion: report.SchemaVersion,
 		Tool:          report.Tool{Name: "okviz-check", Version: a.build.Version, Commit: a.build.Commit},
 		StartedAt:     started.UTC(),
 		DurationMS:    a.env.Now().Sub(started).Milliseconds(),
@@ -201,6 +203,7 @@ func (a *app) probeReport(ctx context.Context, name string, o *checkOptions, tar
 		Proxy:         report.ProxyInfo{Sources: sourcesAny(ps.Sources)},
 		Targets:       results,
 		Interrupted:   diag.Ended(ctx),
+		Context:       a.runContext(host(), ps.Sources),
 	}
 	rep.Status = report.Overall(results)
 	return rep, nil

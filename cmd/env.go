@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"golang.org/x/term"
+
+	"github.com/okviz/okviz-check/diag"
 )
 
 // Env is everything a command may take from the outside world.
@@ -32,6 +35,9 @@ type Env struct {
 	// ConfigDirs are searched in order for okviz-check.yaml when --config is
 	// not given: the working folder, the user config folder, the system one.
 	ConfigDirs []string
+	// ReadHost reads the OS version, elevation and account for the
+	// report's context; nil means diag.ReadHost.
+	ReadHost func(context.Context) diag.Host
 }
 
 // Build identifies the binary.

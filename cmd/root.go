@@ -43,6 +43,11 @@ type app struct {
 	// collect, when set (bundle), keeps what the probing run saw beyond
 	// the report.
 	collect *runCollector
+	// flags are the running command's flags, targets and targetsFrom its
+	// targets and where they came from: the report's context lists them.
+	flags       *pflag.FlagSet
+	targets     []string
+	targetsFrom string
 }
 
 func newRootCmd(env *Env, build Build) (*cobra.Command, *app) {
@@ -77,6 +82,7 @@ Without a subcommand it runs the full check.`,
 		},
 		PersistentPreRunE: func(c *cobra.Command, args []string) error {
 			a.started = true
+			a.flags = c.Flags()
 			if !strings.HasPrefix(c.Name(), cobra.ShellCompRequestCmd) {
 				a.warnUnknownVariables()
 			}

@@ -31,6 +31,21 @@ func renderMarkdown(w io.Writer, r *Report, opts Options) error {
 	m.linef("- Tool: %s", mdText(toolLine(r.Tool)))
 	m.linef("- System: %s/%s", mdText(r.System.OS), mdText(r.System.Arch))
 	m.linef("- Started: %s, took %d ms", r.StartedAt.Format(time.RFC3339), r.DurationMS)
+	if c := r.Context; c != nil {
+		m.linef("- Context: %s", mdText(contextLine(c)))
+		if c.OS.Note != "" {
+			m.linef("- Note: %s", mdText(c.OS.Note))
+		}
+		if c.ProxySettings.Warning != "" {
+			m.linef("- Warning: %s", mdText(c.ProxySettings.Warning))
+		}
+		if lines := settingLines(c, opts.Verbose); len(lines) > 0 {
+			m.line("- Settings:")
+			for _, l := range lines {
+				m.linef("  - %s", mdText(l))
+			}
+		}
+	}
 	for _, t := range r.Targets {
 		m.line("")
 		mdTarget(m, t, opts.Verbose)

@@ -42,7 +42,7 @@ func TestReadRejects(t *testing.T) {
 	for name, tc := range map[string]struct{ in, want string }{
 		"not JSON":       {"FAIL  https://api.okviz.com/", "not JSON"},
 		"other JSON":     {`{"name": "okviz-check"}`, "no schema_version"},
-		"newer schema":   {`{"schema_version": 2, "targets": []}`, "schema version 2"},
+		"newer schema":   {`{"schema_version": 3, "targets": []}`, "schema version 3"},
 		"wrong kind":     {`{"schema_version": 1, "targets": {}}`, `"targets" has a value of the wrong kind`},
 		"truncated file": {string(fixture[:len(fixture)/2]), "not JSON"},
 	} {

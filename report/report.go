@@ -13,8 +13,9 @@ import (
 )
 
 // SchemaVersion is the version of the JSON report written by this package.
-// Adding a field keeps it; renaming or removing one needs version 2.
-const SchemaVersion = 1
+// Version 2 added context (the machine, the account, the settings and
+// their sources); Read still reads version 1, which has none.
+const SchemaVersion = 2
 
 // Report is the whole result of one run, as written by --format json.
 type Report struct {
@@ -27,9 +28,12 @@ type Report struct {
 	// Interrupted says the run ended early (Ctrl-C, SIGTERM, or the whole
 	// run's deadline): the report holds what finished, and the checks cut
 	// short have the code unfinished.
-	Interrupted bool                `json:"interrupted,omitempty"`
-	Proxy       ProxyInfo           `json:"proxy"`
-	Targets     []diag.TargetResult `json:"targets"`
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Context is the machine, account and settings of the run; nil in a
+	// report of schema version 1.
+	Context *Context            `json:"context,omitempty"`
+	Proxy   ProxyInfo           `json:"proxy"`
+	Targets []diag.TargetResult `json:"targets"`
 }
 
 // Tool identifies the build of okviz-check that wrote the report.

@@ -105,7 +105,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{
-		`"schema_version": 1`, `"started_at": "2026-01-02T09:05:06Z"`, `"status": "warn"`,
+		`"schema_version": 2`, `"started_at": "2026-01-02T09:05:06Z"`, `"status": "warn"`,
 		`"sources": []`, `"checks": []`, `"details": {}`, `"commit": ""`,
 	} {
 		if !strings.Contains(out, want) {

@@ -99,7 +99,7 @@ func TestSchemaIsStrict(t *testing.T) {
 	cases := map[string]func(d doc){
 		"report status ok":          func(d doc) { d["status"] = "ok" },
 		"report status info":        func(d doc) { d["status"] = "info" },
-		"schema version 2":          func(d doc) { d["schema_version"] = 2 },
+		"schema version 3":          func(d doc) { d["schema_version"] = 3 },
 		"unknown top-level field":   func(d doc) { d["extra"] = true },
 		"missing targets":           func(d doc) { delete(d, "targets") },
 		"null targets":              func(d doc) { d["targets"] = nil },

@@ -60,6 +60,21 @@ func renderText(w io.Writer, r *Report, opts Options) error {
 	t.linef("%s %s — %s", t.paint(styleBold, "Overall:"), t.status(r.Status), outcome(r.Targets))
 	t.linef("%s", t.paint(styleDim, fmt.Sprintf("%s · %s/%s · started %s · %d ms",
 		toolLine(r.Tool), clean(r.System.OS), clean(r.System.Arch), r.StartedAt.Format(time.RFC3339), r.DurationMS)))
+	if c := r.Context; c != nil {
+		t.line(t.paint(styleDim, contextLine(c)))
+		if opts.Verbose {
+			if c.OS.Note != "" {
+				t.line(t.paint(styleDim, "  note: "+clean(c.OS.Note)))
+			}
+			if c.ProxySettings.Warning != "" {
+				t.line(t.paint(styleDim, "  warning: "+clean(c.ProxySettings.Warning)))
+			}
+			t.line(t.paint(styleDim, "Settings:"))
+			for _, l := range settingLines(c, true) {
+				t.line(t.paint(styleDim, "  "+l))
+			}
+		}
+	}
 	return t.err
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/internal/lab"
+	"github.com/okviz/okviz-check/report"
 )
 
 // cliTimeout is okviz-check's --timeout in the scenarios; a run that does
@@ -875,8 +876,8 @@ func runProbe(t *testing.T, l *lab.Lab, bin string, ns *lab.Netns, env []string,
 	if err != nil {
 		t.Fatalf("%v\n%s", err, res)
 	}
-	if rep.SchemaVersion != 1 {
-		t.Errorf("schema_version %d", rep.SchemaVersion)
+	if rep.SchemaVersion != report.SchemaVersion {
+		t.Errorf("schema_version %d, want %d", rep.SchemaVersion, report.SchemaVersion)
 	}
 	worst := diag.StatusPass
 	for _, tr := range rep.Targets {
