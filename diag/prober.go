@@ -38,16 +38,16 @@ type Prober struct {
 	Now      func() time.Time
 	Timeout  time.Duration // bound of each network operation
 
-	Nameservers []string // resolvers configured on this machine ("ip" or "ip:port")
-	// NRPT is Windows' Name Resolution Policy Table: a name under one of
-	// its namespaces is resolved by that rule's servers, not Nameservers.
-	NRPT             []NRPTRule
+	Nameservers      []string // resolvers configured on this machine ("ip" or "ip:port")
 	ExtraNameservers []string // --dns-server
 	Compare          []string // comparison resolvers: "ip", "ip:port" or "https://" DoH URL
 	// SearchDomains are this machine's DNS search domains: names under them
 	// are the local DNS's own, never sinkholed and never "private for a
 	// public name".
 	SearchDomains []string
+	// NRPT is Windows' Name Resolution Policy Table: a name under one of
+	// its namespaces is resolved by that rule's servers, not Nameservers.
+	NRPT []NRPTRule
 
 	SystemRoots *x509.CertPool // nil: the OS verifier (what browsers use), plus CAFile roots
 	ExtraRoots  *x509.CertPool // --ca-file, added to the system verification
