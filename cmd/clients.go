@@ -12,11 +12,12 @@ import (
 func requestedClients(client string) []string {
 	switch client {
 	case "", proxy.ClientBrowser:
-		return []string{proxy.ClientBrowser}
+		// Firefox counts as a browser: tested when its profile has its own route.
+		return []string{proxy.ClientBrowser, proxy.ClientFirefox}
 	case "all":
 		return []string{proxy.ClientBrowser, proxy.ClientFirefox, proxy.ClientDesktop, proxy.ClientCLI}
 	}
-	return []string{proxy.ClientBrowser, client}
+	return []string{proxy.ClientBrowser, proxy.ClientFirefox, client}
 }
 
 // probeClients tests the route of each client --client asks for beside

@@ -62,7 +62,7 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 	dctx, cancel := context.WithTimeout(ctx, a.global.Timeout)
 	srcs := discover.Discover(dctx, sys, given)
 	cancel()
-	ps := proxy.Setup{Sources: srcs, Browser: proxy.BrowserRoute(srcs, a.env.GOOS), CLI: proxy.CLIRoute(srcs), Desktop: proxy.DesktopRoute(srcs, a.env.GOOS), GOOS: a.env.GOOS}
+	ps := proxy.Setup{Sources: srcs, Browser: proxy.BrowserRoute(srcs, a.env.GOOS), CLI: proxy.CLIRoute(srcs), Desktop: proxy.DesktopRoute(srcs, a.env.GOOS), Firefox: proxy.FirefoxRoute(srcs, a.env.GOOS), GOOS: a.env.GOOS}
 	ps.Credentials, _ = a.proxyCredentials(o) // checked by settleProxyChoice
 	if a.env.GOOS == runtime.GOOS {
 		ps.Integrated = tunnel.SystemIntegrated() // the login of this machine, not of a replayed one

@@ -57,6 +57,26 @@ func DesktopRoute(sources []discover.Source, goos string) Decision {
 	return d
 }
 
+// FirefoxRoute is Firefox's route when its profile or policy sets its own
+// proxy settings; nil when it uses the system's (the browser's route) or
+// when okviz-check's flags or configuration decide every route.
+func FirefoxRoute(sources []discover.Source, goos string) *Decision {
+	var ff *discover.Source
+	for i, s := range sources {
+		switch {
+		case (s.Name == "flag" || s.Name == "config") && s.Found:
+			return nil
+		case s.Name == "firefox" && s.Found:
+			ff = &sources[i]
+		}
+	}
+	if ff == nil {
+		return nil
+	}
+	d := decisionFrom(ff, goos, sources)
+	return &d
+}
+
 // clientSources are the sources each client reads, in its precedence.
 var clientSources = map[string][]string{
 	ClientBrowser: {"flag", "config", "edge-policy", "chrome-policy", "windows-ie-live", "windows-ie-user", "windows-ie-machine", "macos-scutil", "gnome", "kde", "env", "wpad-dhcp", "wpad-dns"},

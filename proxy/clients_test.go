@@ -53,3 +53,28 @@ func TestDesktopRouteWebView2(t *testing.T) {
 		t.Errorf("clients: %+v", cl)
 	}
 }
+
+// TestFirefoxRoute: a profile with its own proxy gives Firefox a route of
+// its own beside the browser's; --proxy decides every route.
+func TestFirefoxRoute(t *testing.T) {
+	m := &machine{goos: "linux", env: map[string]string{"HOME": "/h"}, files: map[string][]byte{
+		"/h/.mozilla/firefox/profiles.ini":       []byte("[Profile0]\nName=default\nIsRelative=1\nPath=p.default\nDefault=1\n"),
+		"/h/.mozilla/firefox/p.default/prefs.js": []byte(`user_pref("network.proxy.ssl", "ff.corp.example");` + "\n" + `user_pref("network.proxy.ssl_port", 8080);` + "\n" + `user_pref("network.proxy.type", 1);` + "\n"),
+	}}
+	src := m.sources(discover.Given{})
+	ff := FirefoxRoute(src, "linux")
+	if ff == nil || ff.Kind != KindFixed || ff.Proxies[0] != "http://ff.corp.example:8080" {
+		t.Fatalf("firefox: %v", ff)
+	}
+	ps := Setup{Sources: src, Browser: BrowserRoute(src, "linux"), Desktop: DesktopRoute(src, "linux"), Firefox: ff, CLI: CLIRoute(src), GOOS: "linux"}
+	cl := clientEvidence(ps, "linux")
+	if len(cl) != 4 || cl[1].Client != "firefox" || !strings.HasPrefix(cl[1].Sources[0], "firefox (/h/.mozilla/firefox/p.default/prefs.js)") {
+		t.Errorf("clients: %+v", cl)
+	}
+	if f, ok := ps.ForClient(ClientFirefox); !ok || f.Browser.Proxies[0] != "http://ff.corp.example:8080" || f.ClientDecisions()[0].Decision.Kind != KindDirect {
+		t.Errorf("ForClient: %v %v", f.Browser, ok)
+	}
+	if FirefoxRoute(m.sources(discover.Given{Flags: discover.Override{Proxy: "http://p:1", Origin: "--proxy"}}), "linux") != nil {
+		t.Error("--proxy decides Firefox's route too")
+	}
+}

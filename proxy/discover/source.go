@@ -116,8 +116,9 @@ type Source struct {
 	// Name identifies the source: flag, config, edge-policy, chrome-policy,
 	// windows-user, windows-ie-live, windows-ie-user, windows-ie-machine,
 	// windows-policy-per-user, windows-winhttp, windows-winhttp-advproxy,
-	// macos-scutil, gnome, kde, env, webview2 (Power BI Desktop's WebView2
-	// arguments), wpad-dhcp, wpad-dns.
+	// macos-scutil, gnome, kde, env, firefox (its profile's and policy's own
+	// settings), webview2 (Power BI Desktop's WebView2 arguments),
+	// wpad-dhcp, wpad-dns.
 	Name string `json:"name"`
 	// Found is true when the source exists and holds a setting.
 	Found bool `json:"found"`
@@ -234,6 +235,9 @@ func Discover(ctx context.Context, sys System, given Given) []Source {
 		out = append(out, linuxDesktopSources(ctx, sys)...)
 	}
 	out = append(out, readEnv(sys))
+	if ff, ok := readFirefox(sys); ok {
+		out = append(out, ff)
+	}
 	if _, set := sys.lookupEnv(WebView2ArgsVar); set || sys.GOOS == "windows" {
 		// Power BI Desktop's own arguments: only its route reads them.
 		out = append(out, readWebView2(sys))
