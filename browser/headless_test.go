@@ -7,12 +7,17 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/wine"
 )
 
 // fakeBrowserEnv makes the test binary act as a browser that Headless
@@ -30,6 +35,11 @@ func TestMain(m *testing.M) {
 // a recorded NetLog where it was told to, and waits to be stopped; or it
 // crashes at once ("crash"), or never loads the page ("hang").
 func fakeBrowser(mode string, args []string) int {
+	if mode == "helper-child" {
+		time.Sleep(helperLives)
+		os.WriteFile(os.Getenv(helperPIDEnv)+".ended", nil, 0o600)
+		return 0
+	}
 	var netLog, page string
 	for _, a := range args {
 		if p, ok := strings.CutPrefix(a, "--log-net-log="); ok {
@@ -44,6 +54,20 @@ func fakeBrowser(mode string, args []string) int {
 		fmt.Fprintln(os.Stderr, "[1:1:ERROR] zygote crashed")
 		return 3
 	case "hang":
+		<-term
+		return 0
+	case "helper":
+		// A helper process, as Chromium starts a zygote or a renderer, that
+		// holds the browser's log pipe (see helperOf).
+		self, _ := os.Executable()
+		child := exec.Command(self)
+		child.Env = append(os.Environ(), fakeBrowserEnv+"=helper-child")
+		child.Stdout, child.Stderr = os.Stdout, os.Stderr
+		helperOf(child)
+		if err := child.Start(); err != nil {
+			return 7
+		}
+		os.WriteFile(os.Getenv(helperPIDEnv), []byte(strconv.Itoa(child.Process.Pid)), 0o600)
 		<-term
 		return 0
 	}
@@ -79,6 +103,40 @@ func fakeBrowser(mode string, args []string) int {
 	case <-time.After(time.Minute):
 		return 6
 	}
+}
+
+// helperPIDEnv names the file where the "helper" fake writes its helper's
+// pid; helperLives is how long that helper lives unless killed, and then
+// it writes the same file name with ".ended" added.
+const (
+	helperPIDEnv = "OKVIZ_TEST_HELPER_PID_FILE"
+	helperLives  = 20 * time.Second
+)
+
+// runWithHelper runs the "helper" fake until the page does not load, and
+// returns the helper's pid, whether it had ended of itself when Run
+// returned, and Run's error.
+func runWithHelper(t *testing.T) (int, bool, error) {
+	t.Helper()
+	srv, err := NewServer([]string{"https://api.okviz.com/"}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pidFile := filepath.Join(wine.TempDir(t), "helper.pid")
+	h := fakeHeadless(t, "helper")
+	h.Env = append(h.Env, helperPIDEnv+"="+pidFile)
+	h.LoadWithin = 2 * time.Second
+	_, _, runErr := h.Run(context.Background(), srv)
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatalf("the fake browser started no helper: %v (Run: %v)", err, runErr)
+	}
+	pid, err := strconv.Atoi(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = os.Stat(pidFile + ".ended")
+	return pid, err == nil, runErr
 }
 
 // writeNetLog writes the recorded NetLog at path, as the fake browser's.

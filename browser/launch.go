@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/proc"
 )
 
 // ProxyFlags forces the browser's proxy when the user forced the tool's
@@ -188,11 +190,14 @@ func (h Headless) Run(ctx context.Context, srv *Server) (PageResult, map[string]
 	}
 	defer os.RemoveAll(dir)
 	profile, netLog := filepath.Join(dir, "profile"), filepath.Join(dir, "netlog.json")
-	cmd := exec.Command(h.Exe.Path, HeadlessArgs(profile, netLog, h.NoSandbox, h.Proxy, srv.URL())...)
+	// Bound: the browser's helpers (zygote, renderers, GPU, utility
+	// processes) share its process group (Unix) or job (Windows), so ending
+	// it ends them; a helper that escaped and holds the log pipe cannot
+	// hold Wait beyond proc.WaitDelay; and a cancelled run ends them all.
+	cmd := proc.Bound(exec.CommandContext(ctx, h.Exe.Path, HeadlessArgs(profile, netLog, h.NoSandbox, h.Proxy, srv.URL())...))
 	cmd.Env = h.Env
 	log := &tail{max: 4096}
 	cmd.Stdout, cmd.Stderr = log, log
-	ownGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		srv.Close()
 		return PageResult{}, nil, fmt.Errorf("start %s: %w", h.Exe.Path, err)
@@ -231,7 +236,7 @@ func (h Headless) Run(ctx context.Context, srv *Server) (PageResult, map[string]
 	}
 	if browserGone {
 		h.logf("the browser exited after %v: %v", time.Since(start).Round(time.Millisecond), exitErr)
-		kill(cmd) // helpers it may have left behind in its group
+		cmd.KillTree() // helpers it may have left behind in its group or job
 	} else {
 		h.logf("the page reported after %v (%v); stopping the browser", time.Since(start).Round(time.Millisecond), w.err)
 		stop(cmd, exited)
@@ -248,15 +253,16 @@ func (h Headless) Run(ctx context.Context, srv *Server) (PageResult, map[string]
 	return w.r, facts, w.err
 }
 
-// stop asks the browser to quit and kills it when it does not in time.
-func stop(cmd *exec.Cmd, exited <-chan error) {
+// stop asks the browser to quit and kills it, helpers included, when it
+// does not in time.
+func stop(cmd *proc.Cmd, exited <-chan error) {
 	terminate(cmd)
 	select {
 	case <-exited:
 		return
 	case <-time.After(5 * time.Second):
 	}
-	kill(cmd)
+	cmd.KillTree()
 	<-exited
 }
 

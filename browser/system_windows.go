@@ -3,9 +3,9 @@
 package browser
 
 import (
-	"os/exec"
-
 	"golang.org/x/sys/windows/registry"
+
+	"github.com/okviz/okviz-check/internal/proc"
 )
 
 // AppPath reads the default value of App Paths\<exe>, the current user's
@@ -30,13 +30,7 @@ func AppPath(exe string) string {
 // IsRoot is false on Windows: Chromium's sandbox works for administrators.
 func IsRoot() bool { return false }
 
-// ownGroup has nothing to set up on Windows: the browser's helper
-// processes end with it.
-func ownGroup(*exec.Cmd) {}
-
-// terminate ends the browser (Windows has no gentle signal for a process
-// without a console window).
-func terminate(cmd *exec.Cmd) { cmd.Process.Kill() }
-
-// kill ends the browser.
-func kill(cmd *exec.Cmd) { cmd.Process.Kill() }
+// terminate ends the browser and its helpers (their job, which proc.Bound
+// made): Windows has no gentle signal for a process without a console
+// window.
+func terminate(cmd *proc.Cmd) { cmd.KillTree() }

@@ -9,9 +9,17 @@ import (
 	"syscall"
 )
 
-// group starts the program as the leader of a new process group and makes
-// cancellation kill the group, the program's children included.
-func group(cmd *exec.Cmd) {
+// Cmd is an exec.Cmd prepared by Bound. Its Start (and Run, Output,
+// CombinedOutput, which start through it) puts the program in its process
+// tree container; use them, not the embedded exec.Cmd's.
+type Cmd struct {
+	*exec.Cmd
+}
+
+// prepare starts the program as the leader of a new process group and
+// makes cancellation kill the group, the program's children included.
+func (c *Cmd) prepare() {
+	cmd := c.Cmd
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
@@ -27,3 +35,7 @@ func group(cmd *exec.Cmd) {
 		return err
 	}
 }
+
+func (c *Cmd) start() error { return c.Cmd.Start() }
+
+func (c *Cmd) release() {}

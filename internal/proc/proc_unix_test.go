@@ -76,3 +76,46 @@ func TestBoundEscapedChild(t *testing.T) {
 		t.Errorf("output lost: %q", out.String())
 	}
 }
+
+// TestBoundOutput: Output collects the standard output and, for a failing
+// program, its standard error in the *exec.ExitError, as exec's does.
+func TestBoundOutput(t *testing.T) {
+	cmd := Bound(exec.CommandContext(context.Background(), "sh", "-c", "echo out; echo err >&2; exit 3"))
+	out, err := cmd.Output()
+	if string(out) != "out\n" {
+		t.Errorf("output %q", out)
+	}
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 3 || string(ee.Stderr) != "err\n" {
+		t.Errorf("err = %v; want exit status 3 with the standard error", err)
+	}
+}
+
+// TestKillTree: KillTree ends the group, children included.
+func TestKillTree(t *testing.T) {
+	cmd := Bound(exec.CommandContext(context.Background(), "sh", "-c", "sleep 30 & echo $!; wait"))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var line [32]byte
+	n, _ := out.Read(line[:])
+	pid, perr := strconv.Atoi(strings.TrimSpace(string(line[:n])))
+	if perr != nil {
+		t.Fatalf("no child pid in %q", line[:n])
+	}
+	if err := cmd.KillTree(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	deadline := time.Now().Add(2 * time.Second)
+	for alive(pid) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if alive(pid) {
+		t.Errorf("the child %d outlived KillTree", pid)
+	}
+}

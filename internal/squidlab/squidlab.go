@@ -1,6 +1,7 @@
 package squidlab
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -16,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/proc"
 )
 
 // Proxy is a running squid instance.
@@ -25,7 +28,7 @@ type Proxy struct {
 	// Dir holds squid.conf, htpasswd and the logs.
 	Dir string
 
-	cmd    *exec.Cmd
+	cmd    *proc.Cmd
 	exited chan struct{}
 }
 
@@ -276,7 +279,9 @@ func start(cfg Config, ncsa string) (*Proxy, error) {
 	defer stderr.Close()
 	// -n: a service name of its own, so that concurrent instances do not
 	// share shared-memory segments; -N: foreground, no worker processes.
-	p.cmd = exec.Command(bin, "-N", "-n", fmt.Sprintf("okvizlab%d", port), "-f", filepath.Join(dir, "squid.conf"))
+	// proc.Bound: squid and its authentication helpers in a process group
+	// of their own, which stop ends whole should squid not exit cleanly.
+	p.cmd = proc.Bound(exec.CommandContext(context.Background(), bin, "-N", "-n", fmt.Sprintf("okvizlab%d", port), "-f", filepath.Join(dir, "squid.conf")))
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = stderr, stderr
 	if err := p.cmd.Start(); err != nil {
@@ -314,21 +319,22 @@ func (p *Proxy) waitReady(limit time.Duration) error {
 }
 
 // stop ends squid: SIGTERM (with shutdown_lifetime 0 it exits at once and
-// ends its helpers), then SIGKILL if it lingers. Only this instance's own
-// process is signalled.
+// ends its helpers), then SIGKILL to its process group if it lingers; and
+// the group once more afterwards, for helpers a squid that died
+// (or was killed) left behind. Only this instance's group is signalled.
 func (p *Proxy) stop() {
 	select {
 	case <-p.exited:
-		return
 	default:
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.exited:
+		case <-time.After(10 * time.Second):
+			_ = p.cmd.KillTree()
+			<-p.exited
+		}
 	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-	case <-time.After(10 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-	}
+	_ = p.cmd.KillTree()
 }
 
 // effectiveUser picks the user squid switches to: Debian's "proxy", else
