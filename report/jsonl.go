@@ -18,6 +18,9 @@ type jsonlLine struct {
 	StartedAt     time.Time `json:"started_at"`
 	Tool          Tool      `json:"tool"`
 	System        System    `json:"system"`
+	// Interrupted marks every line of a run that ended early, so a log
+	// pipeline does not read its unfinished targets as results.
+	Interrupted bool `json:"interrupted,omitempty"`
 	diag.TargetResult
 }
 
@@ -29,7 +32,7 @@ func renderJSONL(w io.Writer, r *Report, _ Options) error {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		line := jsonlLine{SchemaVersion: r.SchemaVersion, StartedAt: r.StartedAt, Tool: r.Tool, System: r.System, TargetResult: t}
+		line := jsonlLine{SchemaVersion: r.SchemaVersion, StartedAt: r.StartedAt, Tool: r.Tool, System: r.System, Interrupted: r.Interrupted, TargetResult: t}
 		if err := enc.Encode(line); err != nil {
 			return err
 		}

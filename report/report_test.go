@@ -232,3 +232,17 @@ func TestInterruptedRendering(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptedJSONLines: each line of an interrupted run says so; a
+// finished run's lines do not carry the field.
+func TestInterruptedJSONLines(t *testing.T) {
+	r := fixedReport()
+	if out := render(t, r, FormatJSONL, Options{}); strings.Contains(out, `"interrupted"`) {
+		t.Errorf("a finished run's lines mention interrupted")
+	}
+	r.Interrupted = true
+	out := render(t, r, FormatJSONL, Options{})
+	if n := strings.Count(out, `"interrupted":true`); n != len(r.Targets) {
+		t.Errorf("%d of %d lines say interrupted", n, len(r.Targets))
+	}
+}
