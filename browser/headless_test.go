@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okviz/okviz-check/internal/leakcheck"
 	"github.com/okviz/okviz-check/internal/wine"
 )
 
@@ -159,6 +160,7 @@ func fakeHeadless(t *testing.T, mode string) Headless {
 }
 
 func TestHeadlessRun(t *testing.T) {
+	leakcheck.Check(t) // the browser's Wait, the server and the page wait end with Run
 	srv, err := NewServer([]string{"https://api.okviz.com/"}, time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -184,6 +186,7 @@ func TestHeadlessRun(t *testing.T) {
 }
 
 func TestHeadlessBrowserCrashes(t *testing.T) {
+	leakcheck.Check(t) // the browser's Wait, the server and the page wait end with Run
 	srv, err := NewServer([]string{"https://api.okviz.com/"}, time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -195,6 +198,7 @@ func TestHeadlessBrowserCrashes(t *testing.T) {
 }
 
 func TestHeadlessNeverLoads(t *testing.T) {
+	leakcheck.Check(t) // the browser's Wait, the server and the page wait end with Run
 	srv, err := NewServer([]string{"https://api.okviz.com/"}, time.Second)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/leakcheck"
 )
 
 var testTargets = []string{"https://api.okviz.com/", "https://other.example:8443/path"}
@@ -55,6 +57,7 @@ func pageHeaders(s *Server) map[string]string {
 }
 
 func TestServerToken(t *testing.T) {
+	leakcheck.Check(t) // first: runs after the servers close
 	s := newTestServer(t, time.Second)
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]{43}/$`).MatchString(s.URL()) {
 		t.Fatalf("URL %q: want loopback, a port and a 256-bit URL-safe token", s.URL())
@@ -77,6 +80,7 @@ func TestServerToken(t *testing.T) {
 }
 
 func TestServerHost(t *testing.T) {
+	leakcheck.Check(t) // first: runs after the servers close
 	s := newTestServer(t, time.Second)
 	for _, host := range []string{"localhost" + s.origin[len("http://127.0.0.1"):], "evil.example", "127.0.0.1"} {
 		if r := do(t, s, "GET", s.pagePath(), map[string]string{"Host": host}, ""); r.StatusCode != http.StatusMisdirectedRequest {
@@ -86,6 +90,7 @@ func TestServerHost(t *testing.T) {
 }
 
 func TestServerMethods(t *testing.T) {
+	leakcheck.Check(t) // first: runs after the servers close
 	s := newTestServer(t, time.Second)
 	for _, tc := range []struct {
 		method, path, allow string
@@ -111,6 +116,7 @@ func TestServerMethods(t *testing.T) {
 }
 
 func TestServerResultChecks(t *testing.T) {
+	leakcheck.Check(t) // first: runs after the servers close
 	s := newTestServer(t, time.Second)
 	with := func(k, v string) map[string]string {
 		h := pageHeaders(s)
@@ -153,6 +159,7 @@ func TestServerResultChecks(t *testing.T) {
 // A body larger than the cap without a Content-Length (chunked) is cut
 // off by the reader, not only by the declared length.
 func TestServerOversizedChunked(t *testing.T) {
+	leakcheck.Check(t) // first: runs after the servers close
 	s := newTestServer(t, time.Second)
 	pr, pw := io.Pipe()
 	go func() {
@@ -178,6 +185,7 @@ func TestServerOversizedChunked(t *testing.T) {
 }
 
 func TestServerOneTime(t *testing.T) {
+	leakcheck.Check(t) // first: runs after the servers close
 	s := newTestServer(t, time.Second)
 	if r := do(t, s, "GET", s.pagePath(), nil, ""); r.StatusCode != 200 {
 		t.Fatalf("page: %d", r.StatusCode)
@@ -205,6 +213,7 @@ func TestServerOneTime(t *testing.T) {
 }
 
 func TestServerHeaders(t *testing.T) {
+	leakcheck.Check(t) // first: runs after the servers close
 	s := newTestServer(t, time.Second)
 	r := do(t, s, "GET", s.pagePath(), nil, "")
 	for k, want := range map[string]string{
@@ -275,6 +284,7 @@ func TestOrigin(t *testing.T) {
 }
 
 func TestServerWaitTimeouts(t *testing.T) {
+	leakcheck.Check(t) // first: runs after the servers close
 	s := newTestServer(t, 10*time.Millisecond)
 	if _, err := s.Wait(context.Background(), 50*time.Millisecond); !errors.Is(err, ErrNoPage) {
 		t.Errorf("no page load: %v, want ErrNoPage", err)
