@@ -19,6 +19,7 @@ import (
 	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/internal/certgen"
 	"github.com/okviz/okviz-check/internal/fakedns"
+	"github.com/okviz/okviz-check/internal/leakcheck"
 	"github.com/okviz/okviz-check/proxy"
 	"github.com/okviz/okviz-check/proxy/discover"
 )
@@ -152,6 +153,7 @@ func probedReport(t testing.TB) *Report {
 // what they report with testdata/report-fixture.json, the report every
 // renderer test reads (UPDATE_GOLDEN=1 rewrites it).
 func TestProbedFixture(t *testing.T) {
+	leakcheck.Check(t) // the probes' connections and the servers end with the test
 	b, err := json.MarshalIndent(probedReport(t), "", "  ")
 	if err != nil {
 		t.Fatal(err)
