@@ -122,7 +122,8 @@ var formatsFor = map[Code][]string{
 func Explain(code Code) (Explanation, bool) {
 	info, known := codeIndex[code]
 	if !known {
-		return Explanation{}, false
+		e, ok := checkStates[code]
+		return e, ok
 	}
 	return Explanation{
 		CodeInfo: info,
@@ -130,4 +131,24 @@ func Explain(code Code) (Explanation, bool) {
 		Verify:   verifyBy[info.Stage],
 		Formats:  append([]string(nil), formatsFor[code]...),
 	}, true
+}
+
+// checkStates are the two codes a check carries when it has no finding of
+// its own: they appear in saved reports, so explain knows them, but they
+// are not problem codes and stay out of the code table and its list.
+var checkStates = map[Code]Explanation{
+	CodeSkipped: {
+		CodeInfo: CodeInfo{Code: CodeSkipped, Stage: "any", Status: StatusSkip,
+			Meaning:     "The check did not run: what it needs was missing (no address resolved, no connection opened) or it does not apply on this system; its summary says which.",
+			Remediation: "Whoever fixes the verdict's cause; nothing to do for this check itself."},
+		Causes: "An earlier stage failed (its code is the verdict), or the source the check reads does not exist here (a Windows-only check on another OS, a registry key Wine lacks).",
+		Verify: "Fix the verdict's cause and run okviz-check again: the check runs once its input exists.",
+	},
+	CodeUnfinished: {
+		CodeInfo: CodeInfo{Code: CodeUnfinished, Stage: "any", Status: StatusSkip,
+			Meaning:     "The run ended (Ctrl-C, SIGTERM, or the caller's time limit) before this check finished; the report has \"interrupted\": true and keeps the evidence gathered so far.",
+			Remediation: "Whoever ran the check: let it finish (give the CI job or management agent a time limit above --timeout)."},
+		Causes: "The run was interrupted by hand or by a CI job's or management agent's time limit, usually while a silent network was being waited for.",
+		Verify: "Run okviz-check again without interrupting it; a run on a black-holed network ends near --timeout by itself.",
+	},
 }

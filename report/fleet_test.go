@@ -60,6 +60,29 @@ func TestPrometheusParses(t *testing.T) {
 
 // TestPrometheusHostileLabels: label values from the network cannot break
 // the format or smuggle a series in.
+// TestPrometheusInterrupted: an interrupted run says so in its own gauge,
+// so an alert on okviz_check_target_up == 0 can tell "unreachable" from
+// "the run was cut short".
+func TestPrometheusInterrupted(t *testing.T) {
+	for _, interrupted := range []bool{false, true} {
+		r := fixedReport()
+		r.Interrupted = interrupted
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		families, err := parser.TextToMetricFamilies(strings.NewReader(render(t, r, FormatPrometheus, Options{})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := families["okviz_check_last_run_interrupted"].GetMetric()
+		want := 0.0
+		if interrupted {
+			want = 1
+		}
+		if len(m) != 1 || m[0].GetGauge().GetValue() != want {
+			t.Errorf("interrupted %v: okviz_check_last_run_interrupted %v, want one series of %v", interrupted, m, want)
+		}
+	}
+}
+
 func TestPrometheusHostileLabels(t *testing.T) {
 	nasty := "a\"b\\c\nfake_metric 1\x1b[2J\xff"
 	r := &Report{Targets: []diag.TargetResult{{Target: nasty, Host: "h", Port: 443, Status: diag.StatusFail, Route: "direct",

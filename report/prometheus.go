@@ -39,6 +39,12 @@ func renderPrometheus(w io.Writer, r *Report, _ Options) error {
 	fmt.Fprintf(&b, "okviz_check_last_run_timestamp_seconds %d\n", r.StartedAt.Unix())
 	metric("okviz_check_last_run_duration_seconds", "How long the last run took.")
 	fmt.Fprintf(&b, "okviz_check_last_run_duration_seconds %s\n", seconds(r.DurationMS))
+	metric("okviz_check_last_run_interrupted", "1 when the last run was interrupted (Ctrl-C, SIGTERM, a time limit) and its unfinished targets are not known, else 0.")
+	interrupted := 0
+	if r.Interrupted {
+		interrupted = 1
+	}
+	fmt.Fprintf(&b, "okviz_check_last_run_interrupted %d\n", interrupted)
 	metric("okviz_check_target_up", "1 when the target was reachable over HTTPS in the last run (warnings allowed), else 0.")
 	for _, t := range r.Targets {
 		up := 0
