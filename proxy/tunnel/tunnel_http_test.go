@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/leakcheck"
 )
 
 const squidDenied = "HTTP/1.1 403 Forbidden\r\n" +
@@ -19,6 +21,7 @@ const squidDenied = "HTTP/1.1 403 Forbidden\r\n" +
 	"<html><head><title>ERROR: The requested URL could not be retrieved</title></head></html>\n\n\n\n\n\n"
 
 func TestTunnelHTTP(t *testing.T) {
+	leakcheck.Check(t) // every case's fake proxy and tunnel connection end with it
 	basic := "Basic " + testToken
 	tests := []struct {
 		name        string

@@ -7,9 +7,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/leakcheck"
 )
 
 func TestTunnelSOCKS5(t *testing.T) {
+	leakcheck.Check(t) // every case's fake proxy and tunnel connection end with it
 	tests := []struct {
 		name       string
 		user, pass string // what the server wants
