@@ -44,6 +44,9 @@ const (
 	// CheckHostFirewall is this PC's Windows Firewall outbound policy
 	// (Windows only).
 	CheckHostFirewall = "host.firewall"
+	// CheckHostDefender is what Defender Network Protection blocked or
+	// audited of the target's host in the last week (Windows only).
+	CheckHostDefender = "host.defender"
 	// CodeSkipped is the code of a check that could not run.
 	CodeSkipped Code = "skipped"
 	// CodeUnfinished is the code of a check the run's end (an interrupt, or
@@ -101,8 +104,9 @@ const (
 	TLSProtocolError      Code = "tls.protocol_error"
 	TLSExpiringSoon       Code = "tls.expiring_soon"
 
-	HostOK             Code = "host.ok"
-	HostFirewallBlocks Code = "host.firewall_blocks"
+	HostOK              Code = "host.ok"
+	HostFirewallBlocks  Code = "host.firewall_blocks"
+	HostDefenderBlocked Code = "host.defender_blocked"
 
 	HTTPOK            Code = "http.ok"
 	HTTPCaptivePortal Code = "http.captive_portal"
@@ -217,9 +221,11 @@ var codes = []CodeInfo{
 	{HTTPProtocolError, "http", StatusFail, "The answer to the HTTPS request was not valid HTTP.",
 		"Network team: a middlebox mangles HTTPS traffic to the target."},
 
-	{HostOK, "host", StatusPass, "Nothing on this PC that was looked at blocks HTTPS: Windows Firewall's outbound policy lets TCP 443 and Edge, WebView2 and Power BI Desktop out.", ""},
+	{HostOK, "host", StatusPass, "Nothing on this PC that was looked at blocks HTTPS: Windows Firewall's outbound policy lets TCP 443 and Edge, WebView2 and Power BI Desktop out (host.firewall), and Defender Network Protection neither blocked nor audited the target's host in the last 7 days (host.defender).", ""},
 	{HostFirewallBlocks, "host", StatusWarn, "On this PC, Windows Firewall's outbound policy blocks HTTPS (TCP 443) for every program or for Edge, WebView2 or Power BI Desktop: a block rule, or a profile that blocks outbound by default with no allow rule for them. The summary names the rules, profiles and programs. When it blocks every program and this tool's own connection times out or is denied locally, it is the verdict.",
 		"Desk-side/endpoint security: remove or narrow the named outbound block rule, or add an outbound allow rule for TCP 443 (or for the named programs) in the profile that applies, in the store named (group policy: in the GPO or Intune firewall policy that sets it)."},
+	{HostDefenderBlocked, "host", StatusWarn, "On this PC, Defender Network Protection (SmartScreen for every program) blocked the target's host (event 1126) or would have blocked it in audit mode (event 1125) in the last 7 days, read from the Microsoft-Windows-Windows Defender/Operational event log. The summary names how often, when last, the program and the address Defender logged. A failure when it blocked the host and this run's own connection, TLS or HTTP to it failed: it is then the verdict.",
+		"Desk-side/endpoint security: allow the host in Microsoft Defender for Endpoint (Settings > Endpoints > Indicators: a URL/domain indicator with the action Allow), or exclude it from Network Protection (the Intune or GPO setting that turns on Network Protection, EnableNetworkProtection; audit mode only logs); a SmartScreen reputation block is reported to Microsoft as a false positive."},
 
 	{BrowserOK, "browser", StatusPass, "The real browser (headless or the default one) reached the target, fetching it the way a visual does.", ""},
 	{BrowserFailed, "browser", StatusFail, "The real browser could not reach the target; the summary says whether that agrees with the tool's own verdict.",

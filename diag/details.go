@@ -60,6 +60,8 @@ func detailsFor(id string) Details {
 		return &BrowserDetails{}
 	case CheckHostFirewall:
 		return &FirewallDetails{}
+	case CheckHostDefender:
+		return &DefenderDetails{}
 	}
 	return nil
 }

@@ -69,8 +69,9 @@ var causes = map[Code]string{
 	HTTPTimeout:       "A middlebox holds the request, or the service is overloaded.",
 	HTTPProtocolError: "A middlebox mangles the HTTPS traffic.",
 
-	HostOK:             "Windows Firewall lets HTTPS out for every program and for the Power BI programs.",
-	HostFirewallBlocks: "A hardening baseline, an Intune or GPO firewall policy, or a local rule blocks outbound traffic by default or blocks port 443 or the browser's programs; the network is not involved.",
+	HostOK:              "Windows Firewall lets HTTPS out for every program and for the Power BI programs.",
+	HostDefenderBlocked: "Microsoft Defender for Endpoint's Network Protection blocks the host: a custom URL/domain indicator set to block, a web content filtering category, or a SmartScreen reputation verdict (a newly registered or misclassified domain); the network is not involved.",
+	HostFirewallBlocks:  "A hardening baseline, an Intune or GPO firewall policy, or a local rule blocks outbound traffic by default or blocks port 443 or the browser's programs; the network is not involved.",
 
 	BrowserOK:          "The real browser reached the target.",
 	BrowserFailed:      "Something only the browser has: its proxy settings or credentials, extensions, enterprise policies, or its trust store.",
@@ -88,7 +89,7 @@ var verifyBy = map[string]string{
 	"tcp":     "Run `okviz-check reach`: tcp.connect opens on every address.",
 	"tls":     "Run `okviz-check tls`: tls.handshake is tls.ok (or tls.intercepted as a warning where inspection is accepted).",
 	"http":    "Run `okviz-check`: http.get is http.ok.",
-	"host":    "Run `okviz-check` on the PC (Windows): host.firewall is host.ok; `Get-NetFirewallRule -PolicyStore ActiveStore -Direction Outbound -Action Block` lists what is left.",
+	"host":    "Run `okviz-check` on the PC (Windows): host.firewall and host.defender are host.ok; `Get-NetFirewallRule -PolicyStore ActiveStore -Direction Outbound -Action Block` lists the firewall's blocks, and `Get-WinEvent -LogName 'Microsoft-Windows-Windows Defender/Operational' | Where-Object Id -In 1125,1126` Defender's.",
 	"browser": "Run `okviz-check browser --headless`: the browser and the tool agree.",
 	"clock":   "Check the time (`w32tm /query /status` on Windows, `timedatectl` elsewhere), then run `okviz-check`.",
 }

@@ -61,6 +61,10 @@ type Prober struct {
 	// HostChecks reads what on this PC can block the path (Windows Firewall's
 	// outbound policy); nil where there is nothing to read (tests, other OSes).
 	HostChecks func(ctx context.Context) []Check
+	// DefenderEvents reads Defender Network Protection's recent events
+	// (Windows), or says why they could not be read; nil where there is
+	// nothing to read (tests, other OSes).
+	DefenderEvents func(ctx context.Context) ([]DefenderEvent, string)
 	// Logf receives --verbose lines (each connection as it is made); may be nil.
 	Logf func(format string, args ...any)
 	// Observe hears each target enter each stage and finish (a progress
@@ -86,13 +90,14 @@ func (p *Prober) observe(e Event) {
 // NewProber returns a Prober with real network, system resolver and clock.
 func NewProber(timeout time.Duration) *Prober {
 	return &Prober{
-		Dialer:     newDialer(),
-		Resolver:   &net.Resolver{Dial: boundedDial},
-		Now:        time.Now,
-		Timeout:    timeout,
-		UserAgent:  "okviz-check/dev",
-		NeutralSNI: "example.com",
-		HostChecks: hostChecks(),
+		Dialer:         newDialer(),
+		Resolver:       &net.Resolver{Dial: boundedDial},
+		Now:            time.Now,
+		Timeout:        timeout,
+		UserAgent:      "okviz-check/dev",
+		NeutralSNI:     "example.com",
+		HostChecks:     hostChecks(),
+		DefenderEvents: defenderEvents(),
 	}
 }
 

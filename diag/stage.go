@@ -299,6 +299,15 @@ func runHost(ctx context.Context, p *Prober, pt *Path) {
 	if p.HostChecks != nil {
 		pt.Checks = append(pt.Checks, p.HostChecks(ctx)...)
 	}
+	if p.DefenderEvents != nil {
+		// Read once per run; matched against each target's host and the
+		// addresses it resolved to.
+		if evs, skip := p.DefenderEvents(ctx); skip != "" {
+			pt.Checks = append(pt.Checks, SkipCheck(CheckHostDefender, skip))
+		} else {
+			pt.Checks = append(pt.Checks, defenderCheck(evs, pt.Target.Host, pt.addrs, pathFailed(pt.Checks)))
+		}
+	}
 }
 
 func runClock(_ context.Context, _ *Prober, pt *Path) {

@@ -61,6 +61,18 @@ func verdictIn(order []string, checks []Check) Verdict {
 				}
 			}
 		}
+		if st := stageOf(root); st == "tcp" || st == "tls" || st == "http" {
+			// Defender Network Protection blocking this very host explains
+			// a failed connection, handshake or request: it is the root
+			// cause (the check fails only when the path failed).
+			for _, c := range checks {
+				if defenderExplains(c) {
+					root = c
+					root.Summary += " That is the likely reason why " + strings.TrimSuffix(lowerFirst(firstFail.Summary), ".") + "."
+					break
+				}
+			}
+		}
 		if stageOf(root) == "tls" || stageOf(root) == "http" {
 			// A captive portal or block page explains the certificate error it causes.
 			for _, code := range []Code{HTTPCaptivePortal, HTTPBlocked} {

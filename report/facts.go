@@ -47,6 +47,8 @@ func facts(c diag.Check, host string) []string {
 		browserFacts(&f, d)
 	case *diag.FirewallDetails:
 		hostFirewallFacts(&f, d)
+	case *diag.DefenderDetails:
+		hostDefenderFacts(&f, d)
 	}
 	return f.lines
 }
