@@ -25,9 +25,9 @@ import (
 // AF_INET 2, AF_INET6 23), then the port (network order); an IPv4 address
 // follows at offset 4, an IPv6 one (after the 4-byte flow info) at offset
 // 8. Go's dial closes the socket on a failed connect before this can be
-// read, so the dialer that would read it (a raw Winsock connect handing
-// its socket to Go) is not written yet; the parsing and the report are,
-// and any dial error that wraps an *icmpError is reported with it.
+// read, so on Windows a refused or unreachable connect is made once more
+// with a Winsock socket of okviz-check's own (icmpprobe_windows.go), which
+// reads it; any dial error that wraps an *icmpError is reported with it too.
 const (
 	icmpErrorInfoLen = 36
 	winAFInet        = 2

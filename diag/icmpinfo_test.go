@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/binary"
 	"net"
+	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/netclass/netclasstest"
 )
 
 // icmpInfoBytes lays out an ICMP_ERROR_INFO as Microsoft documents it
@@ -83,5 +87,43 @@ func TestTCPReportsICMPError(t *testing.T) {
 	}
 	if a := c.Details.(*TCPDetails).Attempts[0]; a.ICMP != want || a.Result != failUnreachable {
 		t.Errorf("attempt = %+v", a)
+	}
+}
+
+// refusingDialer fails every connect the way a reset does.
+type refusingDialer struct{}
+
+func (refusingDialer) DialContext(context.Context, string, string) (net.Conn, error) {
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: netclasstest.Refused}}
+}
+
+// TestTCPReprobesForICMP: a refused connect is probed once more (Windows'
+// raw re-probe, faked here with the parser's own bytes); the ICMP error it
+// reads makes it tcp.unreachable naming it. A re-probe that reads nothing
+// leaves the refusal as it was.
+func TestTCPReprobesForICMP(t *testing.T) {
+	info := icmpInfoBytes(winAFInet, []byte{198, 18, 0, 1}, 1, 3, 13)
+	var asked []string
+	probe := func(ctx context.Context, ip net.IP, port int) string {
+		asked = append(asked, net.JoinHostPort(ip.String(), strconv.Itoa(port)))
+		if ctx.Err() != nil {
+			t.Error("re-probe given an ended context")
+		}
+		e, err := parseICMPErrorInfo(info)
+		if err != nil {
+			return ""
+		}
+		return e.describe()
+	}
+	p := &Prober{Dialer: refusingDialer{}, Now: time.Now, Timeout: dnsTestTimeout, ICMPProbe: probe}
+	tg := dnsTarget(t, "192.0.2.1")
+	_, _, c := p.probeTCP(context.Background(), tg, []net.IP{net.ParseIP("192.0.2.1")})
+	want := "ICMP type 3 code 13 (administratively prohibited) from 198.18.0.1"
+	if c.Code != TCPUnreachable || !strings.Contains(c.Summary, want) || len(asked) != 1 || asked[0] != net.JoinHostPort("192.0.2.1", strconv.Itoa(tg.Port)) {
+		t.Errorf("tcp.connect = %s %q (re-probed %v), want tcp.unreachable naming %q", c.Code, c.Summary, asked, want)
+	}
+	info = nil // the re-probe reads nothing: silence
+	if _, _, c := p.probeTCP(context.Background(), tg, []net.IP{net.ParseIP("192.0.2.1")}); c.Code != TCPRefused {
+		t.Errorf("nothing read: %s %q", c.Code, c.Summary)
 	}
 }

@@ -65,6 +65,10 @@ type Prober struct {
 	// (Windows), or says why they could not be read; nil where there is
 	// nothing to read (tests, other OSes).
 	DefenderEvents func(ctx context.Context) ([]DefenderEvent, string)
+	// ICMPProbe reconnects once to an address whose connect was refused or
+	// unreachable and returns the ICMP error that failed it, or "" (Windows;
+	// nil elsewhere and in tests).
+	ICMPProbe func(ctx context.Context, ip net.IP, port int) string
 	// Logf receives --verbose lines (each connection as it is made); may be nil.
 	Logf func(format string, args ...any)
 	// Observe hears each target enter each stage and finish (a progress
@@ -98,6 +102,7 @@ func NewProber(timeout time.Duration) *Prober {
 		NeutralSNI:     "example.com",
 		HostChecks:     hostChecks(),
 		DefenderEvents: defenderEvents(),
+		ICMPProbe:      newICMPProbe(),
 	}
 }
 

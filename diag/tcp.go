@@ -149,6 +149,7 @@ func (r *tcpRace) finish(t Target) Check {
 func (p *Prober) dialOne(ctx context.Context, ip net.IP, port int) TCPAttempt {
 	addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
 	a := TCPAttempt{Address: addr, Family: family(ip)}
+	outer := ctx
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
 	p.logf("tcp: connecting to %s", addr)
@@ -160,6 +161,17 @@ func (p *Prober) dialOne(ctx context.Context, ip net.IP, port int) TCPAttempt {
 		a.Error = err.Error()
 		if ie := icmpOf(err); ie != nil {
 			a.Result, a.ICMP = failUnreachable, ie.describe()
+		}
+		// Refused and unreachable fail at once; a re-probe (Windows) can then
+		// read which ICMP error it was, at the cost of one more connect. A
+		// timeout is not re-probed: the dial already failed on ICMP errors,
+		// so none came, and another try would double the wait.
+		if a.ICMP == "" && p.ICMPProbe != nil && (a.Result == failRefused || a.Result == failUnreachable) {
+			rctx, rcancel := context.WithTimeout(outer, p.Timeout)
+			if info := p.ICMPProbe(rctx, ip, port); info != "" {
+				a.Result, a.ICMP = failUnreachable, info
+			}
+			rcancel()
 		}
 		if ctx.Err() != nil && a.Result == failOther {
 			a.Result = failTimeout
