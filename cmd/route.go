@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/okviz/okviz-check/diag"
 	"github.com/okviz/okviz-check/proxy"
@@ -78,8 +79,9 @@ func (a *app) discoverProxies(ctx context.Context, o *checkOptions, p *diag.Prob
 // proxyTLS trusts the system roots plus the --ca-file roots for https://
 // proxies and PAC servers, read as the target's are (diag.ParseChain: PEM
 // or DER, as Windows' certificate export writes .cer files); nil, the
-// system roots alone, when the file cannot be used.
-func proxyTLS(caFile string) *tls.Config {
+// system roots alone, when the file cannot be used. The roots are loaded
+// on the first call, once.
+func proxyTLS(caFile string) func() *tls.Config {
 	data, err := os.ReadFile(caFile)
 	if err != nil {
 		return nil
@@ -88,14 +90,16 @@ func proxyTLS(caFile string) *tls.Config {
 	if err != nil {
 		return nil
 	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	for _, c := range certs {
-		pool.AddCert(c)
-	}
-	return &tls.Config{RootCAs: pool}
+	return sync.OnceValue(func() *tls.Config {
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		for _, c := range certs {
+			pool.AddCert(c)
+		}
+		return &tls.Config{RootCAs: pool}
+	})
 }
 
 // router is the browser route as diag's per-target Route, bounded by

@@ -55,14 +55,14 @@ func TestProxyTLSCAFile(t *testing.T) {
 		file    string
 		trusted bool
 	}{{"root.cer", true}, {"roots.cer", true}, {"root.pem", true}, {"", false}} {
-		var cfg *tls.Config
+		var cfg func() *tls.Config
 		if tt.file != "" {
 			if cfg = proxyTLS(filepath.Join(dir, tt.file)); cfg == nil {
 				t.Fatalf("%s: no TLS config", tt.file)
 			}
 		} else {
 			// The system roots alone, as without --ca-file.
-			cfg = &tls.Config{}
+			cfg = func() *tls.Config { return &tls.Config{} }
 		}
 		_, err := pac.PACFetcher{TLSConfig: cfg, Timeout: 10 * time.Second}.Fetch(ctx, pacSrv.URL+"/proxy.pac")
 		if (err == nil) != tt.trusted {

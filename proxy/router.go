@@ -34,8 +34,10 @@ type Setup struct {
 	browser *Decision // the browser's route, when Browser is another client's
 	// TLS verifies https:// proxies and PAC servers: the system roots plus
 	// --ca-file, as a browser with the enterprise CA would; nil when no
-	// --ca-file is given (the system roots).
-	TLS *tls.Config
+	// --ca-file is given (the system roots). A function, called only when
+	// a proxy or PAC server speaks TLS: loading the system roots costs tens
+	// of milliseconds that an http:// proxy's check should not wait for.
+	TLS func() *tls.Config
 	// Credentials answer the proxy's Basic, Digest or NTLM challenge when
 	// the proxy URL carries none (--proxy-user); nil means none.
 	Credentials *tunnel.Credentials

@@ -82,8 +82,9 @@ type PACFetcher struct {
 	Timeout time.Duration
 	// UserAgent is sent with HTTP requests when not empty.
 	UserAgent string
-	// TLSConfig verifies https:// PAC servers; nil means the system roots.
-	TLSConfig *tls.Config
+	// TLSConfig gives the configuration that verifies https:// PAC servers,
+	// called only for them; nil, or a nil result, means the system roots.
+	TLSConfig func() *tls.Config
 	// Authorize answers a 401 from the PAC server (a PAC file on IIS with
 	// Windows authentication) as the browser would, given the challenges
 	// (the WWW-Authenticate values) and the server's host; it returns nil
@@ -261,6 +262,15 @@ func pacReadLimited(source string, r io.Reader) ([]byte, error) {
 	return b, nil
 }
 
+// tlsConfig is the configuration for u's server: TLSConfig's, asked only
+// when u is https.
+func (f PACFetcher) tlsConfig(u *url.URL) *tls.Config {
+	if f.TLSConfig == nil || !strings.EqualFold(u.Scheme, "https") {
+		return nil
+	}
+	return f.TLSConfig()
+}
+
 func (f PACFetcher) fetchHTTP(ctx context.Context, source string) ([]byte, error) {
 	fail := func(kind FetchErrorKind, err error) ([]byte, error) {
 		return nil, &FetchError{Source: source, Kind: kind, Err: err}
@@ -276,7 +286,7 @@ func (f PACFetcher) fetchHTTP(ctx context.Context, source string) ([]byte, error
 	tr := &http.Transport{
 		Proxy:             nil, // never through a proxy, as browsers fetch PAC files
 		DialContext:       dial,
-		TLSClientConfig:   f.TLSConfig,
+		TLSClientConfig:   f.tlsConfig(u),
 		ForceAttemptHTTP2: true,
 		// One connection, kept: an NTLM answer to a 401 must go on the
 		// connection that carried the challenge. It is closed on return.

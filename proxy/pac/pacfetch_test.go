@@ -212,7 +212,7 @@ func TestFetchPACHTTPS(t *testing.T) {
 	roots := x509.NewCertPool()
 	roots.AddCert(srv.Certificate())
 	ctx := context.Background()
-	got, err := PACFetcher{Timeout: 5 * time.Second, TLSConfig: &tls.Config{RootCAs: roots}}.Fetch(ctx, srv.URL+"/proxy.pac")
+	got, err := PACFetcher{Timeout: 5 * time.Second, TLSConfig: func() *tls.Config { return &tls.Config{RootCAs: roots} }}.Fetch(ctx, srv.URL+"/proxy.pac")
 	if err != nil || string(got) != pacFetchScript {
 		t.Errorf("trusted HTTPS: %q, %v", got, err)
 	}

@@ -66,9 +66,10 @@ type Tunneler struct {
 	// HTTPS proxy and the CONNECT exchange together. An authenticated retry
 	// is a new attempt.
 	Timeout time.Duration
-	// TLSConfig is used for https:// proxies (ServerName defaults to the
-	// proxy's host); nil means the system roots.
-	TLSConfig *tls.Config
+	// TLSConfig gives the configuration for https:// proxies, called only
+	// for them (ServerName defaults to the proxy's host); nil, or a nil
+	// result, means the system roots.
+	TLSConfig func() *tls.Config
 	// Credentials answer Basic, Digest and NTLM challenges when the proxy
 	// URL carries none (--proxy-user); nil means none.
 	Credentials *Credentials
@@ -233,7 +234,9 @@ func (t *Tunneler) openProxy(ctx context.Context, u *url.URL, hop *Hop) net.Conn
 	}
 	cfg := &tls.Config{}
 	if t.TLSConfig != nil {
-		cfg = t.TLSConfig.Clone()
+		if c := t.TLSConfig(); c != nil {
+			cfg = c.Clone()
+		}
 	}
 	if cfg.ServerName == "" {
 		cfg.ServerName = u.Hostname()

@@ -239,7 +239,7 @@ func TestTunnelHTTPSProxy(t *testing.T) {
 		want string
 	}{{"trusted", ca, CodeOK}, {"untrusted", other, CodeProtocolError}} {
 		t.Run(tc.name, func(t *testing.T) {
-			tun := Tunneler{Timeout: 2 * time.Second, TLSConfig: &tls.Config{RootCAs: tc.ca.Pool()}}
+			tun := Tunneler{Timeout: 2 * time.Second, TLSConfig: func() *tls.Config { return &tls.Config{RootCAs: tc.ca.Pool()} }}
 			conn, hop := tun.Tunnel(context.Background(), proxyURL("https", p.addr(), true), testTarget)
 			if hop.Code != tc.want {
 				t.Fatalf("hop %+v, want %s", hop, tc.want)
