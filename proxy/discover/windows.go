@@ -151,10 +151,32 @@ func applyConnectionSettings(s *Source, cs ConnectionSettings) {
 // connections: Windows uses them instead of the LAN settings while that
 // connection is up.
 func noteOtherConnections(s *Source, root string, reg Registry) {
+	for _, c := range otherConnections(reg, root) {
+		if c.err != nil {
+			s.note("connection %q: unreadable settings (%v)", c.name, c.err)
+			continue
+		}
+		s.note("connection %q (VPN or dial-up) has its own settings, used instead of these while it is connected: %s", c.name, c.settings)
+	}
+}
+
+// storedConnection is one VPN or dial-up connection's settings blob under
+// the Connections key, decoded, or why it could not be.
+type storedConnection struct {
+	name     string
+	settings ConnectionSettings
+	err      error
+}
+
+// otherConnections lists the connections stored beside the LAN settings
+// (every binary value of the Connections key but the LAN's own, its
+// backup and WinHTTP's), in the registry's order.
+func otherConnections(reg Registry, root string) []storedConnection {
 	names, err := reg.ValueNames(root, connectionsKey)
 	if err != nil {
-		return
+		return nil
 	}
+	var out []storedConnection
 	for _, n := range names {
 		switch strings.ToLower(n) {
 		case "defaultconnectionsettings", "savedlegacysettings", "winhttpsettings":
@@ -165,12 +187,9 @@ func noteOtherConnections(s *Source, root string, reg Registry) {
 			continue
 		}
 		cs, err := DecodeConnectionSettings(v.Bin)
-		if err != nil {
-			s.note("connection %q: unreadable settings (%v)", n, err)
-			continue
-		}
-		s.note("connection %q (VPN or dial-up) has its own settings, used instead of these while it is connected: %s", n, cs)
+		out = append(out, storedConnection{name: n, settings: cs, err: err})
 	}
+	return out
 }
 
 // readWinHTTP reads the machine-wide WinHTTP proxy (netsh winhttp): used by

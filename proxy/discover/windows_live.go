@@ -141,28 +141,15 @@ func connectionsLike(reg Registry, origin string, live Settings) []string {
 	if reg == nil || (root != "HKCU" && root != "HKLM") {
 		return nil
 	}
-	names, err := reg.ValueNames(root, connectionsKey)
-	if err != nil {
-		return nil
-	}
 	var like []string
-	for _, n := range names {
-		switch strings.ToLower(n) {
-		case "defaultconnectionsettings", "savedlegacysettings", "winhttpsettings":
-			continue
-		}
-		v, err := reg.Value(root, connectionsKey, n)
-		if err != nil || len(v.Bin) == 0 {
-			continue
-		}
-		cs, err := DecodeConnectionSettings(v.Bin)
-		if err != nil {
+	for _, c := range otherConnections(reg, root) {
+		if c.err != nil {
 			continue
 		}
 		var conn Source
-		applyConnectionSettings(&conn, cs)
+		applyConnectionSettings(&conn, c.settings)
 		if len(CompareIEConfig(live, conn.set)) == 0 {
-			like = append(like, fmt.Sprintf("%q", n))
+			like = append(like, fmt.Sprintf("%q", c.name))
 		}
 	}
 	return like
