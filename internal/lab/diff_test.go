@@ -2,15 +2,12 @@ package lab_test
 
 import (
 	"encoding/json"
-	"errors"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/okviz/okviz-check/internal/lab"
-	"github.com/okviz/okviz-check/internal/proc"
 	"github.com/okviz/okviz-check/report"
 )
 
@@ -22,14 +19,7 @@ import (
 // new code, in text and in JSON; a report compared with itself exits 0.
 func TestReportDiffLab(t *testing.T) {
 	lab.Require(t)
-	l, cli := startLab(t, lab.BuildCLI)
-	bin, err := cli()
-	if errors.Is(err, lab.ErrNoCLI) {
-		lab.Unavailable(t, "okviz-check has no main package to build")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, bin := startLabCLI(t)
 	ctx := ctxTimeout(t, 2*time.Minute)
 	dir := t.TempDir()
 	before, after := filepath.Join(dir, "before.json"), filepath.Join(dir, "after.json")
@@ -41,16 +31,7 @@ func TestReportDiffLab(t *testing.T) {
 		}
 	}
 	check(before, 0)
-	for _, addr := range lab.OriginAddrs(lab.HostGood) {
-		tool := "iptables"
-		if strings.Contains(addr, ":") {
-			tool = "ip6tables"
-		}
-		argv := []string{"netns", "exec", l.Direct.Name, tool, "-w", "-I", "OUTPUT", "-p", "tcp", "-d", addr, "--dport", "443", "-j", "DROP"}
-		if out, err := proc.Bound(exec.CommandContext(ctx, "ip", argv...)).CombinedOutput(); err != nil {
-			t.Fatalf("ip %s: %v\n%s", strings.Join(argv, " "), err, out)
-		}
-	}
+	firewallOrigin(ctx, t, l.Direct, lab.HostGood, "-p", "tcp", "--dport", "443", "-j", "DROP")
 	check(after, 1)
 
 	text := l.Run(ctx, l.Direct, bin, "report", "diff", before, after)

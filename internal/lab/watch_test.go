@@ -2,14 +2,10 @@ package lab_test
 
 import (
 	"encoding/json"
-	"errors"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/okviz/okviz-check/internal/lab"
-	"github.com/okviz/okviz-check/internal/proc"
 	"github.com/okviz/okviz-check/report"
 )
 
@@ -22,27 +18,10 @@ import (
 // alternation.
 func TestWatchLab(t *testing.T) {
 	lab.Require(t)
-	l, cli := startLab(t, lab.BuildCLI)
-	bin, err := cli()
-	if errors.Is(err, lab.ErrNoCLI) {
-		lab.Unavailable(t, "okviz-check has no main package to build")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, bin := startLabCLI(t)
 	ctx := ctxTimeout(t, 2*time.Minute)
-	for _, addr := range lab.OriginAddrs(lab.HostGood) {
-		tool := "iptables"
-		if strings.Contains(addr, ":") {
-			tool = "ip6tables"
-		}
-		rule := []string{"OUTPUT", "-p", "tcp", "--syn", "-d", addr, "--dport", "443",
-			"-m", "statistic", "--mode", "nth", "--every", "2", "--packet", "1", "-j", "REJECT", "--reject-with", "tcp-reset"}
-		argv := append([]string{"netns", "exec", l.Direct.Name, tool, "-w", "-I"}, rule...)
-		if out, err := proc.Bound(exec.CommandContext(ctx, "ip", argv...)).CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)
-		}
-	}
+	firewallOrigin(ctx, t, l.Direct, lab.HostGood, "-p", "tcp", "--syn", "--dport", "443",
+		"-m", "statistic", "--mode", "nth", "--every", "2", "--packet", "1", "-j", "REJECT", "--reject-with", "tcp-reset")
 	argv := append([]string{bin, "watch", lab.HostGood, "--count", "6", "--interval", "10ms", "-o", "json", "--dns-compare", "none"}, l.TrustArgs()...)
 	res := l.Run(ctx, l.Direct, argv...)
 	if res.ExitCode != 1 {
