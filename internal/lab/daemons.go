@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -160,18 +161,12 @@ func squidHelper(name string) (string, error) {
 	return "", fmt.Errorf("squid helper %s not found", name)
 }
 
-// squidConf is one squid with four ports: open, Basic auth, one that
-// denies the okviz.com domain, and an open https_port (TLS from the client
-// to the proxy) with the certificate in cert.
-func squidConf(dir, ncsaAuth string, cert certgen.Files) string {
-	port := func(addr, name string) string { return "http_port " + addr + " name=" + name }
-	return strings.Join([]string{
-		"# okviz-check network lab",
-		port(ProxyAddr, "open"),
-		port(AuthProxyAddr, "auth"),
-		port(DenyProxyAddr, "deny"),
-		"https_port " + HTTPSProxyAddr + " name=secure tls-cert=" + cert.Cert + " tls-key=" + cert.Key,
-		"visible_hostname okviz-lab-proxy",
+// squidCommon is what both lab squids share after their ports: no cache,
+// no pinger or netdb, a quick shutdown, the lab's resolver, and their
+// logs and state in dir.
+func squidCommon(hostname, dir string) []string {
+	return []string{
+		"visible_hostname " + hostname,
 		"pid_filename none",
 		"cache deny all",
 		"cache_mem 8 MB",
@@ -184,6 +179,21 @@ func squidConf(dir, ncsaAuth string, cert certgen.Files) string {
 		"cache_log " + filepath.Join(dir, "cache.log"),
 		"cache_store_log none",
 		"coredump_dir " + dir,
+	}
+}
+
+// squidConf is one squid with four ports: open, Basic auth, one that
+// denies the okviz.com domain, and an open https_port (TLS from the client
+// to the proxy) with the certificate in cert.
+func squidConf(dir, ncsaAuth string, cert certgen.Files) string {
+	port := func(addr, name string) string { return "http_port " + addr + " name=" + name }
+	return strings.Join(slices.Concat([]string{
+		"# okviz-check network lab",
+		port(ProxyAddr, "open"),
+		port(AuthProxyAddr, "auth"),
+		port(DenyProxyAddr, "deny"),
+		"https_port " + HTTPSProxyAddr + " name=secure tls-cert=" + cert.Cert + " tls-key=" + cert.Key,
+	}, squidCommon("okviz-lab-proxy", dir), []string{
 		"auth_param basic program " + ncsaAuth + " " + filepath.Join(dir, "htpasswd"),
 		"auth_param basic realm okviz-lab",
 		"auth_param basic children 2 startup=1",
@@ -199,7 +209,7 @@ func squidConf(dir, ncsaAuth string, cert certgen.Files) string {
 		"http_access deny port_auth",
 		"http_access allow all",
 		"",
-	}, "\n")
+	}), "\n")
 }
 
 // startSquid writes squid's configuration, password file and https_port

@@ -340,20 +340,8 @@ func authSquidConf(dir, keytab string, helpers map[string]string) string {
 			"http_port "+KerberosProxyAddr+" name=krb",
 			"http_port "+KerberosDenyProxyAddr+" name=krbdeny")
 	}
+	lines = append(lines, squidCommon("okviz-lab-auth-proxy", dir)...)
 	lines = append(lines,
-		"visible_hostname okviz-lab-auth-proxy",
-		"pid_filename none",
-		"cache deny all",
-		"cache_mem 8 MB",
-		"max_filedescriptors 1024",
-		"pinger_enable off",
-		"netdb_filename none",
-		"shutdown_lifetime 0 seconds",
-		"dns_nameservers "+GatewayAddr,
-		"access_log stdio:"+filepath.Join(dir, "access.log"),
-		"cache_log "+filepath.Join(dir, "cache.log"),
-		"cache_store_log none",
-		"coredump_dir "+dir,
 		"auth_param ntlm program "+helpers["ntlm_fake_auth"],
 		"auth_param ntlm children 2 startup=1",
 		"auth_param digest program "+helpers["digest_file_auth"]+" "+filepath.Join(dir, "digest-passwords"),
