@@ -8,13 +8,13 @@ import (
 	"encoding/json"
 	"io"
 	"net"
-	"runtime"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/okviz/okviz-check/internal/certgen"
+	"github.com/okviz/okviz-check/internal/leakcheck"
 )
 
 const tlsTestHost = "api.okviz.com"
@@ -456,7 +456,7 @@ func TestProbeTLSHostile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("hostile cases wait for timeouts")
 	}
-	before := runtime.NumGoroutine()
+	leaks := leakcheck.Take()
 	for _, tt := range hostileCases(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newFaultServer(t, tt.serve)
@@ -482,14 +482,7 @@ func TestProbeTLSHostile(t *testing.T) {
 		})
 	}
 	// Leak check: every probe goroutine and variant connection has ended.
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("goroutines: %d before, %d after\n%s", before, n, buf[:runtime.Stack(buf, true)])
-	}
+	leaks.Verify(t)
 }
 
 // TestProbeTLSHedgeCancelled: a slow but working server is not blamed; the

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"net"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/okviz/okviz-check/internal/leakcheck"
 )
 
 // pacBlockingResolver is DNS that the network silently drops.
@@ -45,21 +46,16 @@ func evalWithHangGuard(t *testing.T, ctx context.Context, src string, env EvalEn
 	return Evaluation{}, nil
 }
 
-// waitGoroutines waits until no more goroutines run than before.
-func waitGoroutines(t *testing.T, before int) {
+// waitGoroutines waits for the goroutines started since before (the
+// watchdog's, the evaluation's) to end, and fails the test with the
+// stacks of those still running after 10 s.
+func waitGoroutines(t *testing.T, before leakcheck.Snapshot) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines left running, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	before.VerifyWithin(t, 10*time.Second)
 }
 
 func TestFindProxyHostile(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	release := make(chan struct{})
 	short := func(env *EvalEnv) { env.Timeout = 300 * time.Millisecond }
 	tests := []struct {
@@ -128,7 +124,7 @@ func TestFindProxyRunawayPosition(t *testing.T) {
 }
 
 func TestFindProxyCanceled(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	env, _ := pacTestEnv()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
@@ -141,7 +137,7 @@ func TestFindProxyCanceled(t *testing.T) {
 }
 
 func TestFindProxyNoGoroutineLeft(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	env, _ := pacTestEnv()
 	for _, src := range []string{
 		"function FindProxyForURL(u, h) { return \"DIRECT\"; }",

@@ -10,13 +10,13 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/okviz/okviz-check/internal/certgen"
+	"github.com/okviz/okviz-check/internal/leakcheck"
 )
 
 // Credentials used wherever a test gives some: distinctive, so that a leak
@@ -84,7 +84,7 @@ func checkTunnel(t *testing.T, conn net.Conn, early string) {
 // timeout and checks that Tunnel returns on its own; the bound here is a
 // hang detector, far above the attempt timeout, not a speed assertion.
 func TestTunnelEndsAtDeadline(t *testing.T) {
-	before := runtime.NumGoroutine()
+	leaks := leakcheck.Take()
 	for _, serve := range []func(s *session){
 		func(s *session) { s.wait() }, // reads, never answers
 		func(s *session) { // trickles
@@ -112,13 +112,7 @@ func TestTunnelEndsAtDeadline(t *testing.T) {
 		p.close()
 	}
 	// No goroutine of Tunnel outlives it (the fakes are closed above).
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines before, %d after", before, n)
-	}
+	leaks.Verify(t)
 }
 
 // TestTunnelCancel cancels the context while the proxy stalls, in each
