@@ -22,6 +22,16 @@ const (
 // usageError is a bad flag, argument, config file or environment value.
 type usageError struct{ err error }
 
+// inputError is local input that is wrong or unreadable (a PAC file, a saved
+// report): exit 2 as a usage error, without the hint about --help, which
+// would not help.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
+func inputf(format string, args ...any) error { return inputError{fmt.Errorf(format, args...)} }
+
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
@@ -46,6 +56,7 @@ var errUnreachable = errors.New("not reachable")
 // exitCode maps the error a command returned to the exit status.
 func exitCode(ctx context.Context, err error) int {
 	var ue usageError
+	var ie inputError
 	var fe findingError
 	switch {
 	case err == nil:
@@ -54,7 +65,7 @@ func exitCode(ctx context.Context, err error) int {
 		return ExitInterrupted
 	case errors.Is(err, errUnreachable), errors.As(err, &fe):
 		return ExitUnreachable
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &ie):
 		return ExitUsage
 	}
 	return ExitInternal
@@ -80,7 +91,9 @@ func Main(ctx context.Context, args []string, env *Env, build Build) int {
 		fmt.Fprintln(env.Stderr, "okviz-check: interrupted")
 	case ExitUsage:
 		fmt.Fprintf(env.Stderr, "error: %s\n", safeMessage(err, args))
-		fmt.Fprintln(env.Stderr, "hint: run 'okviz-check --help' for usage")
+		if !errors.As(err, new(inputError)) {
+			fmt.Fprintln(env.Stderr, "hint: run 'okviz-check --help' for usage")
+		}
 	default:
 		fmt.Fprintf(env.Stderr, "error: okviz-check could not do its job: %s\n", safeMessage(err, args))
 	}

@@ -110,7 +110,7 @@ func (a *app) runPac(ctx context.Context, o *pacOptions, source string, urls []s
 	}
 	script, err := pac.ParsePAC(body)
 	if err != nil {
-		return usageError{err}
+		return inputError{err}
 	}
 	env := pac.EvalEnv{
 		Resolve:    o.resolve,
@@ -149,7 +149,7 @@ func (a *app) runPac(ctx context.Context, o *pacOptions, source string, urls []s
 		var pe *pac.PACError
 		var ue *pac.URLError
 		if errors.As(failed, &pe) || errors.As(failed, &ue) {
-			return usageError{failed}
+			return inputError{failed}
 		}
 		return failed
 	}
@@ -273,14 +273,14 @@ func pacFetchError(err error, timeout time.Duration) error {
 	if !isPACURL(fe.Source) {
 		switch fe.Kind {
 		case pac.FetchNotFound:
-			return usagef("PAC file %s: no such file (check the path; a URL must start with http:// or https://)", src)
+			return inputf("PAC file %s: no such file (check the path; a URL must start with http:// or https://)", src)
 		case pac.FetchRead:
 			if st, serr := os.Stat(strings.TrimPrefix(fe.Source, "file://")); serr == nil && st.IsDir() {
-				return usagef("PAC file %s: is a folder, not a file (name the .pac file in it)", src)
+				return inputf("PAC file %s: is a folder, not a file (name the .pac file in it)", src)
 			}
-			return usagef("PAC file %s: cannot be read: %s", src, lastPart(err))
+			return inputf("PAC file %s: cannot be read: %s", src, lastPart(err))
 		}
-		return usageError{err}
+		return inputError{err}
 	}
 	switch fe.Kind {
 	case pac.FetchNetwork:

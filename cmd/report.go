@@ -62,7 +62,7 @@ func runReportDiff(a *app, oldName, newName string) error {
 	for i, name := range []string{oldName, newName} {
 		rep, err := readReport(name)
 		if err != nil {
-			return usagef("report diff %s: %v", name, err)
+			return inputf("report diff %s: %v", name, err)
 		}
 		reps[i] = rep
 	}
@@ -94,7 +94,7 @@ func runReport(a *app, files []string, strict bool) error {
 	for _, name := range files {
 		rep, err := readReport(name)
 		if err != nil {
-			return usagef("report %s: %v", name, err)
+			return inputf("report %s: %v", name, err)
 		}
 		reps = append(reps, rep)
 	}
