@@ -43,7 +43,9 @@ type Setting struct {
 // build, the account, and whose proxy settings.
 func contextLine(c *Context) string {
 	os := c.OS.Name
-	if c.OS.Version != "" {
+	// Linux names often carry the version already ("Debian GNU/Linux 12
+	// (bookworm)"): say it once.
+	if c.OS.Version != "" && !strings.Contains(os, c.OS.Version) {
 		os += " " + c.OS.Version
 	}
 	if c.OS.Build != "" {

@@ -125,3 +125,20 @@ func TestSchemaRejectsBadContext(t *testing.T) {
 		}
 	}
 }
+
+// TestContextLineOSOnce: the OS line says the version once, whether the
+// name carries it (Linux's PRETTY_NAME) or not (Windows' product name).
+func TestContextLineOSOnce(t *testing.T) {
+	for _, tt := range []struct {
+		os   diag.OSInfo
+		want string
+	}{
+		{diag.OSInfo{Name: "Debian GNU/Linux 12 (bookworm)", Version: "12", Build: "6.1.0-26-amd64"}, "Debian GNU/Linux 12 (bookworm) (build 6.1.0-26-amd64)"},
+		{diag.OSInfo{Name: "Windows 11 Pro", Version: "23H2", Build: "22631.4460"}, "Windows 11 Pro 23H2 (build 22631.4460)"},
+	} {
+		line := contextLine(&Context{Host: diag.Host{OS: tt.os, Account: diag.AccountUser}})
+		if !strings.HasPrefix(line, tt.want+" · ") {
+			t.Errorf("%+v: %q, want it to start with %q", tt.os, line, tt.want)
+		}
+	}
+}
