@@ -126,3 +126,50 @@ func TestDiscoverAsSystem(t *testing.T) {
 		t.Errorf("windows-user when replaying: %+v", user)
 	}
 }
+
+// TestDefaultHiveCapture: a real HKEY_USERS\.DEFAULT value (SYSTEM's hive)
+// whose trailer after the three strings is not zero decodes as direct with
+// its counter, the trailer ignored; read as SYSTEM's own settings with
+// nobody logged on, the route is direct and the warning is said.
+func TestDefaultHiveCapture(t *testing.T) {
+	m := regFile(t, "captured-default-hive.reg")
+	key := `hku\.default\software\microsoft\windows\currentversion\internet settings\connections`
+	vals := m[key]
+	if vals == nil {
+		t.Fatalf("no %s in the capture: %v", key, m)
+	}
+	for name, want := range map[string]ConnectionSettings{
+		"defaultconnectionsettings": {Version: 0x46, Counter: 9, Flags: ConnFlagDirect, HasAutoConfigURL: true},
+		"savedlegacysettings":       {Version: 0x46, Counter: 10, Flags: ConnFlagDirect | ConnFlagAutoDetect, HasAutoConfigURL: true},
+	} {
+		v, ok := vals[name]
+		if !ok || len(v.Bin) != 56 {
+			t.Fatalf("%s: %+v (present %v), want 56 bytes", name, v, ok)
+		}
+		if v.Bin[24] != 1 {
+			t.Fatalf("%s: the capture's trailer starts with %d, want its non-zero 1", name, v.Bin[24])
+		}
+		got, err := DecodeConnectionSettings(v.Bin)
+		if err != nil || got != want {
+			t.Errorf("%s: %+v, %v; want %+v", name, got, err, want)
+		}
+	}
+
+	// SYSTEM's HKCU is this hive: nobody logged on, its settings are used.
+	own := RegistryMap{}
+	for k, v := range m {
+		if rest, ok := strings.CutPrefix(k, `hku\.default\`); ok {
+			own[`hkcu\`+rest] = v
+		}
+	}
+	sys := (&fakeMachine{goos: "windows", reg: own}).system()
+	sys.Accounts = func() Accounts { return Accounts{Self: `NT AUTHORITY\SYSTEM`, SelfSID: "S-1-5-18"} }
+	sys.LiveIE = func() (IEConfig, error) { return IEConfig{}, nil }
+	srcs := Discover(context.Background(), sys, Given{})
+	if ie := findSource(t, srcs, "windows-ie-user"); ie.Mode != "direct" || ie.Err != "" {
+		t.Errorf("windows-ie-user from SYSTEM's hive: %+v", ie)
+	}
+	if user := findSource(t, srcs, "windows-user"); !hasNote(user.Notes, "WARNING") {
+		t.Errorf("windows-user: %+v, want the warning that no user is logged on", user)
+	}
+}
