@@ -177,6 +177,12 @@ func strictCompletion(root *cobra.Command) {
 		for _, sub := range c.Commands() {
 			shells = append(shells, sub.Name())
 		}
+		// PowerShell first: most admins who run okviz-check are on Windows.
+		c.Example = `  okviz-check completion powershell | Out-String | Invoke-Expression   # this PowerShell session
+  okviz-check completion powershell >> $PROFILE                        # every new session
+  okviz-check completion bash > /etc/bash_completion.d/okviz-check
+  okviz-check completion zsh > "${fpath[1]}/_okviz-check"
+  okviz-check completion fish > ~/.config/fish/completions/okviz-check.fish`
 		c.Args = cobra.ArbitraryArgs
 		c.RunE = func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
