@@ -82,7 +82,11 @@ func (a *app) effectiveSettings() []report.Setting {
 				from = cfg.origin(f.Name)
 			}
 		}
-		out = append(out, report.Setting{Name: f.Name, Value: redact.Text(f.Value.String()), Source: from})
+		val := f.Value.String()
+		if f.Name == "proxy" {
+			val = redact.ProxyValue(val) // WinINET's per-scheme form has no "://" for Text to find
+		}
+		out = append(out, report.Setting{Name: f.Name, Value: redact.Text(val), Source: from})
 	}
 	for _, s := range settings {
 		if f := a.flags.Lookup(s.flag); f != nil {

@@ -31,6 +31,26 @@ func URL(rawURL string) string {
 	return rawURL
 }
 
+// ProxyValue masks the credentials in a proxy setting as admins write it:
+// a URL, WinINET's host:port, or its per-scheme list
+// "http=user:pass@a:80;https=b:443", whose entries URL alone would not
+// find (no "://"). The scheme names and hosts stay.
+func ProxyValue(v string) string {
+	if !strings.Contains(v, "@") {
+		return v
+	}
+	entries := strings.Split(v, ";")
+	for i, e := range entries {
+		name, rest, ok := strings.Cut(e, "=")
+		if !ok || strings.Contains(name, "://") || strings.Contains(name, "@") {
+			entries[i] = URL(e)
+			continue
+		}
+		entries[i] = name + "=" + URL(rest)
+	}
+	return strings.Join(entries, ";")
+}
+
 // URLs applies URL to every element of a list; an empty list is nil.
 func URLs(list []string) []string {
 	if len(list) == 0 {
