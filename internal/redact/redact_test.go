@@ -188,11 +188,11 @@ func encodings(pass string) []string {
 func TestProxyValue(t *testing.T) {
 	for in, want := range map[string]string{
 		"http=198.18.2.39:3128;https=lab:lab-Secret-42@198.18.2.31:3128": "http=198.18.2.39:3128;https=***@198.18.2.31:3128",
-		"http=u:p@a:80;https=v:q%40r@b:443":                               "http=***@a:80;https=***@b:443",
-		"http://alice:s3cret@proxy.corp:8080":                             "http://***@proxy.corp:8080",
-		"alice:p@ss@proxy.corp:8080":                                      "***@proxy.corp:8080",
-		"proxy.corp:8080":                                                 "proxy.corp:8080",
-		"https=proxy.corp:8443":                                           "https=proxy.corp:8443",
+		"http=u:p@a:80;https=v:q%40r@b:443":                              "http=***@a:80;https=***@b:443",
+		"http://alice:s3cret@proxy.corp:8080":                            "http://***@proxy.corp:8080",
+		"alice:p@ss@proxy.corp:8080":                                     "***@proxy.corp:8080",
+		"proxy.corp:8080":                                                "proxy.corp:8080",
+		"https=proxy.corp:8443":                                          "https=proxy.corp:8443",
 	} {
 		if got := ProxyValue(in); got != want {
 			t.Errorf("ProxyValue(%q) = %q, want %q", in, got, want)
