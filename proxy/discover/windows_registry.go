@@ -294,19 +294,10 @@ func regQuoted(s string) (string, string, error) {
 	if !strings.HasPrefix(s, `"`) {
 		return "", "", fmt.Errorf("expected a quoted string at %q", s)
 	}
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\':
-			if i+1 < len(s) {
-				i++
-				b.WriteByte(s[i])
-			}
-		case '"':
-			return b.String(), s[i+1:], nil
-		default:
-			b.WriteByte(c)
-		}
+	// regedit escapes as prefs.js does: a backslash keeps the next byte.
+	v, end, ok := jsString(s)
+	if !ok {
+		return "", "", fmt.Errorf("unterminated string %q", s)
 	}
-	return "", "", fmt.Errorf("unterminated string %q", s)
+	return v, s[end:], nil
 }
